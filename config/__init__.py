@@ -1,0 +1,1 @@
+"""Default files copied into the config directory (shipped as package data)."""

@@ -1,0 +1,31 @@
+# Gunicorn settings for Recipes. This file is copied into the config directory on
+# first start and never overwritten afterwards: edit that copy to tune your server.
+# Each value can also be set from the environment, as noted.
+import os
+
+wsgi_app = "recipes:create_app()"
+
+# PORT (default 8288) on all interfaces; publish or proxy it as you like.
+bind = f"0.0.0.0:{os.environ.get('PORT', '8288')}"
+
+# WEB_CONCURRENCY workers; by default 2 x cores + 1, at most 4 (each holds ~60 MB).
+workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * (os.cpu_count() or 1) + 1, 4))
+threads = 1
+timeout = 60
+# Below Docker's 10 s stop timeout, so in-flight requests finish before a SIGKILL.
+graceful_timeout = 8
+keepalive = 5
+
+# Logs go to stdout/stderr, where `docker logs` finds them.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+
+# Heartbeat files in memory, not on a possibly slow disk.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+
+# Behind RECIPES_PROXY_COUNT reverse proxies, trust their X-Forwarded-* headers
+# (the app applies Werkzeug's ProxyFix with the same count).
+if int(os.environ.get("RECIPES_PROXY_COUNT") or 0) > 0:
+    forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")

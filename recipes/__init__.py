@@ -1,0 +1,39 @@
+"""Recipes: a self-hosted recipe manager.
+
+`create_app` reads like a table of contents: configuration, extensions, blueprints.
+Nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    from . import auth, bootstrap, cli, cookbook, database, errors, home, security
+    from . import config as settings
+    from .extensions import csrf, db, migrate
+    from .schema import migrations_directory
+
+    app = Flask(__name__)
+    app.config.from_mapping(settings.build(test_config))
+    app.config["SECRET_KEY"] = bootstrap.load_secret_key(app.config)
+    app.config["RECIPES_VERSION"] = __version__
+
+    database.init_app(app)
+    migrate.init_app(app, db, directory=migrations_directory(), render_as_batch=True)
+    csrf.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(cookbook.bp)
+    return app

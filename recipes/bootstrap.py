@@ -1,0 +1,218 @@
+"""First-start and every-start work, shared by the container entrypoint and `make run`.
+
+`run()` makes the config directory usable (layout, secret key, Gunicorn config),
+then backs up and migrates the database, once, before any Gunicorn worker starts.
+Every failure becomes a `BootstrapError` whose message is one line a person can act on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import sqlite3
+import tempfile
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import config as settings
+
+log = logging.getLogger(__name__)
+
+GUNICORN_CONFIG_NAME = "gunicorn.conf.py"
+BACKUP_DIR_NAME = "backups"
+BACKUPS_KEPT = 5
+SECRET_KEY_BYTES = 48
+
+
+class BootstrapError(Exception):
+    """Start-up cannot go on; the message is shown as is."""
+
+
+def _uid() -> str:
+    return str(os.getuid()) if hasattr(os, "getuid") else "the app user"
+
+
+def ensure_layout(directory: Path) -> None:
+    """Create the config directory and its `backups/`, and prove we can write there."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / BACKUP_DIR_NAME).mkdir(exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".write-test-"):
+            pass
+    except PermissionError:
+        raise BootstrapError(
+            f"config directory {directory} is not writable: give uid {_uid()} write access to {directory}"
+        ) from None
+    except OSError as exc:
+        raise BootstrapError(f"config directory {directory} is unusable: {exc.strerror or exc}") from None
+
+
+def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> bool:
+    """Write `data` to `path` unless it exists; return whether this call created it.
+
+    The file appears whole or not at all (temp file + hard link), and when several
+    processes race, the first one wins and the others keep its content.
+    """
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp_name, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        os.unlink(tmp_name)
+
+
+def load_secret_key(config: Mapping[str, Any]) -> str:
+    """SECRET_KEY, else SECRET_KEY_FILE, else the key kept in the config directory (made once)."""
+    if config.get("SECRET_KEY"):
+        return str(config["SECRET_KEY"])
+    if config.get("SECRET_KEY_FILE"):
+        key_file = Path(config["SECRET_KEY_FILE"])
+        try:
+            key = key_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise BootstrapError(f"SECRET_KEY_FILE {key_file} cannot be read: {exc.strerror or exc}") from None
+        if not key:
+            raise BootstrapError(f"SECRET_KEY_FILE {key_file} is empty")
+        return key
+    key_path = Path(config["RECIPES_CONFIG_DIR"]) / settings.SECRET_KEY_FILENAME
+    if not key_path.exists():
+        ensure_layout(key_path.parent)
+        if write_atomically(key_path, secrets.token_urlsafe(SECRET_KEY_BYTES).encode("ascii")):
+            log.info("generated a new secret key in %s", key_path)
+    key = key_path.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise BootstrapError(f"secret key in {key_path} is too short; delete the file to make a new one")
+    return key
+
+
+def default_gunicorn_config() -> bytes:
+    return resources.files("recipes._defaults").joinpath(GUNICORN_CONFIG_NAME).read_bytes()
+
+
+def seed_gunicorn_config(directory: Path) -> Path:
+    """Copy the default Gunicorn config into the config directory, never over the user's copy."""
+    target = directory / GUNICORN_CONFIG_NAME
+    if write_atomically(target, default_gunicorn_config(), mode=0o644):
+        log.info("wrote the default Gunicorn config to %s", target)
+    return target
+
+
+def sqlite_path(database_url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    return Path(url.database)
+
+
+def backup_sqlite(database: Path, backups: Path, label: str, keep: int = BACKUPS_KEPT) -> Path:
+    """A consistent copy of a live SQLite database (the backup API, not a file copy)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backups / f"recipes-{stamp}-{label}.db"
+    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    os.chmod(target, 0o600)
+    prune_backups(backups, keep)
+    return target
+
+
+def prune_backups(backups: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` start-up backups; return what was deleted."""
+    found = sorted(backups.glob("recipes-*.db"))
+    doomed = found[:-keep] if keep > 0 else found
+    for path in doomed:
+        path.unlink()
+    return doomed
+
+
+def restore_sqlite(backup: Path, database: Path) -> None:
+    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        dest = sqlite3.connect(database)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+
+
+def migrate(app: Any) -> str | None:
+    """Apply pending migrations, after backing up an existing SQLite database.
+
+    Returns the backup's path (or None when nothing needed backing up). If a migration
+    fails, the database is put back as it was and the error names the backup.
+    """
+    from .schema import current_revision, head_revision, upgrade
+
+    with app.app_context():
+        current = current_revision()
+        head = head_revision()
+        if current == head:
+            log.info("database schema is up to date (%s)", head)
+            return None
+        database = sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])
+        backup: Path | None = None
+        if current is not None and database is not None and database.exists():
+            backups = Path(app.config["RECIPES_CONFIG_DIR"]) / BACKUP_DIR_NAME
+            backup = backup_sqlite(database, backups, label=current)
+            log.info("backed up the database to %s", backup)
+        try:
+            upgrade()
+        except Exception as exc:
+            if backup is not None and database is not None:
+                restore_sqlite(backup, database)
+                raise BootstrapError(
+                    f"database migration failed ({exc.__class__.__name__}: {exc}); "
+                    f"the database was left as it was; backup at {backup}"
+                ) from exc
+            raise BootstrapError(
+                f"database migration failed ({exc.__class__.__name__}: {exc}); the database was left as it was"
+            ) from exc
+        log.info("database migrated from %s to %s", current or "empty", head)
+        return str(backup) if backup else None
+
+
+def run() -> Path:
+    """Everything start-up needs, configured from the environment; returns the config directory."""
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
+    from . import create_app
+
+    try:
+        config = settings.from_environment()
+    except settings.ConfigError as exc:
+        raise BootstrapError(str(exc)) from None
+    directory = Path(config["RECIPES_CONFIG_DIR"])
+    ensure_layout(directory)
+    load_secret_key(config)
+    seed_gunicorn_config(directory)
+    try:
+        app = create_app()
+        migrate(app)
+    except ArgumentError as exc:
+        raise BootstrapError(f"DATABASE_URL is not a usable database URL: {exc}") from None
+    except OperationalError as exc:
+        raise BootstrapError(f"cannot reach the database: {str(exc.orig).strip().splitlines()[0]}") from None
+    return directory

@@ -1,0 +1,107 @@
+"""Configuration: built-in defaults < environment < `test_config`.
+
+Everything the app keeps lives in one config directory (`RECIPES_CONFIG_DIR`):
+the SQLite database, the secret key, the Gunicorn config and backups.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CONFIG_DIR = "instance"
+SECRET_KEY_FILENAME = "secret_key"
+DATABASE_FILENAME = "recipes.db"
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(Exception):
+    """A setting is unusable; the message says which one and why."""
+
+
+def env_flag(environ: Mapping[str, str], name: str, default: bool = False) -> bool:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative")
+    return value
+
+
+def config_dir(environ: Mapping[str, str] | None = None) -> Path:
+    environ = os.environ if environ is None else environ
+    return Path(environ.get("RECIPES_CONFIG_DIR") or DEFAULT_CONFIG_DIR).resolve()
+
+
+def database_url(environ: Mapping[str, str], directory: Path) -> str:
+    url = environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{directory / DATABASE_FILENAME}"
+    # Accept the URLs other tools print and pick psycopg 3 for them.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The settings the environment gives, over the built-in defaults."""
+    environ = os.environ if environ is None else environ
+    directory = config_dir(environ)
+    return {
+        "RECIPES_CONFIG_DIR": str(directory),
+        "SQLALCHEMY_DATABASE_URI": database_url(environ, directory),
+        "SECRET_KEY": environ.get("SECRET_KEY") or None,
+        "SECRET_KEY_FILE": environ.get("SECRET_KEY_FILE") or None,
+        "RECIPES_ALLOW_SIGNUP": env_flag(environ, "RECIPES_ALLOW_SIGNUP"),
+        "RECIPES_PROXY_COUNT": env_int(environ, "RECIPES_PROXY_COUNT", 0),
+        "RECIPES_IMPORT_ALLOW_PRIVATE": env_flag(environ, "RECIPES_IMPORT_ALLOW_PRIVATE"),
+    }
+
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "recipes_session",
+    # Logins last a month of inactivity; logout and password changes end them sooner.
+    "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "RECIPES_PER_PAGE": 24,
+    # argon2id cost (RFC 9106 "low memory" profile); tests lower it.
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_COST": 64 * 1024,
+    "ARGON2_PARALLELISM": 4,
+}
+
+
+def build(test_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    settings = dict(DEFAULTS)
+    settings.update(from_environment())
+    if test_config:
+        settings.update(test_config)
+    return settings

@@ -1,0 +1,182 @@
+"""Recipe logic shared by the pages, the API and the CLI. No request objects in here.
+
+`visible_to(user)` is the one rule for who may see a recipe: its owner, or every
+signed-in user when it is public. Changing a recipe is for its owner only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Recipe, Tag, User, recipe_tag
+
+TITLE_MAX = 200
+
+
+class RecipeNotFound(Exception):
+    """No such recipe, or not one this user may see (the two look the same on purpose)."""
+
+
+class RecipeInvalid(Exception):
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass
+class RecipeData:
+    """Everything a person can set on a recipe; the owner is never part of it."""
+
+    title: str
+    description: str = ""
+    ingredients: list[str] = field(default_factory=list)
+    instructions: list[str] = field(default_factory=list)
+    servings: str = ""
+    prep_time: int | None = None
+    cook_time: int | None = None
+    total_time: int | None = None
+    source_url: str = ""
+    notes: str = ""
+    tags: list[str] = field(default_factory=list)
+    is_public: bool = False
+
+
+def visible_to(user: User) -> ColumnElement[bool]:
+    return or_(Recipe.owner_id == user.id, Recipe.is_public.is_(True))
+
+
+def _validate(data: RecipeData) -> None:
+    if not data.title.strip():
+        raise RecipeInvalid("A recipe needs a title.", "title")
+    if len(data.title.strip()) > TITLE_MAX:
+        raise RecipeInvalid(f"Titles can have at most {TITLE_MAX} characters.", "title")
+    for name in ("prep_time", "cook_time", "total_time"):
+        minutes = getattr(data, name)
+        if minutes is not None and not 0 <= minutes <= 100_000:
+            raise RecipeInvalid("Give the time in minutes, from 0 to 100000.", name)
+    url = data.source_url.strip()
+    if url and not url.lower().startswith(("http://", "https://")):
+        raise RecipeInvalid("The source must be an http:// or https:// address.", "source_url")
+
+
+def _tags_for(owner: User, names: list[str]) -> list[Tag]:
+    """The owner's tags with these names, creating the missing ones."""
+    if not names:
+        return []
+    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.owner_id == owner.id, Tag.name.in_(names)))}
+    tags = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(owner_id=owner.id, name=name)
+            db.session.add(tag)
+            existing[name] = tag
+        tags.append(tag)
+    return tags
+
+
+def _apply(recipe: Recipe, data: RecipeData, owner: User) -> None:
+    recipe.title = data.title.strip()
+    recipe.description = data.description.strip()
+    recipe.ingredients = list(data.ingredients)
+    recipe.instructions = list(data.instructions)
+    recipe.servings = data.servings.strip()
+    recipe.prep_time = data.prep_time
+    recipe.cook_time = data.cook_time
+    recipe.total_time = data.total_time
+    recipe.source_url = data.source_url.strip()
+    recipe.notes = data.notes.strip()
+    recipe.is_public = data.is_public
+    recipe.tags = _tags_for(owner, data.tags)
+
+
+def create_recipe(owner: User, data: RecipeData) -> Recipe:
+    _validate(data)
+    recipe = Recipe(owner_id=owner.id)
+    _apply(recipe, data, owner)
+    db.session.add(recipe)
+    db.session.commit()
+    return recipe
+
+
+def get_visible_recipe(user: User, recipe_id: int) -> Recipe:
+    recipe = db.session.scalar(
+        select(Recipe).options(selectinload(Recipe.tags)).where(Recipe.id == recipe_id, visible_to(user))
+    )
+    if recipe is None:
+        raise RecipeNotFound(recipe_id)
+    return recipe
+
+
+def get_own_recipe(user: User, recipe_id: int) -> Recipe:
+    recipe = db.session.scalar(select(Recipe).where(Recipe.id == recipe_id, Recipe.owner_id == user.id))
+    if recipe is None:
+        raise RecipeNotFound(recipe_id)
+    return recipe
+
+
+def update_recipe(user: User, recipe_id: int, data: RecipeData) -> Recipe:
+    """Save every field as given (whatever changed, title or not). Owner only."""
+    recipe = get_own_recipe(user, recipe_id)
+    _validate(data)
+    _apply(recipe, data, user)
+    db.session.flush()
+    _drop_unused_tags(user)
+    db.session.commit()
+    return recipe
+
+
+def delete_recipe(user: User, recipe_id: int) -> None:
+    recipe = get_own_recipe(user, recipe_id)
+    db.session.delete(recipe)
+    db.session.flush()
+    _drop_unused_tags(user)
+    db.session.commit()
+
+
+def _drop_unused_tags(user: User) -> None:
+    """Tags exist while some recipe uses them (part of the caller's transaction)."""
+    used = select(recipe_tag.c.tag_id)
+    for tag in db.session.scalars(select(Tag).where(Tag.owner_id == user.id, Tag.id.not_in(used))):
+        db.session.delete(tag)
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def recipe_list_query(user: User, *, title: str = "", tag: str = "") -> Select[Any]:
+    """Visible recipes, newest first, with what a card shows loaded up front."""
+    query = select(Recipe).options(selectinload(Recipe.tags)).where(visible_to(user))
+    if title.strip():
+        query = query.where(Recipe.title.ilike(f"%{escape_like(title.strip())}%", escape="\\"))
+    if tag.strip():
+        tagged = select(recipe_tag.c.recipe_id).join(Tag, Tag.id == recipe_tag.c.tag_id).where(Tag.name == tag.strip().lower())
+        query = query.where(Recipe.id.in_(tagged))
+    return query.order_by(Recipe.created_at.desc(), Recipe.id.desc())
+
+
+def list_recipes(user: User, *, title: str = "", tag: str = "", page: int = 1, per_page: int = 24) -> Pagination:
+    return db.paginate(
+        recipe_list_query(user, title=title, tag=tag), page=max(page, 1), per_page=per_page, error_out=False
+    )
+
+
+def tag_names_of(user: User) -> list[str]:
+    """Tag names on the recipes this user can see, for the filter menu."""
+    query = (
+        select(Tag.name)
+        .join(recipe_tag, recipe_tag.c.tag_id == Tag.id)
+        .join(Recipe, Recipe.id == recipe_tag.c.recipe_id)
+        .where(visible_to(user))
+        .distinct()
+        .order_by(Tag.name)
+    )
+    return list(db.session.scalars(query))

@@ -1,0 +1,60 @@
+"""Turning form text into the lists a recipe keeps, and back."""
+
+from __future__ import annotations
+
+import re
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_SPACES = re.compile(r"\s+")
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def parse_ingredients(text: str) -> list[str]:
+    """One ingredient per non-blank line, verbatim and in order (surrounding spaces trimmed)."""
+    return [line.strip() for line in _lines(text) if line.strip()]
+
+
+def parse_instructions(text: str) -> list[str]:
+    """Steps in order: one per paragraph when paragraphs are separated by blank lines,
+    otherwise one per line."""
+    text = "\n".join(_lines(text)).strip()
+    if not text:
+        return []
+    if _BLANK_LINE.search(text):
+        paragraphs = _BLANK_LINE.split(text)
+        return [" ".join(line.strip() for line in p.split("\n") if line.strip()) for p in paragraphs if p.strip()]
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def is_section_header(line: str) -> bool:
+    return line.rstrip().endswith(":")
+
+
+def normalize_tag(name: str) -> str:
+    return _SPACES.sub(" ", name).strip().lower()[:64]
+
+
+def parse_tags(text: str) -> list[str]:
+    """Comma-separated tags, lower-cased, duplicates dropped, first-seen order kept."""
+    seen: dict[str, None] = {}
+    for part in text.split(","):
+        tag = normalize_tag(part)
+        if tag:
+            seen.setdefault(tag, None)
+    return list(seen)
+
+
+def ingredients_text(lines: list[str]) -> str:
+    return "\n".join(lines)
+
+
+def instructions_text(steps: list[str]) -> str:
+    # Blank lines between steps, so a step written as a paragraph stays one step.
+    return "\n\n".join(steps)
+
+
+def tags_text(names: list[str]) -> str:
+    return ", ".join(names)

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from ..models import Recipe
+from ..web import form_status
+from . import services
+from .forms import DeleteForm, RecipeForm
+
+bp = Blueprint("cookbook", __name__, url_prefix="/recipes")
+
+MAX_PAGE = 100_000
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every recipe page needs a signed-in user."""
+
+
+def _visible_or_404(recipe_id: int) -> Recipe:
+    try:
+        return services.get_visible_recipe(current_user, recipe_id)
+    except services.RecipeNotFound:
+        abort(404)
+
+
+def _own_or_404(recipe_id: int) -> Recipe:
+    # Someone else's recipe is "not found", never "forbidden": a 403 would confirm it exists.
+    try:
+        return services.get_own_recipe(current_user, recipe_id)
+    except services.RecipeNotFound:
+        abort(404)
+
+
+@bp.get("/")
+def index() -> str:
+    page = request.args.get("page", 1, type=int) or 1
+    title = request.args.get("q", "")[:200]
+    tag = request.args.get("tag", "")[:64]
+    pagination = services.list_recipes(
+        current_user, title=title, tag=tag, page=min(max(page, 1), MAX_PAGE), per_page=current_app.config["RECIPES_PER_PAGE"]
+    )
+    return render_template(
+        "cookbook/index.html",
+        pagination=pagination,
+        q=title,
+        tag=tag,
+        tags=services.tag_names_of(current_user),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create() -> Response | tuple[str, int]:
+    form = RecipeForm()
+    if form.validate_on_submit():
+        try:
+            recipe = services.create_recipe(current_user, form.to_data())
+        except services.RecipeInvalid as exc:
+            form[exc.field].errors.append(exc.message)  # type: ignore[attr-defined]
+        else:
+            flash(f"Saved “{recipe.title}”.", "success")
+            return redirect(url_for("cookbook.detail", recipe_id=recipe.id))
+    return render_template("cookbook/form.html", form=form, recipe=None), form_status(form)
+
+
+@bp.get("/<int:recipe_id>")
+def detail(recipe_id: int) -> str:
+    recipe = _visible_or_404(recipe_id)
+    return render_template("cookbook/detail.html", recipe=recipe, is_owner=recipe.owner_id == current_user.id)
+
+
+@bp.route("/<int:recipe_id>/edit", methods=["GET", "POST"])
+def edit(recipe_id: int) -> Response | tuple[str, int]:
+    recipe = _own_or_404(recipe_id)
+    form = RecipeForm()
+    if request.method == "GET":
+        form.fill_from(recipe)
+    elif form.validate_on_submit():
+        try:
+            services.update_recipe(current_user, recipe_id, form.to_data())
+        except services.RecipeInvalid as exc:
+            form[exc.field].errors.append(exc.message)  # type: ignore[attr-defined]
+        else:
+            flash("Changes saved.", "success")
+            return redirect(url_for("cookbook.detail", recipe_id=recipe_id))
+    return render_template("cookbook/form.html", form=form, recipe=recipe), form_status(form)
+
+
+@bp.route("/<int:recipe_id>/delete", methods=["GET", "POST"])
+def delete(recipe_id: int) -> Response | tuple[str, int]:
+    recipe = _own_or_404(recipe_id)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        title = recipe.title
+        services.delete_recipe(current_user, recipe_id)
+        flash(f"Deleted “{title}”.", "success")
+        return redirect(url_for("cookbook.index"))
+    return render_template("cookbook/delete.html", recipe=recipe, form=form), 200
+
+
+@bp.app_template_filter("minutes")
+def format_minutes(minutes: int | None) -> str:
+    """90 -> "1 h 30 min"."""
+    if minutes is None:
+        return ""
+    hours, rest = divmod(int(minutes), 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    return f"{hours} h" if hours else f"{rest} min"

@@ -1,0 +1,80 @@
+"""Per-connection database setup.
+
+SQLite is tuned on every connection: WAL (readers never block the writer), foreign
+keys on, a busy timeout, and transactions that take the write lock up front when the
+request is going to write. A deferred transaction that reads and then writes cannot
+wait for the lock (SQLite returns "database is locked" at once rather than risk a
+deadlock), so requests that change state begin with `BEGIN IMMEDIATE` and queue
+behind each other for up to the busy timeout instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from typing import Any
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+BUSY_TIMEOUT_MS = 30_000
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_force_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("force_immediate", default=False)
+
+
+@contextlib.contextmanager
+def write_intent() -> Iterator[None]:
+    """Mark work outside a request (CLI, bootstrap) as writing, so SQLite locks up front."""
+    token = _force_immediate.set(True)
+    try:
+        yield
+    finally:
+        _force_immediate.reset(token)
+
+
+def _wants_write_lock() -> bool:
+    if _force_immediate.get():
+        return True
+    return has_request_context() and request.method not in SAFE_METHODS
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.close()
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+
+
+def configure_engine(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+    if not event.contains(engine, "connect", _on_sqlite_connect):
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+
+
+def init_app(app: Flask) -> None:
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args.setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+        options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    db.init_app(app)
+    with app.app_context():
+        # Creating the engine opens no connection; it only attaches the listeners.
+        configure_engine(db.engine)

@@ -1,0 +1,41 @@
+"""Error pages in the site's style, and JSON errors for clients that asked for JSON."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .extensions import db
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def render_error(status: int, title: str, message: str) -> tuple[Response | str, int]:
+    if wants_json():
+        return jsonify(error={"code": title.lower().replace(" ", "_"), "message": message}), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def handle_http_error(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+    if error.code is None or error.code < 400:
+        return error
+    return render_error(error.code, error.name, error.description or error.name)
+
+
+def handle_csrf_error(error: CSRFError) -> tuple[Response | str, int]:
+    return render_error(400, "Form expired", "The form was out of date. Go back, reload the page and try again.")
+
+
+def handle_server_error(error: Exception) -> tuple[Response | str, int]:
+    db.session.rollback()
+    return render_error(500, "Something went wrong", "The server could not finish this request. Nothing was saved.")
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(500, handle_server_error)

@@ -1,0 +1,5 @@
+"""The JSON hello at `/` and the health check at `/healthz`."""
+
+from .views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,120 @@
+"""Database models (SQLAlchemy 2 typed declarative)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    # A callable, so each row gets its own time (not the import time).
+    return datetime.now(UTC)
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    recipes: Mapped[list[Recipe]] = relationship(back_populates="owner", cascade="all, delete-orphan", passive_deletes=True)
+    login_sessions: Mapped[list[LoginSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def attach_login(self, token: str) -> None:
+        """Bind this object to one login session (see LoginSession)."""
+        self._login_token = token
+
+    def get_id(self) -> str | None:
+        # Flask-Login keeps get_id() in the cookie: it names a login session row, not the
+        # user, so deleting that row (logout, password change) makes copies of the cookie useless.
+        return getattr(self, "_login_token", None)
+
+    def __repr__(self) -> str:
+        return f"<User {self.username!r}>"
+
+
+class LoginSession(db.Model):  # type: ignore[name-defined,misc]
+    """One signed-in browser. Deleting the row ends that login everywhere its cookie went."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+
+    user: Mapped[User] = relationship(back_populates="login_sessions")
+
+
+recipe_tag = Table(
+    "recipe_tag",
+    db.metadata,
+    Column("recipe_id", ForeignKey("recipe.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tag.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "tag"
+    __table_args__ = (UniqueConstraint("owner_id", "name", name="uq_tag_owner_id_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64), index=True)
+
+    def __repr__(self) -> str:
+        return f"<Tag {self.name!r}>"
+
+
+class Recipe(db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "recipe"
+    __table_args__ = (
+        Index("ix_recipe_owner_created", "owner_id", "created_at"),
+        Index("ix_recipe_public_created", "is_public", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Lists of strings, kept verbatim and in order. An ingredient ending in ":" is a section header.
+    ingredients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    instructions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    servings: Mapped[str] = mapped_column(String(100), default="")
+    prep_time: Mapped[int | None] = mapped_column(Integer)
+    cook_time: Mapped[int | None] = mapped_column(Integer)
+    total_time: Mapped[int | None] = mapped_column(Integer)
+    source_url: Mapped[str] = mapped_column(String(2048), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    owner: Mapped[User] = relationship(back_populates="recipes")
+    tags: Mapped[list[Tag]] = relationship(secondary=recipe_tag, order_by=Tag.name)
+
+    @property
+    def visibility(self) -> str:
+        return "public" if self.is_public else "private"
+
+    @property
+    def total_minutes(self) -> int | None:
+        """The total time as given, or prep + cook when only those are known."""
+        if self.total_time is not None:
+            return self.total_time
+        parts = [t for t in (self.prep_time, self.cook_time) if t is not None]
+        return sum(parts) if parts else None
+
+    def __repr__(self) -> str:
+        return f"<Recipe {self.id} {self.title!r}>"

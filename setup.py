@@ -1,0 +1,58 @@
+"""Packaging for Recipes: `pip install .` gives the app, its templates, static files,
+migrations and default Gunicorn config, plus the `recipes` command."""
+
+from setuptools import setup
+
+setup(
+    name="recipes",
+    version="0.1.0",
+    description="A self-hosted recipe manager",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="MIT",
+    python_requires=">=3.11",
+    packages=[
+        "recipes",
+        "recipes.auth",
+        "recipes.cookbook",
+        "recipes.home",
+        # Shipped from the repository's top-level folders so the installed app
+        # (and the container) can seed its config and migrate on its own.
+        "recipes._defaults",
+        "recipes._migrations",
+    ],
+    package_dir={"recipes._defaults": "config", "recipes._migrations": "migrations"},
+    package_data={
+        "recipes": ["templates/**/*", "static/**/*", "py.typed"],
+        "recipes._defaults": ["gunicorn.conf.py"],
+        "recipes._migrations": ["alembic.ini", "script.py.mako", "env.py", "versions/*.py", "README"],
+    },
+    include_package_data=False,
+    install_requires=[
+        "Flask>=3.1.3,<4",
+        "Flask-SQLAlchemy>=3.1.1,<4",
+        "SQLAlchemy>=2.0.36,<2.2",
+        "Flask-Migrate>=4.1,<5",
+        "alembic>=1.14,<2",
+        "Flask-Login>=0.6.3,<0.7",
+        "Flask-WTF>=1.2.2,<2",
+        "WTForms>=3.2,<4",
+        "argon2-cffi>=23.1,<26",
+        "gunicorn>=23,<28",
+        "psycopg[binary]>=3.2,<4",
+        "click>=8.1",
+    ],
+    extras_require={
+        "test": [
+            "pytest>=8.3",
+            "pytest-xdist>=3.6",
+            "playwright>=1.49",
+            "ruff>=0.8",
+            "mypy>=1.13",
+            "PyYAML>=6",
+            "types-PyYAML",
+        ],
+    },
+    entry_points={"console_scripts": ["recipes=recipes.cli:main"]},
+    zip_safe=False,
+)
