@@ -36,7 +36,7 @@ setup(
         "alembic>=1.14,<2",
         "Flask-Login>=0.6.3,<0.7",
         "Flask-WTF>=1.2.2,<2",
-        "WTForms>=3.2,<4",
+        "WTForms>=3.3,<4",
         "argon2-cffi>=23.1,<26",
         "gunicorn>=23,<28",
         "psycopg[binary]>=3.2,<4",

@@ -14,11 +14,16 @@ from .extensions import db
 
 
 def migrations_directory() -> str:
+    """The shipped migrations (RECIPES_MIGRATIONS_DIR points elsewhere, for tests of failed upgrades)."""
     return str(Path(str(resources.files("recipes._migrations"))))
 
 
+def _directory() -> str:
+    return str(current_app.config.get("RECIPES_MIGRATIONS_DIR") or migrations_directory())
+
+
 def head_revision() -> str | None:
-    config = current_app.extensions["migrate"].migrate.get_config(migrations_directory())
+    config = current_app.extensions["migrate"].migrate.get_config(_directory())
     return ScriptDirectory.from_config(config).get_current_head()
 
 
@@ -28,4 +33,4 @@ def current_revision() -> str | None:
 
 
 def upgrade(revision: str = "head") -> None:
-    flask_migrate_upgrade(directory=migrations_directory(), revision=revision)
+    flask_migrate_upgrade(directory=_directory(), revision=revision)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, StringField, TextAreaField, URLField
+from wtforms import IntegerField, RadioField, SelectChoice, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..models import Recipe
@@ -37,7 +37,7 @@ class RecipeForm(FlaskForm):
     notes = TextAreaField("Notes", validators=[Length(max=50_000)])
     visibility = RadioField(
         "Who can see it",
-        choices=[("private", "Only me"), ("public", "Everyone with an account here")],
+        choices=[SelectChoice("private", "Only me"), SelectChoice("public", "Everyone with an account here")],
         default="private",
     )
 

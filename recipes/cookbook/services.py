@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Recipe, Tag, User, recipe_tag
+from .text import normalize_tag
 
 TITLE_MAX = 200
 
@@ -148,6 +149,12 @@ def _drop_unused_tags(user: User) -> None:
         db.session.delete(tag)
 
 
+def clean_query_text(text: str, limit: int = 200) -> str:
+    """What a person typed into a filter, minus control characters (NUL would break
+    SQLite's LIKE and PostgreSQL refuses it), trimmed and capped."""
+    return "".join(ch for ch in text if ch.isprintable() or ch == " ")[:limit].strip()
+
+
 def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -155,10 +162,12 @@ def escape_like(text: str) -> str:
 def recipe_list_query(user: User, *, title: str = "", tag: str = "") -> Select[Any]:
     """Visible recipes, newest first, with what a card shows loaded up front."""
     query = select(Recipe).options(selectinload(Recipe.tags)).where(visible_to(user))
-    if title.strip():
-        query = query.where(Recipe.title.ilike(f"%{escape_like(title.strip())}%", escape="\\"))
-    if tag.strip():
-        tagged = select(recipe_tag.c.recipe_id).join(Tag, Tag.id == recipe_tag.c.tag_id).where(Tag.name == tag.strip().lower())
+    title = clean_query_text(title)
+    tag = normalize_tag(clean_query_text(tag))
+    if title:
+        query = query.where(Recipe.title.ilike(f"%{escape_like(title)}%", escape="\\"))
+    if tag:
+        tagged = select(recipe_tag.c.recipe_id).join(Tag, Tag.id == recipe_tag.c.tag_id).where(Tag.name == tag)
         query = query.where(Recipe.id.in_(tagged))
     return query.order_by(Recipe.created_at.desc(), Recipe.id.desc())
 

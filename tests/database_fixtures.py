@@ -1,0 +1,71 @@
+"""Test databases: SQLite files, or a real PostgreSQL when TEST_DATABASE_URL is set.
+
+The schema always comes from the migrations: each test session (each xdist worker)
+migrates one database once; SQLite tests then get a copy of that file, PostgreSQL
+tests share the worker's database and have it emptied after each test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from recipes import create_app
+from recipes.extensions import db
+from recipes.schema import upgrade
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
+
+# Cheap hashing keeps the suite fast; production uses the RFC 9106 profile.
+FAST_TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_COST": 8,
+    "ARGON2_PARALLELISM": 1,
+    "RECIPES_ALLOW_SIGNUP": False,
+}
+
+
+def using_postgres() -> bool:
+    return bool(POSTGRES_URL)
+
+
+def migrate_database(url: str, config_dir: Path) -> None:
+    app = create_app({**FAST_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "RECIPES_CONFIG_DIR": str(config_dir)})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def create_postgres_database(name: str) -> str:
+    """(Re)create database `name` on the test server and return its URL."""
+    admin_url = make_url(POSTGRES_URL)
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return admin_url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(name: str) -> None:
+    engine = create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def empty_postgres_tables() -> None:
+    """Empty every table of the current app's database (inside an app context)."""
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def copy_sqlite(template: Path, target: Path) -> None:
+    shutil.copyfile(template, target)
