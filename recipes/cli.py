@@ -22,9 +22,7 @@ def _fail(message: str) -> None:
 @click.command("create-user")
 @click.argument("username")
 @click.option("--admin", is_flag=True, help="Make the account an administrator.")
-@click.option(
-    "--password-stdin", is_flag=True, help="Read the password from standard input instead of asking for it."
-)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking for it.")
 @with_appcontext
 def create_user_command(username: str, admin: bool, password_stdin: bool) -> None:
     """Create an account. The first account is always an admin."""

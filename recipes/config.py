@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_CONFIG_DIR = "instance"
-SECRET_KEY_FILENAME = "secret_key"
+SECRET_KEY_FILENAME = "secret_key"  # noqa: S105 (a file name, not a secret)
 DATABASE_FILENAME = "recipes.db"
 
 TRUE_WORDS = {"1", "true", "yes", "on"}

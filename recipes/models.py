@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
@@ -16,7 +28,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+class User(UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -25,7 +37,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    recipes: Mapped[list[Recipe]] = relationship(back_populates="owner", cascade="all, delete-orphan", passive_deletes=True)
+    recipes: Mapped[list[Recipe]] = relationship(
+        back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
+    )
     login_sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -43,7 +57,7 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
         return f"<User {self.username!r}>"
 
 
-class LoginSession(db.Model):  # type: ignore[name-defined,misc]
+class LoginSession(db.Model):  # type: ignore[name-defined]
     """One signed-in browser. Deleting the row ends that login everywhere its cookie went."""
 
     __tablename__ = "login_session"
@@ -65,7 +79,7 @@ recipe_tag = Table(
 )
 
 
-class Tag(db.Model):  # type: ignore[name-defined,misc]
+class Tag(db.Model):  # type: ignore[name-defined]
     __tablename__ = "tag"
     __table_args__ = (UniqueConstraint("owner_id", "name", name="uq_tag_owner_id_name"),)
 
@@ -77,7 +91,7 @@ class Tag(db.Model):  # type: ignore[name-defined,misc]
         return f"<Tag {self.name!r}>"
 
 
-class Recipe(db.Model):  # type: ignore[name-defined,misc]
+class Recipe(db.Model):  # type: ignore[name-defined]
     __tablename__ = "recipe"
     __table_args__ = (
         Index("ix_recipe_owner_created", "owner_id", "created_at"),

@@ -5,10 +5,11 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
-from flask_migrate import upgrade as flask_migrate_upgrade
 
 from .extensions import db
 
@@ -22,9 +23,12 @@ def _directory() -> str:
     return str(current_app.config.get("RECIPES_MIGRATIONS_DIR") or migrations_directory())
 
 
+def _alembic_config() -> Config:
+    return current_app.extensions["migrate"].migrate.get_config(_directory())  # type: ignore[no-any-return]
+
+
 def head_revision() -> str | None:
-    config = current_app.extensions["migrate"].migrate.get_config(_directory())
-    return ScriptDirectory.from_config(config).get_current_head()
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 
 def current_revision() -> str | None:
@@ -33,4 +37,6 @@ def current_revision() -> str | None:
 
 
 def upgrade(revision: str = "head") -> None:
-    flask_migrate_upgrade(directory=_directory(), revision=revision)
+    """Apply migrations up to `revision`; errors propagate (Flask-Migrate's own
+    `upgrade` would turn them into SystemExit, hiding them from the caller)."""
+    command.upgrade(_alembic_config(), revision)

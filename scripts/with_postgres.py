@@ -62,15 +62,42 @@ def main(argv: list[str]) -> int:
     port = free_port()
     try:
         subprocess.run(
-            as_server_user([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                            "--no-sync", "--locale=C.UTF-8"]),
-            check=True, stdout=subprocess.DEVNULL,
+            as_server_user(
+                [
+                    str(bindir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                    "--locale=C.UTF-8",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         subprocess.run(
-            as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "start", "-o",
-                            f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
-                            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"]),
-            check=True, stdout=subprocess.DEVNULL,
+            as_server_user(
+                [
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(log),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                    "-o",
+                    f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
+                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
+                ]
+            ),
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
         print(f"with_postgres: PostgreSQL ({bindir.parent.name}) at 127.0.0.1:{port}", flush=True)
@@ -85,8 +112,11 @@ def main(argv: list[str]) -> int:
         return 3
     finally:
         if (data / "postmaster.pid").exists():
-            subprocess.run(as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
-                           stdout=subprocess.DEVNULL, check=False)
+            subprocess.run(
+                as_server_user([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]),
+                stdout=subprocess.DEVNULL,
+                check=False,
+            )
         shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -226,12 +226,21 @@ def test_change_password_ends_other_sessions(app, client, auth, make_user):
 @pytest.mark.parametrize(
     ("data", "message", "field"),
     [
-        ({"current_password": "wrong one!", "new_password": "new password!", "confirm": "new password!"},
-         "The current password is wrong.", "current_password"),
-        ({"current_password": "correct horse", "new_password": "short", "confirm": "short"},
-         "Use at least 8 characters.", "new_password"),
-        ({"current_password": "correct horse", "new_password": "new password!", "confirm": "other password"},
-         "The passwords differ.", "confirm"),
+        (
+            {"current_password": "wrong one!", "new_password": "new password!", "confirm": "new password!"},
+            "The current password is wrong.",
+            "current_password",
+        ),
+        (
+            {"current_password": "correct horse", "new_password": "short", "confirm": "short"},
+            "Use at least 8 characters.",
+            "new_password",
+        ),
+        (
+            {"current_password": "correct horse", "new_password": "new password!", "confirm": "other password"},
+            "The passwords differ.",
+            "confirm",
+        ),
     ],
 )
 def test_change_password_failures(app, client, auth, make_user, data, message, field):

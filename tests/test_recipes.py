@@ -125,8 +125,14 @@ def test_edit_saves_changes_when_the_title_is_unchanged(app, alice):
     recipe_id = create_recipe(alice)
     response = alice.post(
         f"/recipes/{recipe_id}/edit",
-        data={**RECIPE_FORM, "ingredients": "2 kg tomatoes", "tags": "soup, winter", "visibility": "public",
-              "cook_time": "", "notes": ""},
+        data={
+            **RECIPE_FORM,
+            "ingredients": "2 kg tomatoes",
+            "tags": "soup, winter",
+            "visibility": "public",
+            "cook_time": "",
+            "notes": "",
+        },
     )
     assert response.status_code == 302
     assert response.headers["Location"] == f"/recipes/{recipe_id}"

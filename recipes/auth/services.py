@@ -109,7 +109,9 @@ def start_session(user: User, user_agent: str = "") -> str:
 
 
 def load_user_by_session_token(token: str) -> User | None:
-    login = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    login: LoginSession | None = db.session.scalar(
+        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+    )
     if login is None:
         return None
     user = login.user

@@ -22,7 +22,9 @@ def _sign_in(user: User) -> None:
 
 
 def _after_login_target(candidate: str | None) -> str:
-    return candidate if is_safe_redirect(candidate) else url_for("cookbook.index")
+    if candidate and is_safe_redirect(candidate):
+        return candidate
+    return url_for("cookbook.index")
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -37,7 +39,7 @@ def register() -> Response | str | tuple[str, int]:
         try:
             user = services.create_user(form.username.data or "", form.password.data or "")
         except services.AccountError as exc:
-            form[exc.field or "username"].errors.append(exc.message)  # type: ignore[attr-defined]
+            form[exc.field or "username"].errors.append(exc.message)
         else:
             _sign_in(user)
             flash(f"Welcome, {user.username}! Your account is ready.", "success")
@@ -60,7 +62,7 @@ def login() -> Response | str | tuple[str, int]:
         if user is not None:
             _sign_in(user)
             return redirect(_after_login_target(form.next.data))
-        form.password.errors.append("Wrong username or password.")  # type: ignore[attr-defined]
+        form.password.errors.append("Wrong username or password.")
     return render_template("auth/login.html", form=form), form_status(form)
 
 
@@ -85,7 +87,7 @@ def account() -> Response | str | tuple[str, int]:
                 current_user, form.current_password.data or "", form.new_password.data or "", current_user.get_id()
             )
         except services.AccountError as exc:
-            form[exc.field or "new_password"].errors.append(exc.message)  # type: ignore[attr-defined]
+            form[exc.field or "new_password"].errors.append(exc.message)
         else:
             flash("Password changed. Your other devices have been logged out.", "success")
             return redirect(url_for("auth.account"))

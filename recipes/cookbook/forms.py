@@ -21,7 +21,9 @@ class RecipeForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(message="A recipe needs a title."), Length(max=TITLE_MAX)])
     description = TextAreaField("Description", validators=[Length(max=20_000)])
     ingredients = TextAreaField(
-        "Ingredients", validators=[Length(max=50_000)], description="One per line. End a line with : to start a section."
+        "Ingredients",
+        validators=[Length(max=50_000)],
+        description="One per line. End a line with : to start a section.",
     )
     instructions = TextAreaField(
         "Instructions",

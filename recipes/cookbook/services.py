@@ -108,7 +108,7 @@ def create_recipe(owner: User, data: RecipeData) -> Recipe:
 
 
 def get_visible_recipe(user: User, recipe_id: int) -> Recipe:
-    recipe = db.session.scalar(
+    recipe: Recipe | None = db.session.scalar(
         select(Recipe).options(selectinload(Recipe.tags)).where(Recipe.id == recipe_id, visible_to(user))
     )
     if recipe is None:
@@ -117,7 +117,7 @@ def get_visible_recipe(user: User, recipe_id: int) -> Recipe:
 
 
 def get_own_recipe(user: User, recipe_id: int) -> Recipe:
-    recipe = db.session.scalar(select(Recipe).where(Recipe.id == recipe_id, Recipe.owner_id == user.id))
+    recipe: Recipe | None = db.session.scalar(select(Recipe).where(Recipe.id == recipe_id, Recipe.owner_id == user.id))
     if recipe is None:
         raise RecipeNotFound(recipe_id)
     return recipe

@@ -41,7 +41,11 @@ def index() -> str:
     title = request.args.get("q", "")[:200]
     tag = request.args.get("tag", "")[:64]
     pagination = services.list_recipes(
-        current_user, title=title, tag=tag, page=min(max(page, 1), MAX_PAGE), per_page=current_app.config["RECIPES_PER_PAGE"]
+        current_user,
+        title=title,
+        tag=tag,
+        page=min(max(page, 1), MAX_PAGE),
+        per_page=current_app.config["RECIPES_PER_PAGE"],
     )
     return render_template(
         "cookbook/index.html",
@@ -59,7 +63,7 @@ def create() -> Response | tuple[str, int]:
         try:
             recipe = services.create_recipe(current_user, form.to_data())
         except services.RecipeInvalid as exc:
-            form[exc.field].errors.append(exc.message)  # type: ignore[attr-defined]
+            form[exc.field].errors.append(exc.message)
         else:
             flash(f"Saved “{recipe.title}”.", "success")
             return redirect(url_for("cookbook.detail", recipe_id=recipe.id))
@@ -82,7 +86,7 @@ def edit(recipe_id: int) -> Response | tuple[str, int]:
         try:
             services.update_recipe(current_user, recipe_id, form.to_data())
         except services.RecipeInvalid as exc:
-            form[exc.field].errors.append(exc.message)  # type: ignore[attr-defined]
+            form[exc.field].errors.append(exc.message)
         else:
             flash("Changes saved.", "success")
             return redirect(url_for("cookbook.detail", recipe_id=recipe_id))

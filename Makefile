@@ -1,0 +1,44 @@
+# Recipes: `make run` serves the app on its embedded defaults, `make test` checks everything.
+# Both set themselves up (a .venv, system packages for the tests) on a fresh machine.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8288
+HOST   ?= 127.0.0.1
+RECIPES_CONFIG_DIR ?= $(CURDIR)/instance
+export RECIPES_CONFIG_DIR PORT
+
+.PHONY: run test lint unit postgres-tests container-tests clean help
+
+help:
+	@echo "make run    - set up and serve Recipes at http://$(HOST):$(PORT) (config in $(RECIPES_CONFIG_DIR))"
+	@echo "make test   - set up and run lint, type checks and the whole suite (SQLite and PostgreSQL)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: $(BIN)/python setup.py pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-installed: $(BIN)/python setup.py pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.run-installed
+
+run: $(VENV)/.run-installed
+	$(BIN)/recipes bootstrap
+	@echo "Recipes is starting at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	exec $(BIN)/gunicorn -c "$(RECIPES_CONFIG_DIR)/gunicorn.conf.py" --bind "$(HOST):$(PORT)"
+
+test: $(VENV)/.test-installed
+	sh scripts/test.sh
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy recipes
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,33 @@
+#!/bin/sh
+# The whole check behind `make test`: system packages, lint, types, and the suite on
+# SQLite and on a throwaway PostgreSQL (plus the container tests when asked for).
+set -eu
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+sh scripts/ensure-test-packages.sh
+
+echo "== lint and types"
+$BIN/ruff check .
+$BIN/ruff format --check .
+$BIN/mypy recipes
+
+echo "== tests on SQLite"
+$BIN/pytest -n auto -m "not container" tests
+
+echo "== tests on PostgreSQL"
+if python3 scripts/with_postgres.py -- $BIN/pytest -n auto -m "not container" tests; then
+    :
+else
+    status=$?
+    if [ "$status" -eq 3 ] && [ "${CI:-}" != "true" ]; then
+        echo "PostgreSQL is not installed here: skipped the PostgreSQL run (CI always does it)" >&2
+    else
+        exit "$status"
+    fi
+fi
+
+if [ "${RECIPES_CONTAINER_TESTS:-}" = "1" ]; then
+    echo "== container tests"
+    $BIN/pytest -p no:xdist -m container tests/container
+fi

@@ -1,0 +1,202 @@
+"""Start-up work shared by the container entrypoint and `make run`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from recipes import bootstrap
+from recipes.schema import migrations_directory
+
+from .database_fixtures import using_postgres
+
+needs_sqlite = pytest.mark.skipif(using_postgres(), reason="start-up backups are of the SQLite file")
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path):
+    """A clean environment pointing at an empty config directory."""
+    for name in ("SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL", "RECIPES_ALLOW_SIGNUP", "RECIPES_PROXY_COUNT"):
+        monkeypatch.delenv(name, raising=False)
+    directory = tmp_path / "config"
+    monkeypatch.setenv("RECIPES_CONFIG_DIR", str(directory))
+    return directory
+
+
+def test_secret_key_generated_once_with_mode_600(env):
+    config = {"RECIPES_CONFIG_DIR": str(env)}
+    key = bootstrap.load_secret_key(config)
+    path = env / "secret_key"
+    assert len(key) >= 43  # 32+ random bytes, base64
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert bootstrap.load_secret_key(config) == key
+    assert [p.name for p in env.iterdir() if p.name.startswith(".")] == []  # no temp files left
+
+
+def test_secret_key_from_environment_wins(env, tmp_path):
+    key_file = tmp_path / "key.txt"
+    key_file.write_text("from-a-file-0123456789-0123456789-abcdef\n")
+    assert bootstrap.load_secret_key({"SECRET_KEY": "explicit", "SECRET_KEY_FILE": str(key_file)}) == "explicit"
+    assert bootstrap.load_secret_key({"SECRET_KEY_FILE": str(key_file)}) == "from-a-file-0123456789-0123456789-abcdef"
+    assert not (env / "secret_key").exists()
+
+
+@pytest.mark.parametrize("content", [None, ""])
+def test_unusable_secret_key_file_is_a_clear_error(tmp_path, content):
+    key_file = tmp_path / "key.txt"
+    if content is not None:
+        key_file.write_text(content)
+    with pytest.raises(bootstrap.BootstrapError, match="SECRET_KEY_FILE"):
+        bootstrap.load_secret_key({"SECRET_KEY_FILE": str(key_file)})
+
+
+def test_write_atomically_keeps_the_first_writer(tmp_path):
+    target = tmp_path / "file"
+    assert bootstrap.write_atomically(target, b"first")
+    assert not bootstrap.write_atomically(target, b"second")
+    assert target.read_bytes() == b"first"
+
+
+def test_gunicorn_config_seeded_but_never_overwritten(env):
+    env.mkdir()
+    path = bootstrap.seed_gunicorn_config(env)
+    assert 'wsgi_app = "recipes:create_app()"' in path.read_text()
+    path.write_text("# my own settings\nworkers = 1\n")
+    bootstrap.seed_gunicorn_config(env)
+    assert path.read_text() == "# my own settings\nworkers = 1\n"
+
+
+@needs_sqlite
+def test_run_prepares_everything_and_is_repeatable(env):
+    assert bootstrap.run() == env.resolve()
+    assert {p.name for p in env.iterdir()} >= {"secret_key", "gunicorn.conf.py", "recipes.db", "backups"}
+    key = (env / "secret_key").read_text()
+    bootstrap.run()
+    assert (env / "secret_key").read_text() == key
+    assert list((env / "backups").iterdir()) == []  # nothing to back up: no migration was pending
+
+
+def test_unwritable_config_dir_names_the_uid(tmp_path):
+    directory = tmp_path / "locked"
+    directory.mkdir()
+    if os.geteuid() == 0:
+        # Root can write anywhere; check for real as an unprivileged user in a subprocess.
+        os.chmod(tmp_path, 0o755)
+        os.chown(directory, 0, 0)
+        os.chmod(directory, 0o755)
+        script = (
+            "import sys; from recipes import bootstrap; from pathlib import Path\n"
+            "try:\n    bootstrap.ensure_layout(Path(sys.argv[1]))\nexcept bootstrap.BootstrapError as e:\n"
+            "    print(e); sys.exit(1)\n"
+        )
+        result = subprocess.run(
+            [
+                "setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                sys.executable,
+                "-c",
+                script,
+                str(directory),
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+        )
+        assert result.returncode == 1, result.stderr
+        assert result.stdout.strip() == (
+            f"config directory {directory} is not writable: give uid 65534 write access to {directory}"
+        )
+    else:
+        os.chmod(directory, 0o500)
+        with pytest.raises(bootstrap.BootstrapError, match=f"give uid {os.getuid()} write access to {directory}"):
+            bootstrap.ensure_layout(directory)
+
+
+def test_backups_are_pruned_to_the_newest(tmp_path):
+    for n in range(8):
+        (tmp_path / f"recipes-2026010{n}T000000Z-x.db").write_bytes(b"")
+    (tmp_path / "my-own-file.db").write_bytes(b"")
+    deleted = bootstrap.prune_backups(tmp_path, keep=5)
+    assert len(deleted) == 3
+    assert sorted(p.name for p in tmp_path.iterdir())[:2] == ["my-own-file.db", "recipes-20260103T000000Z-x.db"]
+
+
+FAILING_MIGRATION = textwrap.dedent('''
+    """a migration that breaks halfway"""
+    from alembic import op
+    import sqlalchemy as sa
+
+    revision = "9999"
+    down_revision = "{head}"
+    branch_labels = None
+    depends_on = None
+
+
+    def upgrade():
+        op.create_table("half_done", sa.Column("id", sa.Integer(), primary_key=True))
+        op.execute("UPDATE recipe SET title = 'damaged'")
+        raise RuntimeError("simulated failure")
+
+
+    def downgrade():
+        pass
+''')
+
+
+@needs_sqlite
+def test_failed_migration_leaves_the_database_as_it_was(env, tmp_path, monkeypatch):
+    from recipes import create_app
+    from recipes.extensions import db
+    from recipes.models import Recipe
+
+    bootstrap.run()
+    app = create_app()
+    with app.app_context():
+        from recipes.auth.services import create_user
+
+        user = create_user("alice", "correct horse")
+        db.session.add(Recipe(owner_id=user.id, title="Keep me", ingredients=[], instructions=[]))
+        db.session.commit()
+        head = db.session.execute(db.text("SELECT version_num FROM alembic_version")).scalar()
+        db.engine.dispose()
+
+    broken = tmp_path / "migrations"
+    shutil.copytree(migrations_directory(), broken)
+    (broken / "versions" / "9999_broken.py").write_text(FAILING_MIGRATION.format(head=head))
+    app = create_app({"RECIPES_MIGRATIONS_DIR": str(broken)})
+    with pytest.raises(bootstrap.BootstrapError) as failure:
+        bootstrap.migrate(app)
+    message = str(failure.value)
+    assert "simulated failure" in message and "left as it was" in message
+    backups = list((env / "backups").glob("recipes-*.db"))
+    assert len(backups) == 1 and str(backups[0]) in message
+
+    with sqlite3.connect(env / "recipes.db") as connection:
+        assert connection.execute("SELECT title FROM recipe").fetchall() == [("Keep me",)]
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchall() == [(head,)]
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "half_done" not in tables
+    with sqlite3.connect(backups[0]) as connection:
+        assert connection.execute("SELECT title FROM recipe").fetchall() == [("Keep me",)]
+
+
+def test_bad_database_url_is_one_clear_line(env, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "nosuchdb://x")
+    with pytest.raises(bootstrap.BootstrapError, match="DATABASE_URL is not a usable database URL"):
+        bootstrap.run()
+
+
+def test_unreachable_database_is_one_clear_line(env, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/recipes")
+    with pytest.raises(bootstrap.BootstrapError, match="cannot reach the database"):
+        bootstrap.run()

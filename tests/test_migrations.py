@@ -1,0 +1,60 @@
+"""The schema comes only from the migrations, and the migrations match the models."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from recipes.extensions import db
+from recipes.schema import current_revision, head_revision, upgrade
+
+
+def test_test_database_is_at_head(app):
+    with app.app_context():
+        assert current_revision() == head_revision() is not None
+
+
+def test_no_drift_between_models_and_migrations(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_upgrade_an_empty_database_to_head_and_back(app_config, tmp_path):
+    from flask_migrate import downgrade
+
+    from recipes import create_app
+
+    from .database_fixtures import using_postgres
+
+    if using_postgres():
+        # The worker's database is already at head: go down to nothing and up again.
+        app = create_app(app_config)
+    else:
+        app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.db'}"})
+    with app.app_context():
+        if using_postgres():
+            downgrade(directory=app.extensions["migrate"].directory, revision="base")
+        assert "recipe" not in inspect(db.engine).get_table_names()
+        upgrade()
+        assert current_revision() == head_revision()
+        assert {"user", "recipe", "tag", "recipe_tag", "login_session"} <= set(inspect(db.engine).get_table_names())
+        db.engine.dispose()
+
+
+def test_database_backend_is_the_one_asked_for(app):
+    from .database_fixtures import using_postgres
+
+    with app.app_context():
+        assert db.engine.dialect.name == ("postgresql" if using_postgres() else "sqlite")
+
+
+def test_sqlite_connections_are_tuned(app):
+    from .database_fixtures import using_postgres
+
+    if using_postgres():
+        pytest.skip("SQLite only")
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
