@@ -1,13 +1,15 @@
 """Packaging for Recipes: `pip install .` gives the app, its templates, static files,
 migrations and default Gunicorn config, plus the `recipes` command."""
 
+from pathlib import Path
+
 from setuptools import setup
 
 setup(
     name="recipes",
     version="0.1.0",
     description="A self-hosted recipe manager",
-    long_description=open("README.md", encoding="utf-8").read(),
+    long_description=Path(__file__).with_name("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",
     license="MIT",
     python_requires=">=3.11",
@@ -51,6 +53,9 @@ setup(
             "mypy>=1.13",
             "PyYAML>=6",
             "types-PyYAML",
+            # build the wheel in tests/test_packaging.py without network access
+            "setuptools>=69",
+            "wheel",
         ],
     },
     entry_points={"console_scripts": ["recipes=recipes.cli:main"]},

@@ -4,11 +4,6 @@ driven by Debian's headless Chromium through Playwright."""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +11,7 @@ from typing import Any
 import pytest
 
 from .. import database_fixtures as dbf
+from ..live_server import GunicornServer
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -29,26 +25,6 @@ def chromium_path() -> str | None:
     return next((c for c in CHROMIUM_CANDIDATES if os.path.exists(c)), None)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for(url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"server did not answer {url} within {timeout}s")
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
     config_dir = tmp_path_factory.mktemp("live-config")
@@ -57,27 +33,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Ite
     database = f"recipes_live_{worker_id}"
     if dbf.using_postgres():
         env["DATABASE_URL"] = dbf.create_postgres_database(database)
-    bindir = Path(sys.executable).parent
-    subprocess.run([str(bindir / "recipes"), "bootstrap"], env=env, check=True, capture_output=True)
-    port = free_port()
-    log = (config_dir / "gunicorn.log").open("wb")
-    process = subprocess.Popen(
-        [str(bindir / "gunicorn"), "-c", str(config_dir / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base_url = f"http://127.0.0.1:{port}"
+    server = GunicornServer(config_dir, env)
     try:
-        wait_for(f"{base_url}/healthz", process)
-        yield base_url
+        yield server.start()
     finally:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
-        server_log = (config_dir / "gunicorn.log").read_text(errors="replace")
-        # Any traceback in the server's log is a failure even if every page looked fine.
-        assert "Traceback" not in server_log, server_log[-4000:]
+        server.stop()
         if dbf.using_postgres():
             dbf.drop_postgres_database(database)
 

@@ -1,0 +1,50 @@
+"""`pip install .` must give a working app: templates, static files, migrations and the
+default Gunicorn config are inside the wheel, plus the `recipes` console script."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_carries_everything_the_app_needs(tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    (wheel,) = tmp_path.glob("recipes-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for required in (
+        "recipes/__init__.py",
+        "recipes/templates/base.html",
+        "recipes/templates/cookbook/detail.html",
+        "recipes/static/app.css",
+        "recipes/static/vendor/pico-2.1.1/pico.pumpkin.min.css",
+        "recipes/static/vendor/pico-2.1.1/LICENSE.md",
+        "recipes/_defaults/gunicorn.conf.py",
+        "recipes/_migrations/env.py",
+        "recipes/_migrations/alembic.ini",
+        "recipes/_migrations/script.py.mako",
+        "recipes/_migrations/versions/0001_initial_schema.py",
+    ):
+        assert required in names, required
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "recipes = recipes.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert not any("__pycache__" in n or n.startswith("tests/") for n in names)
