@@ -29,3 +29,7 @@ if os.path.isdir("/dev/shm"):
 # (the app applies Werkzeug's ProxyFix with the same count).
 if int(os.environ.get("RECIPES_PROXY_COUNT") or 0) > 0:
     forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+
+# Gunicorn 25+ opens a control socket in $HOME; several servers on one machine would
+# share that path, and nothing here uses it. (Older Gunicorn ignores this setting.)
+control_socket_disable = True
