@@ -7,7 +7,6 @@
 FROM python:3.12-slim AS build
 
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    PIP_NO_CACHE_DIR=1 \
     PYTHONDONTWRITEBYTECODE=1
 
 RUN python -m venv /opt/venv
@@ -33,12 +32,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 # tini is PID 1: it reaps zombies and passes signals on to Gunicorn.
 # The app runs as a fixed, unprivileged uid so bind mounts can be prepared for it (chown 10001).
+# Its home directory holds only runtime odds and ends (Gunicorn's control socket).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends tini \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --gid 10001 recipes \
-    && useradd --uid 10001 --gid 10001 --no-log-init --no-create-home \
-        --home-dir /nonexistent --shell /usr/sbin/nologin recipes \
+    && useradd --uid 10001 --gid 10001 --no-log-init --create-home \
+        --shell /usr/sbin/nologin recipes \
     && mkdir -p /config \
     && chown 10001:10001 /config \
     && chmod 0750 /config

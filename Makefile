@@ -39,6 +39,8 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy recipes
+	$(BIN)/hadolint Dockerfile
+	shellcheck -s sh entrypoint.sh .ci/run scripts/*.sh tests/container/*.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache test-artifacts

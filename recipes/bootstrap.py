@@ -7,16 +7,19 @@ Every failure becomes a `BootstrapError` whose message is one line a person can 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
 import sqlite3
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import text
 
 from . import config as settings
 
@@ -158,15 +161,41 @@ def restore_sqlite(backup: Path, database: Path) -> None:
         source.close()
 
 
+# Any fixed number: the PostgreSQL advisory lock that serialises migrations.
+MIGRATION_LOCK_KEY = 0x5EC1FE5
+
+
+@contextlib.contextmanager
+def migration_lock(engine: Any) -> Iterator[None]:
+    """Let one process at a time migrate (several app containers may start together).
+
+    PostgreSQL: a session advisory lock, held on its own connection. SQLite needs none:
+    start-up transactions take the write lock up front, and Alembic re-reads the
+    version inside its transaction.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            connection.commit()
+
+
 def migrate(app: Any) -> str | None:
     """Apply pending migrations, after backing up an existing SQLite database.
 
     Returns the backup's path (or None when nothing needed backing up). If a migration
     fails, the database is put back as it was and the error names the backup.
     """
+    from .extensions import db
     from .schema import current_revision, head_revision, upgrade
 
-    with app.app_context():
+    with app.app_context(), migration_lock(db.engine):
         current = current_revision()
         head = head_revision()
         if current == head:

@@ -1,10 +1,11 @@
 #!/bin/sh
-# Debian packages the test suite drives for real: Chromium (browser tests) and
-# PostgreSQL (the second database). Installed when missing and we are root.
+# Debian packages the test suite drives for real: Chromium (browser tests),
+# PostgreSQL (the second database) and shellcheck (lint of the shell scripts). Installed when missing and we are root.
 set -eu
 missing=""
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing="$missing chromium"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+command -v shellcheck >/dev/null 2>&1 || missing="$missing shellcheck"
 [ -n "$missing" ] || exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "== installing:$missing"

@@ -11,6 +11,8 @@ echo "== lint and types"
 $BIN/ruff check .
 $BIN/ruff format --check .
 $BIN/mypy recipes
+$BIN/hadolint Dockerfile
+shellcheck -s sh entrypoint.sh .ci/run scripts/*.sh tests/container/*.sh
 
 echo "== tests on SQLite"
 $BIN/pytest -n auto -m "not container" tests

@@ -200,3 +200,38 @@ def test_unreachable_database_is_one_clear_line(env, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/recipes")
     with pytest.raises(bootstrap.BootstrapError, match="cannot reach the database"):
         bootstrap.run()
+
+
+def _migrate_in_a_new_process(config: dict) -> str | None:
+    from recipes import bootstrap, create_app
+    from recipes.database import write_intent
+
+    with write_intent():
+        return bootstrap.migrate(create_app(config))
+
+
+def test_several_processes_starting_together_migrate_once(app_config, tmp_path):
+    """Two app containers on one database start at the same moment."""
+    import multiprocessing
+
+    from recipes import create_app
+    from recipes.extensions import db
+    from recipes.schema import current_revision, head_revision
+
+    from . import database_fixtures as dbf
+
+    if dbf.using_postgres():
+        url = dbf.create_postgres_database(f"recipes_race_{os.getpid()}")
+    else:
+        url = f"sqlite:///{tmp_path / 'race.db'}"
+    config = {**app_config, "SQLALCHEMY_DATABASE_URI": url}
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(3) as pool:
+        results = pool.map(_migrate_in_a_new_process, [config] * 3)
+    assert results == [None, None, None]  # an empty database needs no backup
+    app = create_app(config)
+    with app.app_context():
+        assert current_revision() == head_revision()
+        db.engine.dispose()
+    if dbf.using_postgres():
+        dbf.drop_postgres_database(f"recipes_race_{os.getpid()}")

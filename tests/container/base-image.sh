@@ -15,6 +15,7 @@
 # either builds a new one.  Needs root (debootstrap, chroot).
 set -eu
 
+PATH=$PATH:/usr/sbin:/sbin  # debootstrap and chroot live there
 IMAGE=docker.io/library/python:3.12-slim
 SUITE=trixie
 MAX_AGE_DAYS=7
