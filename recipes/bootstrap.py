@@ -126,15 +126,7 @@ def backup_sqlite(database: Path, backups: Path, label: str, keep: int = BACKUPS
     """A consistent copy of a live SQLite database (the backup API, not a file copy)."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups / f"recipes-{stamp}-{label}.db"
-    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    copy_sqlite(database, target)
     os.chmod(target, 0o600)
     prune_backups(backups, keep)
     return target
@@ -149,10 +141,11 @@ def prune_backups(backups: Path, keep: int) -> list[Path]:
     return doomed
 
 
-def restore_sqlite(backup: Path, database: Path) -> None:
-    source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+def copy_sqlite(source_path: Path, target_path: Path) -> None:
+    """Copy a SQLite database page by page with SQLite's online backup API."""
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     try:
-        dest = sqlite3.connect(database)
+        dest = sqlite3.connect(target_path)
         try:
             source.backup(dest)
         finally:
@@ -211,7 +204,7 @@ def migrate(app: Any) -> str | None:
             upgrade()
         except Exception as exc:
             if backup is not None and database is not None:
-                restore_sqlite(backup, database)
+                copy_sqlite(backup, database)  # put it back as it was
                 raise BootstrapError(
                     f"database migration failed ({exc.__class__.__name__}: {exc}); "
                     f"the database was left as it was; backup at {backup}"
