@@ -71,9 +71,17 @@ def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> bool:
             os.link(tmp_name, path)
         except FileExistsError:
             return False
+        except OSError:
+            # Some network and FUSE file systems have no hard links: rename instead
+            # (atomic too, though a writer racing us here could be overwritten).
+            if path.exists():
+                return False
+            os.replace(tmp_name, path)
+            return True
         return True
     finally:
-        os.unlink(tmp_name)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
 
 
 def load_secret_key(config: Mapping[str, Any]) -> str:
@@ -94,7 +102,12 @@ def load_secret_key(config: Mapping[str, Any]) -> str:
         ensure_layout(key_path.parent)
         if write_atomically(key_path, secrets.token_urlsafe(SECRET_KEY_BYTES).encode("ascii")):
             log.info("generated a new secret key in %s", key_path)
-    key = key_path.read_text(encoding="ascii").strip()
+    try:
+        key = key_path.read_text(encoding="utf-8").strip()
+    except PermissionError:
+        raise BootstrapError(f"secret key {key_path} is not readable: give uid {_uid()} read access to it") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BootstrapError(f"secret key {key_path} cannot be read ({exc}); delete it to make a new one") from None
     if len(key) < 32:
         raise BootstrapError(f"secret key in {key_path} is too short; delete the file to make a new one")
     return key
@@ -198,8 +211,21 @@ def migrate(app: Any) -> str | None:
         backup: Path | None = None
         if current is not None and database is not None and database.exists():
             backups = Path(app.config["RECIPES_CONFIG_DIR"]) / BACKUP_DIR_NAME
-            backup = backup_sqlite(database, backups, label=current)
+            try:
+                backup = backup_sqlite(database, backups, label=current)
+            except (sqlite3.Error, OSError) as exc:
+                raise BootstrapError(
+                    f"cannot back up the database into {backups} ({exc}); nothing was changed. "
+                    f"Give uid {_uid()} write access to {backups}"
+                ) from None
             log.info("backed up the database to %s", backup)
+        elif current is not None and database is None:
+            log.warning(
+                "migrating the database from %s to %s: take your own backup first (pg_dump); "
+                "automatic start-up backups are made for SQLite only",
+                current,
+                head,
+            )
         try:
             upgrade()
         except Exception as exc:

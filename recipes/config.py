@@ -77,6 +77,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "RECIPES_ALLOW_SIGNUP": env_flag(environ, "RECIPES_ALLOW_SIGNUP"),
         "RECIPES_PROXY_COUNT": env_int(environ, "RECIPES_PROXY_COUNT", 0),
         "RECIPES_IMPORT_ALLOW_PRIVATE": env_flag(environ, "RECIPES_IMPORT_ALLOW_PRIVATE"),
+        # Only send cookies over HTTPS: turn on when every visit goes through an HTTPS proxy.
+        "SESSION_COOKIE_SECURE": env_flag(environ, "RECIPES_SECURE_COOKIES"),
+        "REMEMBER_COOKIE_SECURE": env_flag(environ, "RECIPES_SECURE_COOKIES"),
     }
 
 

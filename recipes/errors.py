@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -20,10 +20,16 @@ def render_error(status: int, title: str, message: str) -> tuple[Response | str,
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
-def handle_http_error(error: HTTPException) -> tuple[Response | str, int] | HTTPException:
+def handle_http_error(error: HTTPException) -> Response | HTTPException:
     if error.code is None or error.code < 400:
         return error
-    return render_error(error.code, error.name, error.description or error.name)
+    body, status = render_error(error.code, error.name, error.description or error.name)
+    response = make_response(body, status)
+    # Keep what the error itself says (Allow on a 405, Retry-After, ...).
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def handle_csrf_error(error: CSRFError) -> tuple[Response | str, int]:

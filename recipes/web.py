@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import request
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import CombinedMultiDict
+
+# Werkzeug's int converter would pass 2**70 to the database (an overflow on SQLite).
+MAX_ID = 2**31 - 1
+
+
+class Form(FlaskForm):
+    """Base of every page form."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            # Flask-WTF merges uploaded files into the form data; none of these forms
+            # takes a file, so a file posted into a text field must not reach it.
+            wrapped = super().wrap_formdata(form, formdata)
+            if isinstance(wrapped, CombinedMultiDict):
+                return request.form
+            return wrapped
 
 
 def form_status(form: FlaskForm) -> int:
     """400 when a submitted form has errors (so scripts notice), else 200."""
     return 400 if any(field.errors for field in form) else 200
+
+
+def clean_text(text: str) -> str:
+    """Text as a person meant it: control characters other than tab and newline dropped
+    (NUL cannot be stored in PostgreSQL, and none of them belongs in a recipe)."""
+    return "".join(ch for ch in text if ch >= " " or ch in "\t\n" or ch == "\r")

@@ -4,7 +4,8 @@
 Makes a new cluster in a temporary folder (as the `postgres` user when run as root,
 since PostgreSQL refuses to run as root), listens on a free loopback port, exports
 TEST_DATABASE_URL to the command, then stops the server and deletes everything.
-Exits with the command's exit code; exits 3 with a message when PostgreSQL is missing.
+Exits with the command's exit code; exits 97 (and only then) when PostgreSQL is not
+installed, and 98 when the server would not start.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+NOT_INSTALLED = 97
+NOT_STARTED = 98
 
 
 def pg_bin_dir() -> Path | None:
@@ -51,7 +55,7 @@ def main(argv: list[str]) -> int:
     bindir = pg_bin_dir()
     if bindir is None:
         print("with_postgres: PostgreSQL server binaries not found (apt-get install postgresql)", file=sys.stderr)
-        return 3
+        return NOT_INSTALLED
     workdir = Path(tempfile.mkdtemp(prefix="recipes-pg-"))
     data, sockets, log = workdir / "data", workdir / "sockets", workdir / "server.log"
     sockets.mkdir()
@@ -109,7 +113,7 @@ def main(argv: list[str]) -> int:
         print(f"with_postgres: could not start PostgreSQL: {exc}", file=sys.stderr)
         if log.exists():
             print(log.read_text(errors="replace")[-2000:], file=sys.stderr)
-        return 3
+        return NOT_STARTED
     finally:
         if (data / "postmaster.pid").exists():
             subprocess.run(

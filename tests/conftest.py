@@ -77,7 +77,7 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
         db.session.remove()
         if dbf.using_postgres():
             dbf.empty_postgres_tables()
-        db.engine.dispose()
+        dbf.release_database()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from recipes import create_app
 from recipes.extensions import db
@@ -39,13 +40,13 @@ def migrate_database(url: str, config_dir: Path) -> None:
     app = create_app({**FAST_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "RECIPES_CONFIG_DIR": str(config_dir)})
     with app.app_context():
         upgrade()
-        db.engine.dispose()
+        release_database()
 
 
 def create_postgres_database(name: str) -> str:
     """(Re)create database `name` on the test server and return its URL."""
     admin_url = make_url(POSTGRES_URL)
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -54,7 +55,7 @@ def create_postgres_database(name: str) -> str:
 
 
 def drop_postgres_database(name: str) -> None:
-    engine = create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    engine = create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
@@ -69,3 +70,10 @@ def empty_postgres_tables() -> None:
 
 def copy_sqlite(template: Path, target: Path) -> None:
     shutil.copyfile(template, target)
+
+
+def release_database() -> None:
+    """Give back every connection of the current app (inside its app context): the
+    session's first, then the pool's, so none is left to the garbage collector."""
+    db.session.remove()
+    db.engine.dispose()

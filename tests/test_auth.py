@@ -6,6 +6,7 @@ from recipes.extensions import db
 from recipes.models import LoginSession, User
 
 from .conftest import AuthActions
+from .database_fixtures import release_database
 
 
 def get_user(app: Flask, username: str) -> User:
@@ -248,7 +249,11 @@ def test_change_password_failures(app, client, auth, make_user, data, message, f
     auth.login()
     response = client.post("/auth/account", data=data)
     assert response.status_code == 400
-    assert message in response.text
+    # The message sits right after its own field.
+    after_field = response.text.split(f'id="{field}"', 1)[1]
+    assert (
+        after_field.index(message) < after_field.index("<label") if "<label" in after_field else message in after_field
+    )
     assert auth.logout().status_code == 302
     assert auth.login().status_code == 302  # the old password still works
 
@@ -259,13 +264,74 @@ def test_account_page_needs_login(client):
     assert response.headers["Location"].startswith("/auth/login?next=")
 
 
-def test_login_sessions_are_stored_hashed(app, auth, make_user):
+def test_login_sessions_are_stored_hashed(app, client, auth, make_user):
+    import hashlib
+
     make_user("alice")
     auth.login()
+    with client.session_transaction() as session:
+        token = session["_user_id"]
     with app.app_context():
         rows = db.session.scalars(db.select(LoginSession)).all()
-    assert len(rows) == 1
-    assert len(rows[0].token_hash) == 64
+    assert [row.token_hash for row in rows] == [hashlib.sha256(token.encode()).hexdigest()]
+    assert token not in rows[0].token_hash
+
+
+def test_registration_is_one_transaction(app, client, auth):
+    """The account and its login are saved together: a failure in between leaves neither."""
+    from recipes.auth import services as account_services
+
+    def broken_login(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    original = account_services._add_login_session
+    account_services._add_login_session = broken_login
+    try:
+        app.testing = False
+        assert auth.register().status_code == 500
+    finally:
+        account_services._add_login_session = original
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 0
+
+
+def test_concurrent_first_signups_make_one_admin(app_config):
+    """Two people racing to be the first account: one admin, and the other is refused
+    because sign-up closes once an account exists."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(4) as pool:
+        outcomes = pool.starmap(_register_in_new_process, [(app_config, f"user{n}") for n in range(4)])
+    assert sorted(outcomes).count(302) == 1, outcomes
+    from recipes import create_app
+
+    app = create_app(app_config)
+    with app.app_context():
+        users = db.session.scalars(db.select(User)).all()
+        release_database()
+    assert len(users) == 1 and users[0].is_admin
+
+
+def _register_in_new_process(config: dict, username: str) -> int:
+    from recipes import create_app
+
+    from .conftest import AuthActions, Client
+
+    app = create_app(config)
+    app.test_client_class = Client
+    return AuthActions(app.test_client()).register(username).status_code
+
+
+def test_nul_in_username_is_not_an_error(auth, make_user):
+    make_user("alice")
+    assert auth.login("ali\x00ce").status_code == 302
+
+
+def test_405_keeps_the_allow_header(client):
+    response = client.get("/auth/logout")
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"] and "GET" not in response.headers["Allow"]
 
 
 def test_password_rehashed_when_cost_changes(app, auth, make_user):

@@ -16,7 +16,7 @@ import pytest
 from recipes import bootstrap
 from recipes.schema import migrations_directory
 
-from .database_fixtures import using_postgres
+from .database_fixtures import release_database, using_postgres
 
 needs_sqlite = pytest.mark.skipif(using_postgres(), reason="start-up backups are of the SQLite file")
 
@@ -145,6 +145,9 @@ FAILING_MIGRATION = textwrap.dedent('''
     def upgrade():
         op.create_table("half_done", sa.Column("id", sa.Integer(), primary_key=True))
         op.execute("UPDATE recipe SET title = 'damaged'")
+        if {commit_midway}:
+            # Like a migration that must commit part of its work: rollback cannot undo it.
+            op.get_bind().commit()
         raise RuntimeError("simulated failure")
 
 
@@ -154,7 +157,8 @@ FAILING_MIGRATION = textwrap.dedent('''
 
 
 @needs_sqlite
-def test_failed_migration_leaves_the_database_as_it_was(env, tmp_path, monkeypatch):
+@pytest.mark.parametrize("commit_midway", [False, True], ids=["rolled-back", "restored-from-backup"])
+def test_failed_migration_leaves_the_database_as_it_was(env, tmp_path, commit_midway):
     from recipes import create_app
     from recipes.extensions import db
     from recipes.models import Recipe
@@ -168,11 +172,13 @@ def test_failed_migration_leaves_the_database_as_it_was(env, tmp_path, monkeypat
         db.session.add(Recipe(owner_id=user.id, title="Keep me", ingredients=[], instructions=[]))
         db.session.commit()
         head = db.session.execute(db.text("SELECT version_num FROM alembic_version")).scalar()
-        db.engine.dispose()
+        release_database()
 
     broken = tmp_path / "migrations"
     shutil.copytree(migrations_directory(), broken)
-    (broken / "versions" / "9999_broken.py").write_text(FAILING_MIGRATION.format(head=head))
+    (broken / "versions" / "9999_broken.py").write_text(
+        FAILING_MIGRATION.format(head=head, commit_midway=commit_midway)
+    )
     app = create_app({"RECIPES_MIGRATIONS_DIR": str(broken)})
     with pytest.raises(bootstrap.BootstrapError) as failure:
         bootstrap.migrate(app)
@@ -215,7 +221,6 @@ def test_several_processes_starting_together_migrate_once(app_config, tmp_path):
     import multiprocessing
 
     from recipes import create_app
-    from recipes.extensions import db
     from recipes.schema import current_revision, head_revision
 
     from . import database_fixtures as dbf
@@ -232,6 +237,39 @@ def test_several_processes_starting_together_migrate_once(app_config, tmp_path):
     app = create_app(config)
     with app.app_context():
         assert current_revision() == head_revision()
-        db.engine.dispose()
+        release_database()
     if dbf.using_postgres():
         dbf.drop_postgres_database(f"recipes_race_{os.getpid()}")
+
+
+def test_unreadable_secret_key_is_one_clear_line(env):
+    env.mkdir()
+    (env / "secret_key").write_bytes(b"\xff\xfe not text")
+    with pytest.raises(bootstrap.BootstrapError, match=r"cannot be read .*delete it to make a new one"):
+        bootstrap.load_secret_key({"RECIPES_CONFIG_DIR": str(env)})
+
+
+def test_write_atomically_without_hard_links(tmp_path, monkeypatch):
+    def no_links(*args):
+        raise PermissionError("hard links not supported")
+
+    monkeypatch.setattr(os, "link", no_links)
+    target = tmp_path / "file"
+    assert bootstrap.write_atomically(target, b"first")
+    assert not bootstrap.write_atomically(target, b"second")
+    assert target.read_bytes() == b"first"
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]
+
+
+@needs_sqlite
+def test_backup_failure_stops_before_migrating(env, monkeypatch):
+    bootstrap.run()
+    from recipes import create_app
+
+    def refuse(*args, **kwargs):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(bootstrap, "copy_sqlite", refuse)
+    monkeypatch.setattr("recipes.schema.current_revision", lambda: "0000")
+    with pytest.raises(bootstrap.BootstrapError, match=r"cannot back up the database into .*nothing was changed"):
+        bootstrap.migrate(create_app())

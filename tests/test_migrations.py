@@ -25,7 +25,7 @@ def test_upgrade_an_empty_database_to_head_and_back(app_config, tmp_path):
 
     from recipes import create_app
 
-    from .database_fixtures import using_postgres
+    from .database_fixtures import release_database, using_postgres
 
     if using_postgres():
         # The worker's database is already at head: go down to nothing and up again.
@@ -39,7 +39,7 @@ def test_upgrade_an_empty_database_to_head_and_back(app_config, tmp_path):
         upgrade()
         assert current_revision() == head_revision()
         assert {"user", "recipe", "tag", "recipe_tag", "login_session"} <= set(inspect(db.engine).get_table_names())
-        db.engine.dispose()
+        release_database()
 
 
 def test_database_backend_is_the_one_asked_for(app):
@@ -58,3 +58,53 @@ def test_sqlite_connections_are_tuned(app):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+REBUILD_USER_TABLE = """
+from alembic import op
+
+revision = "9998"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # What a later migration altering `user` on SQLite does: copy, drop, rename.
+    with op.batch_alter_table("user", recreate="always"):
+        pass
+
+
+def downgrade():
+    pass
+"""
+
+
+def test_sqlite_table_rebuild_keeps_rows_that_point_at_it(app, app_config, tmp_path, make_user):
+    """Foreign keys are off while migrating, or dropping the old table cascades."""
+    import shutil
+
+    from recipes import create_app
+    from recipes.models import Recipe
+    from recipes.schema import migrations_directory
+
+    from .database_fixtures import release_database, using_postgres
+
+    if using_postgres():
+        pytest.skip("SQLite rebuilds tables to alter them; PostgreSQL alters in place")
+    user_id = make_user("alice")
+    with app.app_context():
+        db.session.add(Recipe(owner_id=user_id, title="Keep me", ingredients=[], instructions=[]))
+        db.session.commit()
+        head = head_revision()
+        release_database()
+    migrations = tmp_path / "migrations"
+    shutil.copytree(migrations_directory(), migrations)
+    (migrations / "versions" / "9998_rebuild_user.py").write_text(REBUILD_USER_TABLE.format(head=head))
+    app = create_app({**app_config, "RECIPES_MIGRATIONS_DIR": str(migrations)})
+    with app.app_context():
+        upgrade()
+        assert current_revision() == "9998"
+        assert db.session.scalars(db.select(Recipe.title)).all() == ["Keep me"]
+        assert db.session.execute(db.text("PRAGMA foreign_keys")).scalar() == 1
+        release_database()

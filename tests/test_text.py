@@ -12,7 +12,12 @@ def test_ingredients_kept_verbatim_and_in_order():
     ("raw", "steps"),
     [
         ("Mix.\nBake.\n", ["Mix.", "Bake."]),
-        ("Mix the flour\nwith water.\n\nBake for\n20 minutes.", ["Mix the flour with water.", "Bake for 20 minutes."]),
+        # A step written as a paragraph keeps its own line breaks.
+        (
+            "Mix the flour\nwith water.\n\nBake for\n20 minutes.",
+            ["Mix the flour\nwith water.", "Bake for\n20 minutes."],
+        ),
+        ("Preheat.\nMix.\n\nBake.\nCool.", ["Preheat.\nMix.", "Bake.\nCool."]),
         ("\n\n  \n", []),
         ("One step only", ["One step only"]),
         ("A.\r\n\r\nB.\r\n", ["A.", "B."]),
@@ -23,7 +28,7 @@ def test_instructions_split_into_steps(raw, steps):
 
 
 def test_instructions_round_trip_through_the_form():
-    steps = ["Mix.", "Bake for 20 minutes, then rest."]
+    steps = ["Mix.", "Bake for 20 minutes,\nthen rest."]
     assert text.parse_instructions(text.instructions_text(steps)) == steps
 
 
@@ -34,6 +39,7 @@ def test_instructions_round_trip_through_the_form():
         (" soup ,SOUP,, quick   dinner ", ["soup", "quick dinner"]),
         ("", []),
         (",,,", []),
+        ("a" * 63 + " b", ["a" * 63]),
     ],
 )
 def test_tags_parsed_lowercase_without_duplicates(raw, tags):

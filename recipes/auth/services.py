@@ -6,11 +6,12 @@ import hashlib
 import re
 import secrets
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import LoginSession, User
+from ..web import clean_text
 from .passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -34,7 +35,7 @@ class AccountError(Exception):
 
 
 def normalize_username(username: str) -> str:
-    return username.strip().lower()
+    return clean_text(username).strip().lower()
 
 
 def validate_username(username: str) -> str:
@@ -64,34 +65,90 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == normalize_username(username)))
 
 
-def create_user(username: str, password: str, *, admin: bool | None = None) -> User:
-    """Add an account. The very first account is always an admin. Commits."""
+# Any fixed number: the PostgreSQL lock that serialises account creation.
+ACCOUNTS_LOCK_KEY = 0x5EC1FE6
+
+
+def _release_before_slow_work() -> None:
+    """End the transaction, read-only so far, before hashing a password (~50 ms).
+
+    State-changing requests take SQLite's write lock up front; holding it through
+    argon2 would make every other writer wait for each login attempt.
+    """
+    db.session.rollback()
+
+
+def _lock_accounts() -> None:
+    """Serialise account creation, so "first account" and "sign-up closed" are decided
+    by one request at a time. SQLite already serialises writers (BEGIN IMMEDIATE)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ACCOUNTS_LOCK_KEY})
+
+
+def _taken() -> AccountError:
+    return AccountError("That username is taken.", "username")
+
+
+def _add_user(username: str, password: str, admin: bool | None, allow_signup: bool) -> User:
+    """Stage a new account in the session (not committed). The first account is an admin."""
     name = validate_username(username)
     validate_password(password)
     if find_user(name) is not None:
-        raise AccountError("That username is taken.", "username")
+        raise _taken()
+    _release_before_slow_work()
+    password_hash = hash_password(password)
+    _lock_accounts()
+    if not signup_open(allow_signup):
+        raise AccountError("Sign-up is closed.", "username")
+    if find_user(name) is not None:  # registered while we were hashing
+        raise _taken()
     is_first = user_count() == 0
-    user = User(username=name, password_hash=hash_password(password), is_admin=bool(admin) or is_first)
+    user = User(username=name, password_hash=password_hash, is_admin=bool(admin) or is_first)
     db.session.add(user)
+    return user
+
+
+def _commit_account() -> None:
     try:
         db.session.commit()
-    except IntegrityError:  # the same name registered a moment ago by someone else
+    except IntegrityError:  # the same name, registered a moment ago elsewhere
         db.session.rollback()
-        raise AccountError("That username is taken.", "username") from None
+        raise _taken() from None
+
+
+def create_user(username: str, password: str, *, admin: bool | None = None) -> User:
+    """Add an account (the admin's way: sign-up settings do not apply). Commits."""
+    user = _add_user(username, password, admin, allow_signup=True)
+    _commit_account()
+    return user
+
+
+def register(username: str, password: str, *, allow_signup: bool, user_agent: str = "") -> User:
+    """Sign-up: a new account, already logged in, in one transaction. The returned user
+    carries its login token (see User.get_id)."""
+    user = _add_user(username, password, None, allow_signup)
+    token = _add_login_session(user, user_agent)
+    _commit_account()
+    user.attach_login(token)
     return user
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """The user if the password is right, else None; the same time either way."""
+    """The user if the password is right, else None; about the same time either way.
+
+    A hash made with older cost settings is upgraded; the change is saved with the
+    login session (see start_session)."""
     user = find_user(username) if len(password) <= MAX_PASSWORD_LENGTH else None
     if user is None:
+        _release_before_slow_work()
         burn_verification_time(password[:MAX_PASSWORD_LENGTH])
         return None
-    if not verify_password(user.password_hash, password):
+    stored = user.password_hash
+    _release_before_slow_work()
+    if not verify_password(stored, password):
         return None
-    if needs_rehash(user.password_hash):
+    if needs_rehash(stored):
         user.password_hash = hash_password(password)
-        db.session.commit()
     return user
 
 
@@ -99,10 +156,15 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def start_session(user: User, user_agent: str = "") -> str:
-    """Record a new login and return its token (what the cookie will carry). Commits."""
+def _add_login_session(user: User, user_agent: str) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(LoginSession(user=user, token_hash=_token_hash(token), user_agent=user_agent[:255]))
+    return token
+
+
+def start_session(user: User, user_agent: str = "") -> str:
+    """Record a new login and return its token (what the cookie will carry). Commits."""
+    token = _add_login_session(user, user_agent)
     db.session.commit()
     user.attach_login(token)
     return token
@@ -128,10 +190,13 @@ def end_session(token: str | None) -> None:
 
 def change_password(user: User, current_password: str, new_password: str, keep_token: str | None) -> None:
     """Change the password and end every other login of this user. Commits."""
-    if not verify_password(user.password_hash, current_password):
-        raise AccountError("The current password is wrong.", "current_password")
     validate_password(new_password, "new_password")
-    user.password_hash = hash_password(new_password)
+    stored = user.password_hash
+    _release_before_slow_work()
+    if not verify_password(stored, current_password):
+        raise AccountError("The current password is wrong.", "current_password")
+    new_hash = hash_password(new_password)
+    user.password_hash = new_hash
     others = delete(LoginSession).where(LoginSession.user_id == user.id)
     if keep_token:
         others = others.where(LoginSession.token_hash != _token_hash(keep_token))

@@ -13,10 +13,10 @@ from .forms import ChangePasswordForm, LoginForm, RegisterForm
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
-def _sign_in(user: User) -> None:
-    # A fresh session at every login: nothing planted before it survives (no fixation).
+def _open_browser_session(user: User) -> None:
+    """Put the user's (already recorded) login into a fresh cookie session: nothing
+    planted in the session before login survives it (no session fixation)."""
     session.clear()
-    services.start_session(user, request.user_agent.string)
     session.permanent = True
     login_user(user)
 
@@ -37,11 +37,16 @@ def register() -> Response | str | tuple[str, int]:
     first_account = services.user_count() == 0
     if form.validate_on_submit():
         try:
-            user = services.create_user(form.username.data or "", form.password.data or "")
+            user = services.register(
+                form.username.data or "",
+                form.password.data or "",
+                allow_signup=current_app.config["RECIPES_ALLOW_SIGNUP"],
+                user_agent=request.user_agent.string,
+            )
         except services.AccountError as exc:
             form[exc.field or "username"].errors.append(exc.message)
         else:
-            _sign_in(user)
+            _open_browser_session(user)
             flash(f"Welcome, {user.username}! Your account is ready.", "success")
             return redirect(url_for("cookbook.index"))
     return render_template("auth/register.html", form=form, first_account=first_account), form_status(form)
@@ -60,7 +65,8 @@ def login() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         user = services.authenticate(form.username.data or "", form.password.data or "")
         if user is not None:
-            _sign_in(user)
+            services.start_session(user, request.user_agent.string)
+            _open_browser_session(user)
             return redirect(_after_login_target(form.next.data))
         form.password.errors.append("Wrong username or password.")
     return render_template("auth/login.html", form=form), form_status(form)

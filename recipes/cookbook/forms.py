@@ -1,23 +1,23 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectChoice, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..models import Recipe
+from ..web import Form
 from . import text
 from .services import TITLE_MAX, RecipeData
 
 MINUTES = [Optional(), NumberRange(min=0, max=100_000, message="Give the time in minutes, from 0 to 100000.")]
 
 
-def http_url(form: FlaskForm, field: StringField) -> None:
+def http_url(form: Form, field: StringField) -> None:
     value = (field.data or "").strip()
     if value and not value.lower().startswith(("http://", "https://")):
         raise ValidationError("The source must be an http:// or https:// address.")
 
 
-class RecipeForm(FlaskForm):
+class RecipeForm(Form):
     title = StringField("Title", validators=[DataRequired(message="A recipe needs a title."), Length(max=TITLE_MAX)])
     description = TextAreaField("Description", validators=[Length(max=20_000)])
     ingredients = TextAreaField(
@@ -74,5 +74,5 @@ class RecipeForm(FlaskForm):
         self.visibility.data = recipe.visibility
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """Only the CSRF token: deleting is a POST from the confirm page."""

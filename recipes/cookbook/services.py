@@ -14,7 +14,8 @@ from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Recipe, Tag, User, recipe_tag
+from ..models import Recipe, Tag, User, recipe_tag, utcnow
+from ..web import clean_text
 from .text import normalize_tag
 
 TITLE_MAX = 200
@@ -84,18 +85,19 @@ def _tags_for(owner: User, names: list[str]) -> list[Tag]:
 
 
 def _apply(recipe: Recipe, data: RecipeData, owner: User) -> None:
-    recipe.title = data.title.strip()
-    recipe.description = data.description.strip()
-    recipe.ingredients = list(data.ingredients)
-    recipe.instructions = list(data.instructions)
-    recipe.servings = data.servings.strip()
+    recipe.title = clean_text(data.title).strip()
+    recipe.description = clean_text(data.description).strip()
+    recipe.ingredients = [clean_text(line) for line in data.ingredients]
+    recipe.instructions = [clean_text(step) for step in data.instructions]
+    recipe.servings = clean_text(data.servings).strip()
     recipe.prep_time = data.prep_time
     recipe.cook_time = data.cook_time
     recipe.total_time = data.total_time
-    recipe.source_url = data.source_url.strip()
-    recipe.notes = data.notes.strip()
+    recipe.source_url = clean_text(data.source_url).strip()
+    recipe.notes = clean_text(data.notes).strip()
     recipe.is_public = data.is_public
-    recipe.tags = _tags_for(owner, data.tags)
+    recipe.tags = _tags_for(owner, [name for name in (normalize_tag(clean_text(t)) for t in data.tags) if name])
+    recipe.updated_at = utcnow()  # also when only the tags changed
 
 
 def create_recipe(owner: User, data: RecipeData) -> Recipe:

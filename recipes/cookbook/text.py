@@ -18,14 +18,14 @@ def parse_ingredients(text: str) -> list[str]:
 
 
 def parse_instructions(text: str) -> list[str]:
-    """Steps in order: one per paragraph when paragraphs are separated by blank lines,
-    otherwise one per line."""
+    """Steps in order: one per paragraph when paragraphs are separated by blank lines
+    (a step keeps its own line breaks), otherwise one per line."""
     text = "\n".join(_lines(text)).strip()
     if not text:
         return []
     if _BLANK_LINE.search(text):
         paragraphs = _BLANK_LINE.split(text)
-        return [" ".join(line.strip() for line in p.split("\n") if line.strip()) for p in paragraphs if p.strip()]
+        return ["\n".join(line.strip() for line in p.split("\n") if line.strip()) for p in paragraphs if p.strip()]
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
@@ -34,7 +34,7 @@ def is_section_header(line: str) -> bool:
 
 
 def normalize_tag(name: str) -> str:
-    return _SPACES.sub(" ", name).strip().lower()[:64]
+    return _SPACES.sub(" ", name).strip().lower()[:64].strip()
 
 
 def parse_tags(text: str) -> list[str]:

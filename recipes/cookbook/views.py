@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..models import Recipe
-from ..web import form_status
+from ..web import MAX_ID, form_status
 from . import services
 from .forms import DeleteForm, RecipeForm
 
@@ -70,13 +70,13 @@ def create() -> Response | tuple[str, int]:
     return render_template("cookbook/form.html", form=form, recipe=None), form_status(form)
 
 
-@bp.get("/<int:recipe_id>")
+@bp.get(f"/<int(max={MAX_ID}):recipe_id>")
 def detail(recipe_id: int) -> str:
     recipe = _visible_or_404(recipe_id)
     return render_template("cookbook/detail.html", recipe=recipe, is_owner=recipe.owner_id == current_user.id)
 
 
-@bp.route("/<int:recipe_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/<int(max={MAX_ID}):recipe_id>/edit", methods=["GET", "POST"])
 def edit(recipe_id: int) -> Response | tuple[str, int]:
     recipe = _own_or_404(recipe_id)
     form = RecipeForm()
@@ -93,7 +93,7 @@ def edit(recipe_id: int) -> Response | tuple[str, int]:
     return render_template("cookbook/form.html", form=form, recipe=recipe), form_status(form)
 
 
-@bp.route("/<int:recipe_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/<int(max={MAX_ID}):recipe_id>/delete", methods=["GET", "POST"])
 def delete(recipe_id: int) -> Response | tuple[str, int]:
     recipe = _own_or_404(recipe_id)
     form = DeleteForm()
