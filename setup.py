@@ -18,6 +18,7 @@ setup(
         "recipes.auth",
         "recipes.cookbook",
         "recipes.home",
+        "recipes.search",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",
@@ -33,7 +34,7 @@ setup(
     install_requires=[
         "Flask>=3.1.3,<4",
         "Flask-SQLAlchemy>=3.1.1,<4",
-        "SQLAlchemy>=2.0.36,<2.2",
+        "SQLAlchemy>=2.1,<2.2",
         "Flask-Migrate>=4.1,<5",
         "alembic>=1.14,<2",
         "Flask-Login>=0.6.3,<0.7",

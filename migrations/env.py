@@ -5,6 +5,8 @@ import logging
 from alembic import context
 from flask import current_app
 
+from recipes.search.index import include_in_autogenerate
+
 # Logging is the app's (or the CLI's) business: no fileConfig here, which would
 # replace the handlers and silence the loggers set up before it.
 config = context.config
@@ -31,6 +33,7 @@ def run_migrations_online() -> None:
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     conf_args.setdefault("compare_type", True)
+    conf_args.setdefault("include_name", include_in_autogenerate)
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

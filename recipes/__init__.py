@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    from . import auth, bootstrap, cli, cookbook, database, errors, home, security
+    from . import auth, bootstrap, cli, cookbook, database, errors, home, search, security
     from . import config as settings
     from .extensions import csrf, db, migrate
     from .schema import migrations_directory
@@ -30,6 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+    search.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
 

@@ -59,10 +59,6 @@ def bootstrap_command() -> None:
     click.echo(f"recipes: config directory {directory} is ready")
 
 
-def init_app(app: Flask) -> None:
-    app.cli.add_command(create_user_command)
-
-
 def _create_app() -> Flask:
     from . import create_app
 
@@ -75,3 +71,26 @@ def main() -> None:
 
 
 main.add_command(bootstrap_command)
+
+
+@click.group("search")
+def search_group() -> None:
+    """The full-text search index."""
+
+
+@search_group.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild the search index from the recipes."""
+    from .extensions import db
+    from .search.index import reindex
+
+    with write_intent():
+        count = reindex(db.session)
+        db.session.commit()
+    click.echo(f"Indexed {count} recipes.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(search_group)

@@ -96,6 +96,8 @@ class Recipe(db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         Index("ix_recipe_owner_created", "owner_id", "created_at"),
         Index("ix_recipe_public_created", "is_public", "created_at"),
+        Index("ix_recipe_title", "title"),
+        Index("ix_recipe_total_minutes", "total_minutes"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -109,6 +111,9 @@ class Recipe(db.Model):  # type: ignore[name-defined]
     prep_time: Mapped[int | None] = mapped_column(Integer)
     cook_time: Mapped[int | None] = mapped_column(Integer)
     total_time: Mapped[int | None] = mapped_column(Integer)
+    # The total time as given, or prep + cook when only those are known: what cards show,
+    # what "quickest" sorts by and "at most N minutes" filters on (kept by the services).
+    total_minutes: Mapped[int | None] = mapped_column(Integer)
     source_url: Mapped[str] = mapped_column(String(2048), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -122,9 +127,7 @@ class Recipe(db.Model):  # type: ignore[name-defined]
     def visibility(self) -> str:
         return "public" if self.is_public else "private"
 
-    @property
-    def total_minutes(self) -> int | None:
-        """The total time as given, or prep + cook when only those are known."""
+    def compute_total_minutes(self) -> int | None:
         if self.total_time is not None:
             return self.total_time
         parts = [t for t in (self.prep_time, self.cook_time) if t is not None]

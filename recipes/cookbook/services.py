@@ -7,10 +7,8 @@ signed-in user when it is public. Changing a recipe is for its owner only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -93,6 +91,7 @@ def _apply(recipe: Recipe, data: RecipeData, owner: User) -> None:
     recipe.prep_time = data.prep_time
     recipe.cook_time = data.cook_time
     recipe.total_time = data.total_time
+    recipe.total_minutes = recipe.compute_total_minutes()
     recipe.source_url = clean_text(data.source_url).strip()
     recipe.notes = clean_text(data.notes).strip()
     recipe.is_public = data.is_public
@@ -149,45 +148,3 @@ def _drop_unused_tags(user: User) -> None:
     used = select(recipe_tag.c.tag_id)
     for tag in db.session.scalars(select(Tag).where(Tag.owner_id == user.id, Tag.id.not_in(used))):
         db.session.delete(tag)
-
-
-def clean_query_text(text: str, limit: int = 200) -> str:
-    """What a person typed into a filter, minus control characters (NUL would break
-    SQLite's LIKE and PostgreSQL refuses it), trimmed and capped."""
-    return "".join(ch for ch in text if ch.isprintable() or ch == " ")[:limit].strip()
-
-
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def recipe_list_query(user: User, *, title: str = "", tag: str = "") -> Select[Any]:
-    """Visible recipes, newest first, with what a card shows loaded up front."""
-    query = select(Recipe).options(selectinload(Recipe.tags)).where(visible_to(user))
-    title = clean_query_text(title)
-    tag = normalize_tag(clean_query_text(tag))
-    if title:
-        query = query.where(Recipe.title.ilike(f"%{escape_like(title)}%", escape="\\"))
-    if tag:
-        tagged = select(recipe_tag.c.recipe_id).join(Tag, Tag.id == recipe_tag.c.tag_id).where(Tag.name == tag)
-        query = query.where(Recipe.id.in_(tagged))
-    return query.order_by(Recipe.created_at.desc(), Recipe.id.desc())
-
-
-def list_recipes(user: User, *, title: str = "", tag: str = "", page: int = 1, per_page: int = 24) -> Pagination:
-    return db.paginate(
-        recipe_list_query(user, title=title, tag=tag), page=max(page, 1), per_page=per_page, error_out=False
-    )
-
-
-def tag_names_of(user: User) -> list[str]:
-    """Tag names on the recipes this user can see, for the filter menu."""
-    query = (
-        select(Tag.name)
-        .join(recipe_tag, recipe_tag.c.tag_id == Tag.id)
-        .join(Recipe, Recipe.id == recipe_tag.c.recipe_id)
-        .where(visible_to(user))
-        .distinct()
-        .order_by(Tag.name)
-    )
-    return list(db.session.scalars(query))

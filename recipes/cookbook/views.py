@@ -5,13 +5,12 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..models import Recipe
+from ..search.service import SORTS, SearchRequest, search, tag_counts
 from ..web import MAX_ID, form_status
 from . import services
 from .forms import DeleteForm, RecipeForm
 
 bp = Blueprint("cookbook", __name__, url_prefix="/recipes")
-
-MAX_PAGE = 100_000
 
 
 @bp.before_request
@@ -37,23 +36,17 @@ def _own_or_404(recipe_id: int) -> Recipe:
 
 @bp.get("/")
 def index() -> str:
-    page = request.args.get("page", 1, type=int) or 1
-    title = request.args.get("q", "")[:200]
-    tag = request.args.get("tag", "")[:64]
-    pagination = services.list_recipes(
-        current_user,
-        title=title,
-        tag=tag,
-        page=min(max(page, 1), MAX_PAGE),
-        per_page=current_app.config["RECIPES_PER_PAGE"],
-    )
+    search_request = SearchRequest.from_args(request.args, current_app.config["RECIPES_PER_PAGE"])
     return render_template(
-        "cookbook/index.html",
-        pagination=pagination,
-        q=title,
-        tag=tag,
-        tags=services.tag_names_of(current_user),
+        "cookbook/index.html", results=search(current_user, search_request), search=search_request, sorts=SORTS
     )
+
+
+@bp.get("/tags")
+def tags() -> str:
+    counts = tag_counts(current_user)
+    most = max((count for _, count in counts), default=1)
+    return render_template("cookbook/tags.html", tags=[(name, count, count / most) for name, count in counts])
 
 
 @bp.route("/new", methods=["GET", "POST"])

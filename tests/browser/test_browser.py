@@ -45,14 +45,19 @@ def test_register_create_find_edit_delete(page: Page, live_server: str) -> None:
 
     # Find it from the list: by title text and by tag.
     page.get_by_role("link", name="Recipes", exact=True).click()
-    page.get_by_label("Title contains").fill("lentil")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_label("Search").fill("lentil")
+    page.get_by_role("button", name="Search").click()
     expect(page.locator(".recipe-grid h3")).to_have_text(["Grandma's lentil soup"])
-    page.get_by_label("Title contains").fill("cake")
-    page.get_by_role("button", name="Filter").click()
+    expect(page.locator(".snippet mark").first).to_have_text("lentils")
+    page.get_by_label("Search").fill("cake")
+    page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("No recipe matches.")).to_be_visible()
-    page.goto(live_server + "/recipes/")
-    page.locator(".recipe-grid").get_by_role("link", name="vegan").click()
+    # Live search: typing alone updates the results and the address.
+    page.get_by_label("Search").fill("lent")
+    expect(page.locator(".recipe-grid h3")).to_have_text(["Grandma's lentil soup"])
+    expect(page).to_have_url(re.compile(r"q=lent"))
+    page.goto(live_server + "/recipes/tags")
+    page.locator(".tag-cloud").get_by_role("link", name="vegan").click()
     expect(page.locator(".recipe-grid h3")).to_have_text(["Grandma's lentil soup"])
     page.screenshot(path=str(ARTIFACTS / "recipe-list.png"), full_page=True)
 

@@ -1,0 +1,103 @@
+"""search index and total minutes
+
+Adds `recipe.total_minutes` (what "quickest" sorts by and "at most N minutes" filters on)
+and the full-text index: an FTS5 table on SQLite, weighted tsvectors with GIN indexes on
+PostgreSQL. Existing recipes are indexed here.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-21 17:25:06.119565
+
+"""
+
+import json
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+BATCH = 1000
+
+
+def upgrade():
+    with op.batch_alter_table("recipe", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("total_minutes", sa.Integer(), nullable=True))
+        batch_op.create_index("ix_recipe_title", ["title"], unique=False)
+        batch_op.create_index("ix_recipe_total_minutes", ["total_minutes"], unique=False)
+    op.execute(
+        "UPDATE recipe SET total_minutes = COALESCE(total_time, CASE WHEN prep_time IS NULL AND cook_time IS NULL "
+        "THEN NULL ELSE COALESCE(prep_time, 0) + COALESCE(cook_time, 0) END)"
+    )
+
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        op.execute(
+            "CREATE VIRTUAL TABLE recipe_fts USING fts5(title, tags, ingredients, body, "
+            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+        )
+    else:
+        op.create_table(
+            "recipe_search",
+            sa.Column("recipe_id", sa.Integer(), sa.ForeignKey("recipe.id", ondelete="CASCADE"), primary_key=True),
+            sa.Column("document", postgresql.TSVECTOR(), nullable=False),
+            sa.Column("ingredients", postgresql.TSVECTOR(), nullable=False),
+        )
+        op.create_index("ix_recipe_search_document", "recipe_search", ["document"], postgresql_using="gin")
+        op.create_index("ix_recipe_search_ingredients", "recipe_search", ["ingredients"], postgresql_using="gin")
+    _index_existing_recipes(bind)
+
+
+def _index_existing_recipes(bind):
+    # Uses the application's own document builder and writer: the index format is the
+    # application's, and `recipes search reindex` rebuilds it the same way.
+    from recipes.search.index import Document, write
+    from recipes.search.text import fold
+
+    tags_of = {}
+    for recipe_id, name in bind.execute(
+        sa.text("SELECT rt.recipe_id, t.name FROM recipe_tag rt JOIN tag t ON t.id = rt.tag_id ORDER BY t.name")
+    ):
+        tags_of.setdefault(recipe_id, []).append(name)
+    rows = bind.execute(
+        sa.text("SELECT id, title, description, ingredients, instructions, notes FROM recipe ORDER BY id")
+    ).mappings()
+    batch = []
+    for row in rows:
+        ingredients = _json_list(row["ingredients"])
+        instructions = _json_list(row["instructions"])
+        batch.append(
+            Document(
+                id=row["id"],
+                title=fold(row["title"]),
+                tags=fold(", ".join(tags_of.get(row["id"], []))),
+                ingredients=fold("\n".join(ingredients)),
+                body=fold("\n".join([row["description"] or "", *instructions, row["notes"] or ""])),
+            )
+        )
+        if len(batch) >= BATCH:
+            write(bind, batch)
+            batch = []
+    write(bind, batch)
+
+
+def _json_list(value):
+    # SQLite hands JSON columns back as text to a plain SELECT; psycopg parses them.
+    return json.loads(value) if isinstance(value, str) else (value or [])
+
+
+def downgrade():
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        op.execute("DROP TABLE recipe_fts")
+    else:
+        op.drop_table("recipe_search")
+    with op.batch_alter_table("recipe", schema=None) as batch_op:
+        batch_op.drop_index("ix_recipe_total_minutes")
+        batch_op.drop_index("ix_recipe_title")
+        batch_op.drop_column("total_minutes")

@@ -1,0 +1,244 @@
+"""The one search service the pages, the API and the CLI share.
+
+`SearchRequest.from_args` turns URL parameters into bounded, allow-listed values;
+`search` returns one page of lightweight recipe cards: only the columns a card
+shows, tags in one extra query, and a count that stops at COUNT_CAP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from ..cookbook.services import visible_to
+from ..cookbook.text import normalize_tag
+from ..extensions import db
+from ..models import Recipe, Tag, User, recipe_tag
+from . import backends
+from .backends import AnySelect
+from .highlight import snippet
+from .text import ParsedQuery, build_query, clean_query_text
+
+SORTS = ("relevance", "newest", "title", "quickest")
+SCOPES = ("all", "mine", "public")
+TAG_MODES = ("any", "all")
+DEFAULT_PER_PAGE = 24
+MAX_PER_PAGE = 100
+MAX_PAGE = 10_000
+MAX_TAGS = 10
+MAX_MINUTES = 100_000
+COUNT_CAP = 1000
+
+
+def _bounded_int(raw: str | None, low: int, high: int) -> int | None:
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return min(max(value, low), high)
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    tags: tuple[str, ...] = ()
+    tag_mode: str = "any"
+    has: str = ""
+    has_not: str = ""
+    max_time: int | None = None
+    scope: str = "all"
+    sort: str = "newest"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+
+    @classmethod
+    def from_args(cls, args: Any, default_per_page: int = DEFAULT_PER_PAGE) -> SearchRequest:
+        """From request.args (a MultiDict): anything unknown or out of range falls back or is clamped."""
+        q = clean_query_text(args.get("q", ""), limit=500)
+        tags: list[str] = []
+        for raw in args.getlist("tag"):
+            for part in clean_query_text(raw, limit=500).split(","):
+                name = normalize_tag(part)
+                if name and name not in tags:
+                    tags.append(name)
+        has = clean_query_text(args.get("has", ""), limit=500)
+        has_not = clean_query_text(args.get("not", ""), limit=500)
+        terms = build_query(q, has, has_not)
+        sort = args.get("sort", "")
+        if sort not in SORTS:
+            sort = "relevance" if terms.include or terms.ingredients else "newest"
+        return cls(
+            q=q,
+            tags=tuple(tags[:MAX_TAGS]),
+            tag_mode=args.get("match") if args.get("match") in TAG_MODES else "any",
+            has=has,
+            has_not=has_not,
+            max_time=_bounded_int(args.get("max_time"), 0, MAX_MINUTES) if args.get("max_time") else None,
+            scope=args.get("scope") if args.get("scope") in SCOPES else "all",
+            sort=sort,
+            page=_bounded_int(args.get("page"), 1, MAX_PAGE) or 1,
+            per_page=_bounded_int(args.get("per_page"), 1, MAX_PER_PAGE) or default_per_page,
+        )
+
+    @property
+    def terms(self) -> ParsedQuery:
+        return build_query(self.q, self.has, self.has_not)
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.terms or self.tags or self.max_time is not None or self.scope != "all")
+
+    def url_args(self, **changes: Any) -> dict[str, Any]:
+        """The query string for this search (defaults left out), e.g. for the next page."""
+        request = replace(self, **changes)
+        values: dict[str, Any] = {
+            "q": request.q,
+            "tag": list(request.tags),
+            "match": request.tag_mode if len(request.tags) > 1 and request.tag_mode != "any" else "",
+            "has": request.has,
+            "not": request.has_not,
+            "max_time": request.max_time,
+            "scope": request.scope if request.scope != "all" else "",
+            "sort": request.sort if "sort" in changes or request.sort not in ("relevance", "newest") else "",
+            "per_page": request.per_page if request.per_page != DEFAULT_PER_PAGE else None,
+            "page": request.page if request.page > 1 else None,
+        }
+        return {key: value for key, value in values.items() if value not in ("", None, [])}
+
+
+@dataclass
+class RecipeCard:
+    id: int
+    title: str
+    prep_time: int | None
+    cook_time: int | None
+    total_minutes: int | None
+    is_public: bool
+    owner_id: int
+    tags: list[str] = field(default_factory=list)
+    snippet: Markup | None = None
+
+
+@dataclass
+class SearchPage:
+    items: list[RecipeCard]
+    total: int
+    total_is_capped: bool
+    request: SearchRequest
+
+    @property
+    def page(self) -> int:
+        return self.request.page
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page * self.request.per_page < self.total
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.per_page))
+
+
+def _tag_filter(query: AnySelect, tags: Sequence[str], mode: str) -> AnySelect:
+    def tagged(names: Sequence[str]) -> AnySelect:
+        return select(recipe_tag.c.recipe_id).join(Tag, Tag.id == recipe_tag.c.tag_id).where(Tag.name.in_(names))
+
+    if mode == "all":
+        for name in tags:
+            query = query.where(Recipe.id.in_(tagged([name])))
+        return query
+    return query.where(Recipe.id.in_(tagged(tags)))
+
+
+def _order(query: AnySelect, sort: str, rank: Any) -> AnySelect:
+    if sort == "relevance" and rank is not None:
+        return query.order_by(rank, Recipe.created_at.desc(), Recipe.id.desc())
+    if sort == "title":
+        return query.order_by(Recipe.title, Recipe.id)
+    if sort == "quickest":
+        return query.order_by(Recipe.total_minutes.asc().nulls_last(), Recipe.id)
+    return query.order_by(Recipe.created_at.desc(), Recipe.id.desc())
+
+
+def search(user: User, request: SearchRequest) -> SearchPage:
+    query = select(
+        Recipe.id,
+        Recipe.title,
+        Recipe.prep_time,
+        Recipe.cook_time,
+        Recipe.total_minutes,
+        Recipe.is_public,
+        Recipe.owner_id,
+    ).where(visible_to(user))
+    if request.scope == "mine":
+        query = query.where(Recipe.owner_id == user.id)
+    elif request.scope == "public":
+        query = query.where(Recipe.is_public.is_(True))
+    if request.tags:
+        query = _tag_filter(query, request.tags, request.tag_mode)
+    if request.max_time is not None:
+        query = query.where(Recipe.total_minutes <= request.max_time)
+    terms = request.terms
+    filtered = backends.apply_text_filter(db.engine.dialect.name, query, terms)
+
+    offset = (request.page - 1) * request.per_page
+    rows = db.session.execute(
+        _order(filtered.query, request.sort, filtered.rank).limit(request.per_page).offset(offset)
+    ).all()
+    cards = [RecipeCard(*row) for row in rows]
+    counted = filtered.query.with_only_columns(Recipe.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+    total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+    _attach_tags(cards)
+    if terms.highlight_words:
+        _attach_snippets(cards, terms.highlight_words)
+    return SearchPage(items=cards, total=min(total, COUNT_CAP), total_is_capped=total > COUNT_CAP, request=request)
+
+
+def _attach_tags(cards: list[RecipeCard]) -> None:
+    if not cards:
+        return
+    by_id = {card.id: card for card in cards}
+    rows = db.session.execute(
+        select(recipe_tag.c.recipe_id, Tag.name)
+        .join(Tag, Tag.id == recipe_tag.c.tag_id)
+        .where(recipe_tag.c.recipe_id.in_(by_id))
+        .order_by(Tag.name)
+    )
+    for recipe_id, name in rows:
+        by_id[recipe_id].tags.append(name)
+
+
+def _attach_snippets(cards: list[RecipeCard], words: Sequence[str]) -> None:
+    if not cards:
+        return
+    by_id = {card.id: card for card in cards}
+    rows = db.session.execute(
+        select(Recipe.id, Recipe.description, Recipe.ingredients, Recipe.instructions, Recipe.notes).where(
+            Recipe.id.in_(by_id)
+        )
+    )
+    for recipe_id, description, ingredients, instructions, notes in rows:
+        fields = [description or "", "\n".join(ingredients or []), "\n".join(instructions or []), notes or ""]
+        by_id[recipe_id].snippet = snippet(fields, words)
+
+
+def tag_counts(user: User, limit: int = 200) -> list[tuple[str, int]]:
+    """The most used tags on the recipes this user can see, with how many recipes use each."""
+    rows = db.session.execute(
+        select(Tag.name, func.count(func.distinct(recipe_tag.c.recipe_id)))
+        .join(recipe_tag, recipe_tag.c.tag_id == Tag.id)
+        .join(Recipe, Recipe.id == recipe_tag.c.recipe_id)
+        .where(visible_to(user))
+        .group_by(Tag.name)
+        .order_by(func.count(func.distinct(recipe_tag.c.recipe_id)).desc(), Tag.name)
+        .limit(limit)
+    ).all()
+    return sorted(((name, count) for name, count in rows), key=lambda item: item[0])

@@ -1,0 +1,107 @@
+"""What a person types into the search box, turned into safe, database-neutral terms.
+
+Everything is folded the same way for documents and queries (lower case, accents
+removed: "Crème" -> "creme"), and reduced to words of letters and digits, so no
+character a person types can reach the database's query syntax.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+MAX_INPUT = 500  # characters of a query we look at
+MAX_GROUPS = 12  # words or phrases per query
+MAX_WORD = 40  # characters per word
+
+_WORD = re.compile(r"[^\W_]+")
+_CHUNK = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+
+
+def clean_query_text(text: str, limit: int = MAX_INPUT) -> str:
+    """What a person typed into a filter, minus control characters (NUL would break
+    SQLite's LIKE and PostgreSQL refuses it), trimmed and capped."""
+    return "".join(ch for ch in text if ch.isprintable() or ch == " ")[:limit].strip()
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free text: "Crème Brûlée" -> "creme brulee", "Straße" -> "strasse"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text` (letters and digits only)."""
+    return [w[:MAX_WORD] for w in _WORD.findall(fold(text))]
+
+
+Phrase = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """Search terms: every `include` must match (a single word also as a prefix,
+    "tom" -> tomato), no `exclude` may. A phrase is words that must stand together."""
+
+    include: tuple[Phrase, ...] = ()
+    exclude: tuple[Phrase, ...] = ()
+    ingredients: tuple[Phrase, ...] = field(default=())
+    not_ingredients: tuple[Phrase, ...] = field(default=())
+
+    def __bool__(self) -> bool:
+        return bool(self.include or self.exclude or self.ingredients or self.not_ingredients)
+
+    @property
+    def highlight_words(self) -> tuple[str, ...]:
+        return tuple(w for phrase in self.include + self.ingredients for w in phrase)
+
+
+def parse(raw: str) -> tuple[tuple[Phrase, ...], tuple[Phrase, ...]]:
+    """Split search-box text into (include, exclude) phrases.
+
+    `"olive oil"` is a phrase, `-nuts` excludes, an unbalanced quote runs to the end,
+    and everything that is not a letter or digit separates words.
+    """
+    include: list[Phrase] = []
+    exclude: list[Phrase] = []
+    for match in _CHUNK.finditer(raw[:MAX_INPUT]):
+        negative = bool(match.group(1) or match.group(3))
+        chunk = match.group(2) if match.group(2) is not None else match.group(4)
+        phrase = tuple(words(chunk))
+        if not phrase:
+            continue
+        target = exclude if negative else include
+        if phrase not in target:
+            target.append(phrase)
+        if len(include) + len(exclude) >= MAX_GROUPS:
+            break
+    return tuple(include), tuple(exclude)
+
+
+def parse_list(raw: str) -> tuple[Phrase, ...]:
+    """Comma-separated ingredient filters ("chicken, olive oil") as phrases."""
+    phrases: list[Phrase] = []
+    for part in raw[:MAX_INPUT].split(","):
+        phrase = tuple(words(part))
+        if phrase and phrase not in phrases:
+            phrases.append(phrase)
+    return tuple(phrases[:MAX_GROUPS])
+
+
+def build_query(q: str = "", has: str = "", has_not: str = "") -> ParsedQuery:
+    include, exclude = parse(q)
+    return ParsedQuery(
+        include=include, exclude=exclude, ingredients=parse_list(has), not_ingredients=parse_list(has_not)
+    )
+
+
+def exclusion_forms(phrase: Phrase) -> list[Phrase]:
+    """An excluded word also excludes its simple plural: -nut leaves out "nuts" too."""
+    *head, last = phrase
+    forms = [phrase]
+    for suffix in ("s", "es"):
+        if not last.endswith("s"):
+            forms.append((*head, last + suffix))
+    return forms
