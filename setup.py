@@ -19,6 +19,7 @@ setup(
         "recipes.cookbook",
         "recipes.home",
         "recipes.search",
+        "recipes.demo",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",

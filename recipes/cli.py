@@ -91,6 +91,32 @@ def reindex_command() -> None:
     click.echo(f"Indexed {count} recipes.")
 
 
+@click.command("demo-data")
+@click.option("--user", "username", required=True, help="The account that will own the recipes.")
+@click.option("--recipes", "count", type=click.IntRange(1, 1_000_000), default=100, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same recipes.")
+@with_appcontext
+def demo_data_command(username: str, count: int, seed: int) -> None:
+    """Add realistic, varied demo recipes (for trying the app out and for benchmarks)."""
+    from .auth.services import find_user
+    from .cookbook.bulk import add_recipes
+    from .cookbook.services import RecipeInvalid
+    from .demo.generator import generate
+
+    user = find_user(username)
+    if user is None:
+        _fail(f"no user named {username!r} (create one with: recipes create-user {username})")
+        return
+    with write_intent(), click.progressbar(length=count, label=f"Adding {count} recipes", file=sys.stderr) as bar:
+        try:
+            added = add_recipes(user, generate(count, seed=seed), on_batch=bar.update)
+        except RecipeInvalid as exc:
+            _fail(f"a generated recipe was invalid ({exc.field}: {exc.message}); nothing was added")
+            return
+    click.echo(f"Added {len(added)} recipes for {user.username}.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(search_group)
+    app.cli.add_command(demo_data_command)

@@ -34,6 +34,17 @@ def titles(client, query: str) -> list[str]:
     return [html.unescape(t) for t in re.findall(r'<h3><a href="/recipes/\d+">([^<]*)</a></h3>', response.text)]
 
 
+@pytest.fixture(autouse=True, params=["ranked", "index-walk"])
+def plan(request, monkeypatch):
+    """Run every search test both ways the service reads a page: ranking every match
+    (a few matches) and walking an index (many matches, forced here with a limit of 0)."""
+    if request.param == "index-walk":
+        from recipes.search import service
+
+        monkeypatch.setattr(service, "RANK_LIMIT", 0)
+    return request.param
+
+
 @pytest.fixture
 def alice(login_as):
     return login_as("alice")

@@ -28,8 +28,14 @@ BATCH = 1000
 def upgrade():
     with op.batch_alter_table("recipe", schema=None) as batch_op:
         batch_op.add_column(sa.Column("total_minutes", sa.Integer(), nullable=True))
-        batch_op.create_index("ix_recipe_title", ["title"], unique=False)
-        batch_op.create_index("ix_recipe_total_minutes", ["total_minutes"], unique=False)
+        # Sort orders as index walks; see the comment in models.Recipe.
+        batch_op.drop_index("ix_recipe_public_created")
+        batch_op.create_index("ix_recipe_created", ["created_at", "id"], unique=False)
+        batch_op.create_index("ix_recipe_title", ["title", "id"], unique=False)
+        batch_op.create_index("ix_recipe_total_minutes", ["total_minutes", "id"], unique=False)
+    with op.batch_alter_table("recipe_tag", schema=None) as batch_op:
+        batch_op.drop_index("ix_recipe_tag_tag_id")
+        batch_op.create_index("ix_recipe_tag_tag_recipe", ["tag_id", "recipe_id"], unique=False)
     op.execute(
         "UPDATE recipe SET total_minutes = COALESCE(total_time, CASE WHEN prep_time IS NULL AND cook_time IS NULL "
         "THEN NULL ELSE COALESCE(prep_time, 0) + COALESCE(cook_time, 0) END)"
@@ -56,8 +62,7 @@ def upgrade():
 def _index_existing_recipes(bind):
     # Uses the application's own document builder and writer: the index format is the
     # application's, and `recipes search reindex` rebuilds it the same way.
-    from recipes.search.index import Document, write
-    from recipes.search.text import fold
+    from recipes.search.index import document_from_values, write
 
     tags_of = {}
     for recipe_id, name in bind.execute(
@@ -72,12 +77,14 @@ def _index_existing_recipes(bind):
         ingredients = _json_list(row["ingredients"])
         instructions = _json_list(row["instructions"])
         batch.append(
-            Document(
-                id=row["id"],
-                title=fold(row["title"]),
-                tags=fold(", ".join(tags_of.get(row["id"], []))),
-                ingredients=fold("\n".join(ingredients)),
-                body=fold("\n".join([row["description"] or "", *instructions, row["notes"] or ""])),
+            document_from_values(
+                row["id"],
+                row["title"],
+                tags_of.get(row["id"], []),
+                ingredients,
+                row["description"] or "",
+                instructions,
+                row["notes"] or "",
             )
         )
         if len(batch) >= BATCH:
@@ -100,4 +107,9 @@ def downgrade():
     with op.batch_alter_table("recipe", schema=None) as batch_op:
         batch_op.drop_index("ix_recipe_total_minutes")
         batch_op.drop_index("ix_recipe_title")
+        batch_op.drop_index("ix_recipe_created")
+        batch_op.create_index("ix_recipe_public_created", ["is_public", "created_at"], unique=False)
         batch_op.drop_column("total_minutes")
+    with op.batch_alter_table("recipe_tag", schema=None) as batch_op:
+        batch_op.drop_index("ix_recipe_tag_tag_recipe")
+        batch_op.create_index("ix_recipe_tag_tag_id", ["tag_id"], unique=False)

@@ -7,12 +7,13 @@ signed-in user when it is public. Changing a recipe is for its owner only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Recipe, Tag, User, recipe_tag, utcnow
+from ..models import Recipe, Tag, User, effective_total_minutes, recipe_tag, utcnow
 from ..web import clean_text
 from .text import normalize_tag
 
@@ -52,7 +53,7 @@ def visible_to(user: User) -> ColumnElement[bool]:
     return or_(Recipe.owner_id == user.id, Recipe.is_public.is_(True))
 
 
-def _validate(data: RecipeData) -> None:
+def validate(data: RecipeData) -> None:
     if not data.title.strip():
         raise RecipeInvalid("A recipe needs a title.", "title")
     if len(data.title.strip()) > TITLE_MAX:
@@ -82,25 +83,42 @@ def _tags_for(owner: User, names: list[str]) -> list[Tag]:
     return tags
 
 
+def column_values(data: RecipeData) -> dict[str, Any]:
+    """The recipe's column values for `data`, cleaned (no owner, no tags)."""
+    return {
+        "title": clean_text(data.title).strip(),
+        "description": clean_text(data.description).strip(),
+        "ingredients": [clean_text(line) for line in data.ingredients],
+        "instructions": [clean_text(step) for step in data.instructions],
+        "servings": clean_text(data.servings).strip(),
+        "prep_time": data.prep_time,
+        "cook_time": data.cook_time,
+        "total_time": data.total_time,
+        "total_minutes": effective_total_minutes(data.total_time, data.prep_time, data.cook_time),
+        "source_url": clean_text(data.source_url).strip(),
+        "notes": clean_text(data.notes).strip(),
+        "is_public": data.is_public,
+    }
+
+
+def tag_names(data: RecipeData) -> list[str]:
+    names: dict[str, None] = {}
+    for raw in data.tags:
+        name = normalize_tag(clean_text(raw))
+        if name:
+            names.setdefault(name, None)
+    return list(names)
+
+
 def _apply(recipe: Recipe, data: RecipeData, owner: User) -> None:
-    recipe.title = clean_text(data.title).strip()
-    recipe.description = clean_text(data.description).strip()
-    recipe.ingredients = [clean_text(line) for line in data.ingredients]
-    recipe.instructions = [clean_text(step) for step in data.instructions]
-    recipe.servings = clean_text(data.servings).strip()
-    recipe.prep_time = data.prep_time
-    recipe.cook_time = data.cook_time
-    recipe.total_time = data.total_time
-    recipe.total_minutes = recipe.compute_total_minutes()
-    recipe.source_url = clean_text(data.source_url).strip()
-    recipe.notes = clean_text(data.notes).strip()
-    recipe.is_public = data.is_public
-    recipe.tags = _tags_for(owner, [name for name in (normalize_tag(clean_text(t)) for t in data.tags) if name])
+    for name, value in column_values(data).items():
+        setattr(recipe, name, value)
+    recipe.tags = _tags_for(owner, tag_names(data))
     recipe.updated_at = utcnow()  # also when only the tags changed
 
 
 def create_recipe(owner: User, data: RecipeData) -> Recipe:
-    _validate(data)
+    validate(data)
     recipe = Recipe(owner_id=owner.id)
     _apply(recipe, data, owner)
     db.session.add(recipe)
@@ -127,7 +145,7 @@ def get_own_recipe(user: User, recipe_id: int) -> Recipe:
 def update_recipe(user: User, recipe_id: int, data: RecipeData) -> Recipe:
     """Save every field as given (whatever changed, title or not). Owner only."""
     recipe = get_own_recipe(user, recipe_id)
-    _validate(data)
+    validate(data)
     _apply(recipe, data, user)
     db.session.flush()
     _drop_unused_tags(user)

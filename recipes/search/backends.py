@@ -7,9 +7,9 @@ each quoted, so nothing a person types is read as FTS5 or tsquery syntax.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Integer, Select, column, func, literal_column, select, table, text
 
 from ..models import Recipe
 from .text import ParsedQuery, Phrase, exclusion_forms
@@ -22,9 +22,19 @@ AnySelect = Select[*tuple[Any, ...]]
 class TextFilter:
     query: AnySelect
     rank: ColumnElement[Any] | None  # order by this, ascending, for relevance
+    # Most recently added first, in the order the index itself is kept (cheap to walk).
+    recent: ColumnElement[Any] | None = None
 
 
 # --- SQLite FTS5 -----------------------------------------------------------------------
+
+
+def _recipe_id(walk_index: bool) -> ColumnElement[Any]:
+    """recipe.id, or `+recipe.id` when an index on the sort order must drive the query:
+    SQLite's unary plus stops a term from being used to look rows up, so it cannot
+    start from the (long) list of matches and sort them all."""
+    return literal_column("+recipe.id", Integer) if walk_index else cast(ColumnElement[Any], Recipe.id)
+
 
 _fts = table("recipe_fts", column("rowid"))
 # bm25 weights per column: title, tags, ingredients, body. Title hits come first.
@@ -40,7 +50,7 @@ def _fts_any(phrases: list[Phrase]) -> str:
     return "(" + " OR ".join(_fts_phrase(p, prefix=False) for p in phrases) + ")"
 
 
-def _sqlite(query: AnySelect, terms: ParsedQuery) -> TextFilter:
+def _sqlite(query: AnySelect, terms: ParsedQuery, title_tier: bool | None, join: bool, walk_index: bool) -> TextFilter:
     positive = [_fts_phrase(p, prefix=True) for p in terms.include]
     positive += ["ingredients : " + _fts_phrase(p, prefix=True) for p in terms.ingredients]
     negative = []
@@ -48,19 +58,26 @@ def _sqlite(query: AnySelect, terms: ParsedQuery) -> TextFilter:
         negative.append(_fts_any([form for p in terms.exclude for form in exclusion_forms(p)]))
     if terms.not_ingredients:
         negative.append("ingredients : " + _fts_any([f for p in terms.not_ingredients for f in exclusion_forms(p)]))
+    if terms.include and title_tier is not None:
+        in_title = "title : (" + " AND ".join(_fts_phrase(p, prefix=True) for p in terms.include) + ")"
+        if title_tier:
+            positive.append(in_title)
+        else:
+            negative.append(in_title)
     if positive:
         expression = "(" + " AND ".join(positive) + ")"
         if negative:
             expression += " NOT (" + " OR ".join(negative) + ")"
-        query = query.join(_fts, _fts.c.rowid == Recipe.id).where(
-            text("recipe_fts MATCH :fts_query").bindparams(fts_query=expression)
-        )
-        return TextFilter(query, func.bm25(literal_column("recipe_fts"), *_BM25_WEIGHTS))
+        matching = text("recipe_fts MATCH :fts_query").bindparams(fts_query=expression)
+        if not join:
+            return TextFilter(query.where(_recipe_id(walk_index).in_(select(_fts.c.rowid).where(matching))), None)
+        query = query.join(_fts, _fts.c.rowid == Recipe.id).where(matching)
+        return TextFilter(query, func.bm25(literal_column("recipe_fts"), *_BM25_WEIGHTS), _fts.c.rowid.desc())
     if negative:
         excluded = select(_fts.c.rowid).where(
             text("recipe_fts MATCH :fts_exclude").bindparams(fts_exclude=" OR ".join(negative))
         )
-        query = query.where(Recipe.id.not_in(excluded))
+        query = query.where(_recipe_id(walk_index).not_in(excluded))
     return TextFilter(query, None)
 
 
@@ -72,39 +89,64 @@ _SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
 _RANK_WEIGHTS: ColumnElement[Any] = literal_column("'{0.02, 0.1, 0.3, 1.0}'::float4[]")
 
 
-def _ts_phrase(phrase: Phrase, prefix: bool) -> str:
+def _ts_phrase(phrase: Phrase, prefix: bool, weight: str = "") -> str:
     if prefix and len(phrase) == 1:
-        return f"'{phrase[0]}':*"
-    return "(" + " <-> ".join(f"'{word}'" for word in phrase) + ")"
+        return f"'{phrase[0]}':*{weight}"
+    marker = f":{weight}" if weight else ""
+    return "(" + " <-> ".join(f"'{word}'{marker}" for word in phrase) + ")"
 
 
-def _ts_query(include: tuple[Phrase, ...], exclude: tuple[Phrase, ...]) -> str | None:
+def _ts_query(include: tuple[Phrase, ...], exclude: tuple[Phrase, ...], title_tier: bool | None = None) -> str | None:
     parts = [_ts_phrase(p, prefix=True) for p in include]
     forms = [_ts_phrase(f, prefix=False) for p in exclude for f in exclusion_forms(p)]
+    if include and title_tier is not None:
+        # Weight A is the title (see index.py).
+        in_title = "(" + " & ".join(_ts_phrase(p, prefix=True, weight="A") for p in include) + ")"
+        parts.append(in_title if title_tier else "!" + in_title)
     if forms:
         parts.append("!(" + " | ".join(forms) + ")")
     return " & ".join(parts) or None
 
 
-def _postgres(query: AnySelect, terms: ParsedQuery) -> TextFilter:
-    document_query = _ts_query(terms.include, terms.exclude)
+def _postgres(
+    query: AnySelect, terms: ParsedQuery, title_tier: bool | None, join: bool, walk_index: bool
+) -> TextFilter:
+    document_query = _ts_query(terms.include, terms.exclude, title_tier)
     ingredients_query = _ts_query(terms.ingredients, terms.not_ingredients)
     if document_query is None and ingredients_query is None:
         return TextFilter(query, None)
-    query = query.join(_search, _search.c.recipe_id == Recipe.id)
+    conditions = []
     rank = None
     if document_query is not None:
         tsquery = func.to_tsquery(_SIMPLE, document_query)
-        query = query.where(_search.c.document.op("@@")(tsquery))
+        conditions.append(_search.c.document.op("@@")(tsquery))
         if terms.include:
             rank = -func.ts_rank(_RANK_WEIGHTS, _search.c.document, tsquery)
     if ingredients_query is not None:
-        query = query.where(_search.c.ingredients.op("@@")(func.to_tsquery(_SIMPLE, ingredients_query)))
-    return TextFilter(query, rank)
+        conditions.append(_search.c.ingredients.op("@@")(func.to_tsquery(_SIMPLE, ingredients_query)))
+    if not join:
+        return TextFilter(query.where(Recipe.id.in_(select(_search.c.recipe_id).where(*conditions))), None)
+    query = query.join(_search, _search.c.recipe_id == Recipe.id).where(*conditions)
+    return TextFilter(query, rank, Recipe.id.desc())
 
 
-def apply_text_filter(dialect: str, query: AnySelect, terms: ParsedQuery) -> TextFilter:
-    """Restrict `query` (over Recipe) to the recipes matching `terms`."""
+def apply_text_filter(
+    dialect: str,
+    query: AnySelect,
+    terms: ParsedQuery,
+    *,
+    title_tier: bool | None = None,
+    join: bool = True,
+    walk_index: bool = False,
+) -> TextFilter:
+    """Restrict `query` (over Recipe) to the recipes matching `terms`.
+
+    With `title_tier` True (False): only those whose title has (lacks) every search word.
+    `join=True` joins the index (gives `rank` and `recent` to order by); `join=False`
+    filters with `id IN (...)`, which lets a recipe index drive the order instead, and
+    `walk_index=True` makes sure it does (see _recipe_id).
+    """
     if not terms:
         return TextFilter(query, None)
-    return _sqlite(query, terms) if dialect == "sqlite" else _postgres(query, terms)
+    backend = _sqlite if dialect == "sqlite" else _postgres
+    return backend(query, terms, title_tier, join, walk_index)

@@ -17,31 +17,43 @@ SNIPPET_RADIUS = 70
 _WORD = re.compile(r"[^\W_]+")
 
 
+def _hits(text: str, prefixes: tuple[str, ...], pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """(start, end) of the words in `text` that start with one of `prefixes`, once folded."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        # Folding kept every position (the usual case): match on the folded text directly.
+        return [m.span() for m in pattern.finditer(folded)]
+    # Folding changed lengths ("ß" -> "ss", ligatures): fold word by word instead.
+    return [m.span() for m in _WORD.finditer(text) if fold(m.group()).startswith(prefixes)]
+
+
 def snippet(fields: Sequence[str], words: Sequence[str]) -> Markup | None:
     """The first field with a match, cut to about 2 x SNIPPET_RADIUS characters around it."""
-    prefixes = tuple(w for w in words if w)
+    prefixes = tuple(dict.fromkeys(w for w in words if w))
     if not prefixes:
         return None
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, prefixes)) + r")[^\W_]*")
     for text in fields:
-        hits = [m for m in _WORD.finditer(text) if fold(m.group()).startswith(prefixes)]
+        hits = _hits(text, prefixes, pattern)
         if not hits:
             continue
-        start = max(0, hits[0].start() - SNIPPET_RADIUS)
-        end = min(len(text), hits[0].end() + SNIPPET_RADIUS)
+        first_start, first_end = hits[0]
+        start = max(0, first_start - SNIPPET_RADIUS)
+        end = min(len(text), first_end + SNIPPET_RADIUS)
         if start > 0:  # do not cut a word in half
             space = text.find(" ", start)
-            start = space + 1 if 0 <= space < hits[0].start() else start
+            start = space + 1 if 0 <= space < first_start else start
         if end < len(text):
-            space = text.rfind(" ", hits[0].end(), end)
+            space = text.rfind(" ", first_end, end)
             end = space if space > 0 else end
         parts: list[str | Markup] = ["… " if start > 0 else ""]
         cursor = start
-        for hit in hits:
-            if hit.start() < start or hit.end() > end:
+        for hit_start, hit_end in hits:
+            if hit_start < start or hit_end > end:
                 continue
-            parts.append(text[cursor : hit.start()])
-            parts.append(Markup("<mark>%s</mark>") % hit.group())
-            cursor = hit.end()
+            parts.append(text[cursor:hit_start])
+            parts.append(Markup("<mark>%s</mark>") % text[hit_start:hit_end])
+            cursor = hit_end
         parts.append(text[cursor:end])
         parts.append(" …" if end < len(text) else "")
         return Markup("").join(escape(p) for p in parts).replace("\n", " ")

@@ -50,13 +50,33 @@ class Document:
     body: str
 
 
-def document_for(recipe: Recipe) -> Document:
+def document_from_values(
+    recipe_id: int,
+    title: str,
+    tags: Sequence[str],
+    ingredients: Sequence[str],
+    description: str,
+    instructions: Sequence[str],
+    notes: str,
+) -> Document:
     return Document(
-        id=recipe.id,
-        title=fold(recipe.title),
-        tags=fold(", ".join(tag.name for tag in recipe.tags)),
-        ingredients=fold("\n".join(recipe.ingredients or [])),
-        body=fold("\n".join([recipe.description or "", *(recipe.instructions or []), recipe.notes or ""])),
+        id=recipe_id,
+        title=fold(title),
+        tags=fold(", ".join(tags)),
+        ingredients=fold("\n".join(ingredients)),
+        body=fold("\n".join([description, *instructions, notes])),
+    )
+
+
+def document_for(recipe: Recipe) -> Document:
+    return document_from_values(
+        recipe.id,
+        recipe.title,
+        [tag.name for tag in recipe.tags],
+        recipe.ingredients or [],
+        recipe.description or "",
+        recipe.instructions or [],
+        recipe.notes or "",
     )
 
 

@@ -147,29 +147,74 @@ class SearchPage:
         return max(1, -(-self.total // self.request.per_page))
 
 
-def _tag_filter(query: AnySelect, tags: Sequence[str], mode: str) -> AnySelect:
-    def tagged(names: Sequence[str]) -> AnySelect:
-        return select(recipe_tag.c.recipe_id).join(Tag, Tag.id == recipe_tag.c.tag_id).where(Tag.name.in_(names))
+def _tag_filter(query: AnySelect, tags: Sequence[str], mode: str, correlated: bool) -> AnySelect:
+    """Recipes with any (all) of `tags`. `correlated` checks each candidate recipe's own
+    tags (cheap when another index drives the query); otherwise the tagged recipes are
+    listed first (cheap when the tag is rare and its list drives the query)."""
+
+    def tagged(names: Sequence[str]) -> Any:
+        if correlated:
+            return (
+                select(recipe_tag.c.recipe_id)
+                .join(Tag, Tag.id == recipe_tag.c.tag_id)
+                .where(recipe_tag.c.recipe_id == Recipe.id, Tag.name.in_(names))
+                .exists()
+            )
+        listed = select(recipe_tag.c.recipe_id).join(Tag, Tag.id == recipe_tag.c.tag_id).where(Tag.name.in_(names))
+        return Recipe.id.in_(listed)
 
     if mode == "all":
-        for name in tags:
-            query = query.where(Recipe.id.in_(tagged([name])))
-        return query
-    return query.where(Recipe.id.in_(tagged(tags)))
+        return query.where(*(tagged([name]) for name in tags))
+    return query.where(tagged(tags))
 
 
-def _order(query: AnySelect, sort: str, rank: Any) -> AnySelect:
-    if sort == "relevance" and rank is not None:
-        return query.order_by(rank, Recipe.created_at.desc(), Recipe.id.desc())
+# Up to this many matches, order them all exactly (bm25 / ts_rank, or the sort column).
+# Beyond it, pages are read by walking an index, so a word found in half the library
+# costs about what a rare one does: relevance then means "title matches first, newest
+# first", and sorted pages walk that sort's index.
+RANK_LIMIT = 1000
+
+
+def _sort_columns(sort: str) -> list[Any]:
     if sort == "title":
-        return query.order_by(Recipe.title, Recipe.id)
+        return [Recipe.title, Recipe.id]
     if sort == "quickest":
-        return query.order_by(Recipe.total_minutes.asc().nulls_last(), Recipe.id)
-    return query.order_by(Recipe.created_at.desc(), Recipe.id.desc())
+        return [Recipe.total_minutes.asc().nulls_last(), Recipe.id]
+    return [Recipe.created_at.desc(), Recipe.id.desc()]
 
 
-def search(user: User, request: SearchRequest) -> SearchPage:
-    query = select(
+def _capped_count(query: AnySelect) -> int:
+    counted = query.with_only_columns(Recipe.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+    return db.session.scalar(select(func.count()).select_from(counted)) or 0
+
+
+def _page(query: AnySelect, offset: int, limit: int) -> list[Any]:
+    return list(db.session.execute(query.offset(offset).limit(limit)).all()) if limit > 0 else []
+
+
+def _ranked_rows(base: AnySelect, terms: ParsedQuery, dense: bool, offset: int, limit: int) -> list[Any]:
+    dialect = db.engine.dialect.name
+    if not dense or not terms.include:
+        ranked = backends.apply_text_filter(dialect, base, terms)
+        order = [ranked.rank, Recipe.id.desc()] if ranked.rank is not None and not dense else [ranked.recent]
+        return _page(ranked.query.order_by(*order), offset, limit)
+    # Title matches first, then the rest; each most recently added first.
+    in_title = backends.apply_text_filter(dialect, base, terms, title_tier=True)
+    rows = _page(in_title.query.order_by(in_title.recent), offset, limit)
+    if len(rows) == limit:
+        return rows
+    title_count = db.session.scalar(select(func.count()).select_from(in_title.query.order_by(None).subquery())) or 0
+    rest = backends.apply_text_filter(dialect, base, terms, title_tier=False)
+    return rows + _page(rest.query.order_by(rest.recent), max(0, offset - title_count), limit - len(rows))
+
+
+def _sorted_rows(filtered: AnySelect, sort: str, offset: int, limit: int) -> list[Any]:
+    return _page(filtered.order_by(*_sort_columns(sort)), offset, limit)
+
+
+def _base(user: User, request: SearchRequest, correlated_tags: bool) -> AnySelect:
+    """The card columns of the recipes this user may see, with the non-text filters."""
+    base = select(
         Recipe.id,
         Recipe.title,
         Recipe.prep_time,
@@ -179,23 +224,33 @@ def search(user: User, request: SearchRequest) -> SearchPage:
         Recipe.owner_id,
     ).where(visible_to(user))
     if request.scope == "mine":
-        query = query.where(Recipe.owner_id == user.id)
+        base = base.where(Recipe.owner_id == user.id)
     elif request.scope == "public":
-        query = query.where(Recipe.is_public.is_(True))
+        base = base.where(Recipe.is_public.is_(True))
     if request.tags:
-        query = _tag_filter(query, request.tags, request.tag_mode)
+        base = _tag_filter(base, request.tags, request.tag_mode, correlated_tags)
     if request.max_time is not None:
-        query = query.where(Recipe.total_minutes <= request.max_time)
-    terms = request.terms
-    filtered = backends.apply_text_filter(db.engine.dialect.name, query, terms)
+        base = base.where(Recipe.total_minutes <= request.max_time)
+    return base
 
-    offset = (request.page - 1) * request.per_page
-    rows = db.session.execute(
-        _order(filtered.query, request.sort, filtered.rank).limit(request.per_page).offset(offset)
-    ).all()
+
+def search(user: User, request: SearchRequest) -> SearchPage:
+    terms = request.terms
+    dialect = db.engine.dialect.name
+    has_text = bool(terms.include or terms.ingredients)
+    # Count with the text index driving (a join) when there is text, else the tag lists.
+    total = _capped_count(backends.apply_text_filter(dialect, _base(user, request, has_text), terms).query)
+    dense = total > RANK_LIMIT
+    base = _base(user, request, correlated_tags=has_text or dense)
+    offset, limit = (request.page - 1) * request.per_page, request.per_page
+    if request.sort == "relevance" and has_text:
+        rows = _ranked_rows(base, terms, dense, offset, limit)
+    else:
+        # Many matches: walk the sort's index and stop after one page, rather than
+        # collecting every match and sorting them.
+        filtered = backends.apply_text_filter(dialect, base, terms, join=False, walk_index=dense).query
+        rows = _sorted_rows(filtered, request.sort, offset, limit)
     cards = [RecipeCard(*row) for row in rows]
-    counted = filtered.query.with_only_columns(Recipe.id).order_by(None).limit(COUNT_CAP + 1).subquery()
-    total = db.session.scalar(select(func.count()).select_from(counted)) or 0
     _attach_tags(cards)
     if terms.highlight_words:
         _attach_snippets(cards, terms.highlight_words)

@@ -25,11 +25,15 @@ def clean_query_text(text: str, limit: int = MAX_INPUT) -> str:
     return "".join(ch for ch in text if ch.isprintable() or ch == " ")[:limit].strip()
 
 
+# Combining marks (accents once decomposed): the Unicode blocks that hold them.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free text: "Crème Brûlée" -> "creme brulee", "Straße" -> "strasse"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold()
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
 
 
 def words(text: str) -> list[str]:
