@@ -171,13 +171,14 @@ def start_session(user: User, user_agent: str = "") -> str:
 
 
 def load_user_by_session_token(token: str) -> User | None:
-    login: LoginSession | None = db.session.scalar(
-        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+    """The user of a login session, in one query (this runs on every request)."""
+    user: User | None = db.session.scalar(
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.token_hash == _token_hash(token))
     )
-    if login is None:
-        return None
-    user = login.user
-    user.attach_login(token)
+    if user is not None:
+        user.attach_login(token)
     return user
 
 

@@ -58,3 +58,22 @@ def instructions_text(steps: list[str]) -> str:
 
 def tags_text(names: list[str]) -> str:
     return ", ".join(names)
+
+
+def minutes_text(minutes: int | None) -> str:
+    """90 -> "1 h 30 min"."""
+    if minutes is None:
+        return ""
+    hours, rest = divmod(int(minutes), 60)
+    if hours and rest:
+        return f"{hours} h {rest} min"
+    return f"{hours} h" if hours else f"{rest} min"
+
+
+def times_text(prep: int | None, cook: int | None, total: int | None) -> str:
+    parts = [
+        f"{label} {minutes_text(value)}"
+        for label, value in (("Prep", prep), ("Cook", cook), ("Total", total))
+        if value is not None
+    ]
+    return " · ".join(parts)

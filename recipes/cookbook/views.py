@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -7,7 +9,7 @@ from werkzeug.wrappers import Response
 from ..models import Recipe
 from ..search.service import SORTS, SearchRequest, search, tag_counts
 from ..web import MAX_ID, form_status
-from . import services
+from . import services, text
 from .forms import DeleteForm, RecipeForm
 
 bp = Blueprint("cookbook", __name__, url_prefix="/recipes")
@@ -100,10 +102,10 @@ def delete(recipe_id: int) -> Response | tuple[str, int]:
 
 @bp.app_template_filter("minutes")
 def format_minutes(minutes: int | None) -> str:
-    """90 -> "1 h 30 min"."""
-    if minutes is None:
-        return ""
-    hours, rest = divmod(int(minutes), 60)
-    if hours and rest:
-        return f"{hours} h {rest} min"
-    return f"{hours} h" if hours else f"{rest} min"
+    return text.minutes_text(minutes)
+
+
+@bp.app_template_filter("recipe_times")
+def format_recipe_times(recipe: Any) -> str:
+    """ "Prep 10 min · Cook 30 min · Total 40 min" for a recipe or a search card."""
+    return text.times_text(recipe.prep_time, recipe.cook_time, recipe.total_minutes)
