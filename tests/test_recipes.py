@@ -319,3 +319,24 @@ def test_empty_list_invites_the_first_recipe(alice):
     page = alice.get("/recipes/").text
     assert "No recipes yet." in page
     assert 'href="/recipes/new"' in page
+
+
+def test_new_tag_created_concurrently_is_reused_not_an_error(app, alice, monkeypatch):
+    """Two saves racing to create the same new tag: the loser retries and reuses it."""
+    from recipes.cookbook import services
+
+    original = services._tags_for
+    calls = {"n": 0}
+
+    def racing_tags_for(owner, names):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            # As if another request had inserted the tag between our lookup and our insert.
+            db.session.execute(db.insert(Tag).values(owner_id=owner.id, name="racy"))
+            return [Tag(owner_id=owner.id, name="racy")]
+        return original(owner, names)
+
+    monkeypatch.setattr(services, "_tags_for", racing_tags_for)
+    recipe_id = create_recipe(alice, tags="racy")
+    assert calls["n"] == 2
+    assert [t.name for t in load(app, recipe_id).tags] == ["racy"]

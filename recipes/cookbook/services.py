@@ -6,10 +6,12 @@ signed-in user when it is public. Changing a recipe is for its owner only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -117,13 +119,34 @@ def _apply(recipe: Recipe, data: RecipeData, owner: User) -> None:
     recipe.updated_at = utcnow()  # also when only the tags changed
 
 
+def _commit_retrying_once(work: Callable[[], Recipe]) -> Recipe:
+    """Run `work` and commit; if a concurrent request created the same new tag first
+    (the unique (owner, name) constraint fires), roll back and run it once more, when
+    the tag exists and is simply reused."""
+    for attempt in (1, 2):
+        try:
+            recipe = work()
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+            continue
+        return recipe
+    raise AssertionError("unreachable")
+
+
 def create_recipe(owner: User, data: RecipeData) -> Recipe:
     validate(data)
-    recipe = Recipe(owner_id=owner.id)
-    _apply(recipe, data, owner)
-    db.session.add(recipe)
-    db.session.commit()
-    return recipe
+
+    def work() -> Recipe:
+        recipe = Recipe(owner_id=owner.id)
+        _apply(recipe, data, owner)
+        db.session.add(recipe)
+        db.session.flush()
+        return recipe
+
+    return _commit_retrying_once(work)
 
 
 def get_visible_recipe(user: User, recipe_id: int) -> Recipe:
@@ -144,13 +167,17 @@ def get_own_recipe(user: User, recipe_id: int) -> Recipe:
 
 def update_recipe(user: User, recipe_id: int, data: RecipeData) -> Recipe:
     """Save every field as given (whatever changed, title or not). Owner only."""
-    recipe = get_own_recipe(user, recipe_id)
+    get_own_recipe(user, recipe_id)
     validate(data)
-    _apply(recipe, data, user)
-    db.session.flush()
-    _drop_unused_tags(user)
-    db.session.commit()
-    return recipe
+
+    def work() -> Recipe:
+        recipe = get_own_recipe(user, recipe_id)
+        _apply(recipe, data, user)
+        db.session.flush()
+        _drop_unused_tags(user)
+        return recipe
+
+    return _commit_retrying_once(work)
 
 
 def delete_recipe(user: User, recipe_id: int) -> None:

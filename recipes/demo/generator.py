@@ -1,7 +1,7 @@
 """Made-up but realistic recipes, for demos and the benchmark.
 
 `generate(count, seed)` yields `RecipeData` objects: pure (no database, no I/O), fast (50,000 recipes take
-a couple of seconds of CPU) and deterministic (the same seed gives the same recipes, on any machine;
+about 3 s of CPU) and deterministic (the same seed gives the same recipes, on any machine;
 `generate(n, s)` is a prefix of `generate(m, s)` for n < m).
 
 A recipe is put together from tables: a cuisine (Italian, Mexican, Indian, Thai, French, German, ...), a dish
