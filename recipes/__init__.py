@@ -15,8 +15,9 @@ __version__ = "0.1.0"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    from . import auth, bootstrap, cli, cookbook, database, errors, home, search, security
+    from . import auth, bootstrap, cli, database, errors, home, search, security
     from . import config as settings
+    from .cookbook.views import bp as cookbook_bp
     from .extensions import csrf, db, migrate
     from .schema import migrations_directory
 
@@ -36,5 +37,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
-    app.register_blueprint(cookbook.bp)
+    app.register_blueprint(cookbook_bp)
     return app

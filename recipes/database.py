@@ -68,12 +68,16 @@ def configure_engine(engine: Engine) -> None:
 
 def init_app(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
     if url.startswith("sqlite"):
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
         connect_args = dict(options.get("connect_args", {}))
         connect_args.setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
         options["connect_args"] = connect_args
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    else:
+        # A server may have dropped an idle connection (restart, failover): test it
+        # before use. A local SQLite file needs no such round trip on every request.
+        options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     with app.app_context():
         # Creating the engine opens no connection; it only attaches the listeners.

@@ -1,5 +1,1 @@
-"""Recipe pages: list, view, create, edit, delete."""
-
-from .views import bp
-
-__all__ = ["bp"]
+"""Recipe pages: list, view, create, edit, delete (blueprint in views.py)."""

@@ -1,6 +1,6 @@
 """Recipe logic shared by the pages, the API and the CLI. No request objects in here.
 
-`visible_to(user)` is the one rule for who may see a recipe: its owner, or every
+`access.visible_to(user)` is the one rule for who may see a recipe: its owner, or every
 signed-in user when it is public. Changing a recipe is for its owner only.
 """
 
@@ -10,10 +10,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..access import visible_to
 from ..extensions import db
 from ..models import Recipe, Tag, User, effective_total_minutes, recipe_tag, utcnow
 from ..web import clean_text
@@ -49,10 +50,6 @@ class RecipeData:
     notes: str = ""
     tags: list[str] = field(default_factory=list)
     is_public: bool = False
-
-
-def visible_to(user: User) -> ColumnElement[bool]:
-    return or_(Recipe.owner_id == user.id, Recipe.is_public.is_(True))
 
 
 def validate(data: RecipeData) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from ..cookbook.services import visible_to
+from ..access import visible_to
 from ..cookbook.text import normalize_tag
 from ..extensions import db
 from ..models import Recipe, Tag, User, recipe_tag
@@ -183,13 +183,19 @@ def _sort_columns(sort: str) -> list[Any]:
     return [Recipe.created_at.desc(), Recipe.id.desc()]
 
 
+def _rows(query: Any) -> list[Any]:
+    # These are plain column selects: run them on the session's connection, skipping
+    # the ORM's per-statement work (it matters on a page that runs on every visit).
+    return list(db.session.connection().execute(query).all())
+
+
 def _capped_count(query: AnySelect) -> int:
     counted = query.with_only_columns(Recipe.id).order_by(None).limit(COUNT_CAP + 1).subquery()
-    return db.session.scalar(select(func.count()).select_from(counted)) or 0
+    return int(_rows(select(func.count()).select_from(counted))[0][0])
 
 
 def _page(query: AnySelect, offset: int, limit: int) -> list[Any]:
-    return list(db.session.execute(query.offset(offset).limit(limit)).all()) if limit > 0 else []
+    return _rows(query.offset(offset).limit(limit)) if limit > 0 else []
 
 
 def _ranked_rows(base: AnySelect, terms: ParsedQuery, dense: bool, offset: int, limit: int) -> list[Any]:
@@ -203,7 +209,7 @@ def _ranked_rows(base: AnySelect, terms: ParsedQuery, dense: bool, offset: int, 
     rows = _page(in_title.query.order_by(in_title.recent), offset, limit)
     if len(rows) == limit:
         return rows
-    title_count = db.session.scalar(select(func.count()).select_from(in_title.query.order_by(None).subquery())) or 0
+    title_count = int(_rows(select(func.count()).select_from(in_title.query.order_by(None).subquery()))[0][0])
     rest = backends.apply_text_filter(dialect, base, terms, title_tier=False)
     return rows + _page(rest.query.order_by(rest.recent), max(0, offset - title_count), limit - len(rows))
 
@@ -261,7 +267,7 @@ def _attach_tags(cards: list[RecipeCard]) -> None:
     if not cards:
         return
     by_id = {card.id: card for card in cards}
-    rows = db.session.execute(
+    rows = _rows(
         select(recipe_tag.c.recipe_id, Tag.name)
         .join(Tag, Tag.id == recipe_tag.c.tag_id)
         .where(recipe_tag.c.recipe_id.in_(by_id))
