@@ -9,11 +9,12 @@ HOST   ?= 127.0.0.1
 RECIPES_CONFIG_DIR ?= $(CURDIR)/instance
 export RECIPES_CONFIG_DIR PORT
 
-.PHONY: run test lint unit postgres-tests container-tests clean help
+.PHONY: run test lint bench clean help
 
 help:
 	@echo "make run    - set up and serve Recipes at http://$(HOST):$(PORT) (config in $(RECIPES_CONFIG_DIR))"
 	@echo "make test   - set up and run lint, type checks and the whole suite (SQLite and PostgreSQL)"
+	@echo "make bench  - load-test the list and search pages at 10k/50k recipes; writes docs/benchmarks.md"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +35,9 @@ run: $(VENV)/.run-installed
 
 test: $(VENV)/.test-installed
 	sh scripts/test.sh
+
+bench: $(VENV)/.run-installed
+	$(BIN)/python scripts/bench.py
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
