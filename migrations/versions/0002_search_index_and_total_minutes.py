@@ -45,7 +45,7 @@ def upgrade():
     if bind.dialect.name == "sqlite":
         op.execute(
             "CREATE VIRTUAL TABLE recipe_fts USING fts5(title, tags, ingredients, body, "
-            "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+            "tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3 4 5 6')"
         )
     else:
         op.create_table(

@@ -51,7 +51,12 @@ def _fts_any(phrases: list[Phrase]) -> str:
 
 
 def _sqlite(query: AnySelect, terms: ParsedQuery, title_tier: bool | None, join: bool, walk_index: bool) -> TextFilter:
-    positive = [_fts_phrase(p, prefix=True) for p in terms.include]
+    # The FTS5 table stems words (porter: "tomatoes" = "tomato"), so whole words need no
+    # prefix query; only the last word, perhaps still being typed, is one ("tom" ->
+    # tomato). Prefix queries up to 6 letters read a prefix index; longer ones cost more.
+    last = len(terms.include) - 1
+    words = [_fts_phrase(p, prefix=(i == last)) for i, p in enumerate(terms.include)]
+    positive = list(words)
     positive += ["ingredients : " + _fts_phrase(p, prefix=True) for p in terms.ingredients]
     negative = []
     if terms.exclude:
@@ -59,7 +64,7 @@ def _sqlite(query: AnySelect, terms: ParsedQuery, title_tier: bool | None, join:
     if terms.not_ingredients:
         negative.append("ingredients : " + _fts_any([f for p in terms.not_ingredients for f in exclusion_forms(p)]))
     if terms.include and title_tier is not None:
-        in_title = "title : (" + " AND ".join(_fts_phrase(p, prefix=True) for p in terms.include) + ")"
+        in_title = "title : (" + " AND ".join(words) + ")"
         if title_tier:
             positive.append(in_title)
         else:

@@ -154,10 +154,11 @@ def _tag_filter(query: AnySelect, tags: Sequence[str], mode: str, correlated: bo
 
     def tagged(names: Sequence[str]) -> Any:
         if correlated:
+            # The tag ids are listed once; each candidate is then one primary-key probe.
+            tag_ids = select(Tag.id).where(Tag.name.in_(names))
             return (
                 select(recipe_tag.c.recipe_id)
-                .join(Tag, Tag.id == recipe_tag.c.tag_id)
-                .where(recipe_tag.c.recipe_id == Recipe.id, Tag.name.in_(names))
+                .where(recipe_tag.c.recipe_id == Recipe.id, recipe_tag.c.tag_id.in_(tag_ids))
                 .exists()
             )
         listed = select(recipe_tag.c.recipe_id).join(Tag, Tag.id == recipe_tag.c.tag_id).where(Tag.name.in_(names))
@@ -245,9 +246,10 @@ def search(user: User, request: SearchRequest) -> SearchPage:
     dialect = db.engine.dialect.name
     has_text = bool(terms.include or terms.ingredients)
     # Count with the text index driving (a join) when there is text, else the tag lists.
-    total = _capped_count(backends.apply_text_filter(dialect, _base(user, request, has_text), terms).query)
+    counting_base = _base(user, request, correlated_tags=has_text)
+    total = _capped_count(backends.apply_text_filter(dialect, counting_base, terms).query)
     dense = total > RANK_LIMIT
-    base = _base(user, request, correlated_tags=has_text or dense)
+    base = counting_base if has_text or not dense else _base(user, request, correlated_tags=True)
     offset, limit = (request.page - 1) * request.per_page, request.per_page
     if request.sort == "relevance" and has_text:
         rows = _ranked_rows(base, terms, dense, offset, limit)
