@@ -139,6 +139,18 @@ def login_as(app: Flask, make_user: Any) -> Any:
     return login
 
 
+@pytest.fixture
+def alice(login_as: Any) -> Client:
+    """A signed-in client of a new user "alice" (the first account: the admin)."""
+    return login_as("alice")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def bob(login_as: Any) -> Client:
+    """A signed-in client of a second user, "bob"."""
+    return login_as("bob")  # type: ignore[no-any-return]
+
+
 RECIPE_FORM = {
     "title": "Tomato soup",
     "description": "A warming soup.",

@@ -18,16 +18,6 @@ def load(app: Flask, recipe_id: int) -> Recipe | None:
         return recipe
 
 
-@pytest.fixture
-def alice(login_as):
-    return login_as("alice")
-
-
-@pytest.fixture
-def bob(login_as):
-    return login_as("bob")
-
-
 # --- create and view -----------------------------------------------------------------
 
 

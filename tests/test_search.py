@@ -46,16 +46,6 @@ def plan(request, monkeypatch):
 
 
 @pytest.fixture
-def alice(login_as):
-    return login_as("alice")
-
-
-@pytest.fixture
-def bob(login_as):
-    return login_as("bob")
-
-
-@pytest.fixture
 def kitchen(alice):
     """A small library with the cases the search must tell apart."""
     add(alice, "Tomato soup", ingredients="1 kg tomatoes\n1 onion", tags="soup, quick", prep_time="10", cook_time="20")
