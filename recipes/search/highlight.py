@@ -17,12 +17,19 @@ SNIPPET_RADIUS = 70
 _WORD = re.compile(r"[^\W_]+")
 
 
+MAX_FIELD = 4000  # characters of a field looked at: a snippet comes from near the start
+
+
 def _hits(text: str, prefixes: tuple[str, ...], pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     """(start, end) of the words in `text` that start with one of `prefixes`, once folded."""
     folded = fold(text)
     if len(folded) == len(text):
         # Folding kept every position (the usual case): match on the folded text directly.
-        return [m.span() for m in pattern.finditer(folded)]
+        first = pattern.search(folded)
+        if first is None:
+            return []
+        window_end = min(len(folded), first.end() + 2 * SNIPPET_RADIUS)
+        return [m.span() for m in pattern.finditer(folded, first.start(), window_end)]
     # Folding changed lengths ("ß" -> "ss", ligatures): fold word by word instead.
     return [m.span() for m in _WORD.finditer(text) if fold(m.group()).startswith(prefixes)]
 
@@ -33,7 +40,8 @@ def snippet(fields: Sequence[str], words: Sequence[str]) -> Markup | None:
     if not prefixes:
         return None
     pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, prefixes)) + r")[^\W_]*")
-    for text in fields:
+    for field in fields:
+        text = field[:MAX_FIELD]
         hits = _hits(text, prefixes, pattern)
         if not hits:
             continue

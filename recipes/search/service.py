@@ -31,7 +31,7 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_TAGS = 10
 MAX_MINUTES = 100_000
-COUNT_CAP = 1000
+COUNT_CAP = 200
 
 
 def _bounded_int(raw: str | None, low: int, high: int) -> int | None:
@@ -169,11 +169,11 @@ def _tag_filter(query: AnySelect, tags: Sequence[str], mode: str, correlated: bo
     return query.where(tagged(tags))
 
 
-# Up to this many matches, order them all exactly (bm25 / ts_rank, or the sort column).
+# Up to this many matches (the count's cap), order them all exactly (bm25 / ts_rank, or the sort column).
 # Beyond it, pages are read by walking an index, so a word found in half the library
 # costs about what a rare one does: relevance then means "title matches first, newest
 # first", and sorted pages walk that sort's index.
-RANK_LIMIT = 1000
+RANK_LIMIT = COUNT_CAP
 
 
 def _sort_columns(sort: str) -> list[Any]:
