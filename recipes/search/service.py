@@ -251,7 +251,9 @@ def search(user: User, request: SearchRequest) -> SearchPage:
     dense = total > RANK_LIMIT
     base = counting_base if has_text or not dense else _base(user, request, correlated_tags=True)
     offset, limit = (request.page - 1) * request.per_page, request.per_page
-    if request.sort == "relevance" and has_text:
+    if offset >= total and total <= COUNT_CAP:
+        rows: list[Any] = []  # nothing matches, or a page past the end: no need to ask
+    elif request.sort == "relevance" and has_text:
         rows = _ranked_rows(base, terms, dense, offset, limit)
     else:
         # Many matches: walk the sort's index and stop after one page, rather than
