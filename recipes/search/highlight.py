@@ -6,10 +6,11 @@ text, escaped, with the matching words wrapped in <mark>.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .text import fold
 
@@ -54,15 +55,16 @@ def snippet(fields: Sequence[str], words: Sequence[str]) -> Markup | None:
         if end < len(text):
             space = text.rfind(" ", first_end, end)
             end = space if space > 0 else end
-        parts: list[str | Markup] = ["… " if start > 0 else ""]
+        # Built as one string and marked safe once: every piece of the text is escaped.
+        parts = ["… " if start > 0 else ""]
         cursor = start
         for hit_start, hit_end in hits:
             if hit_start < start or hit_end > end:
                 continue
-            parts.append(text[cursor:hit_start])
-            parts.append(Markup("<mark>%s</mark>") % text[hit_start:hit_end])
+            parts.append(html.escape(text[cursor:hit_start]))
+            parts.append("<mark>" + html.escape(text[hit_start:hit_end]) + "</mark>")
             cursor = hit_end
-        parts.append(text[cursor:end])
+        parts.append(html.escape(text[cursor:end]))
         parts.append(" …" if end < len(text) else "")
-        return Markup("").join(escape(p) for p in parts).replace("\n", " ")
+        return Markup("".join(parts).replace("\n", " "))  # noqa: S704 (escaped above)
     return None

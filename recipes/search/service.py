@@ -285,7 +285,7 @@ def _attach_snippets(cards: list[RecipeCard], words: Sequence[str]) -> None:
     if not cards:
         return
     by_id = {card.id: card for card in cards}
-    rows = db.session.execute(
+    rows = _rows(
         select(Recipe.id, Recipe.description, Recipe.ingredients, Recipe.instructions, Recipe.notes).where(
             Recipe.id.in_(by_id)
         )
