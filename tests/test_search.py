@@ -307,3 +307,14 @@ def test_total_minutes_kept_for_sorting(app, alice):
     recipe_id = add(alice, "Timed", prep_time="10", cook_time="5")
     with app.app_context():
         assert db.session.get(Recipe, recipe_id).total_minutes == 15
+
+
+def test_text_search_with_tag_filters_is_exact_about_tags(alice):
+    add(alice, "Soup A", tags="quick dinner")
+    add(alice, "Soup B", tags="quick, dinner")
+    add(alice, "Soup C", tags="dinners")
+    add(alice, "Soup D", tags="dinner, vegan")
+    assert titles(alice, "q=soup&tag=dinner&sort=title") == ["Soup B", "Soup D"]
+    assert titles(alice, "q=soup&tag=quick dinner&sort=title") == ["Soup A"]
+    assert titles(alice, "q=soup&tag=dinner,vegan&match=all&sort=title") == ["Soup D"]
+    assert titles(alice, "q=soup&tag=vegan&tag=quick dinner&sort=title") == ["Soup A", "Soup D"]

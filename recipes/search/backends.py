@@ -57,6 +57,12 @@ def _sqlite(query: AnySelect, terms: ParsedQuery, title_tier: bool | None, join:
     last = len(terms.include) - 1
     words = [_fts_phrase(p, prefix=(i == last)) for i, p in enumerate(terms.include)]
     positive = list(words)
+    if terms.tags:
+        tag_phrases = [_fts_phrase(p, prefix=False) for p in terms.tags]
+        if terms.all_tags:
+            positive += ["tags : " + phrase for phrase in tag_phrases]
+        else:
+            positive.append("tags : (" + " OR ".join(tag_phrases) + ")")
     positive += ["ingredients : " + _fts_phrase(p, prefix=True) for p in terms.ingredients]
     negative = []
     if terms.exclude:
@@ -101,8 +107,18 @@ def _ts_phrase(phrase: Phrase, prefix: bool, weight: str = "") -> str:
     return "(" + " <-> ".join(f"'{word}'{marker}" for word in phrase) + ")"
 
 
-def _ts_query(include: tuple[Phrase, ...], exclude: tuple[Phrase, ...], title_tier: bool | None = None) -> str | None:
+def _ts_query(
+    include: tuple[Phrase, ...],
+    exclude: tuple[Phrase, ...],
+    title_tier: bool | None = None,
+    tags: tuple[Phrase, ...] = (),
+    all_tags: bool = False,
+) -> str | None:
     parts = [_ts_phrase(p, prefix=True) for p in include]
+    if tags:
+        # Weight B is the tags (see index.py).
+        tag_parts = [_ts_phrase(p, prefix=False, weight="B") for p in tags]
+        parts += tag_parts if all_tags else ["(" + " | ".join(tag_parts) + ")"]
     forms = [_ts_phrase(f, prefix=False) for p in exclude for f in exclusion_forms(p)]
     if include and title_tier is not None:
         # Weight A is the title (see index.py).
@@ -116,7 +132,7 @@ def _ts_query(include: tuple[Phrase, ...], exclude: tuple[Phrase, ...], title_ti
 def _postgres(
     query: AnySelect, terms: ParsedQuery, title_tier: bool | None, join: bool, walk_index: bool
 ) -> TextFilter:
-    document_query = _ts_query(terms.include, terms.exclude, title_tier)
+    document_query = _ts_query(terms.include, terms.exclude, title_tier, terms.tags, terms.all_tags)
     ingredients_query = _ts_query(terms.ingredients, terms.not_ingredients)
     if document_query is None and ingredients_query is None:
         return TextFilter(query, None)

@@ -21,7 +21,7 @@ from ..models import Recipe, Tag, User, recipe_tag
 from . import backends
 from .backends import AnySelect
 from .highlight import snippet
-from .text import ParsedQuery, build_query, clean_query_text
+from .text import ParsedQuery, build_query, clean_query_text, words
 
 SORTS = ("relevance", "newest", "title", "quickest")
 SCOPES = ("all", "mine", "public")
@@ -245,6 +245,9 @@ def search(user: User, request: SearchRequest) -> SearchPage:
     terms = request.terms
     dialect = db.engine.dialect.name
     has_text = bool(terms.include or terms.ingredients)
+    if has_text and request.tags:
+        tag_words = tuple(phrase for phrase in (tuple(words(tag)) for tag in request.tags) if phrase)
+        terms = replace(terms, tags=tag_words, all_tags=request.tag_mode == "all")
     # Count with the text index driving (a join) when there is text, else the tag lists.
     counting_base = _base(user, request, correlated_tags=has_text)
     total = _capped_count(backends.apply_text_filter(dialect, counting_base, terms).query)

@@ -53,6 +53,10 @@ class ParsedQuery:
     exclude: tuple[Phrase, ...] = ()
     ingredients: tuple[Phrase, ...] = field(default=())
     not_ingredients: tuple[Phrase, ...] = field(default=())
+    # Tag names the recipe must carry (any, or all of them): a hint that lets the text
+    # index narrow the matches; the exact tag check is made on the recipe itself.
+    tags: tuple[Phrase, ...] = field(default=())
+    all_tags: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.include or self.exclude or self.ingredients or self.not_ingredients)
