@@ -53,7 +53,13 @@ WRK_SCRIPT = SCRIPTS / "bench.lua"
 BIN = Path(sys.executable).parent  # the virtualenv's bin/ when run as `.venv/bin/python scripts/bench.py`
 CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "recipes-bench"
 # Files whose content decides what a built database holds; a change to any of them rebuilds the cache.
-DATA_CODE = ("recipes/demo/generator.py", "recipes/cookbook/bulk.py", "recipes/search/index.py", "migrations/versions")
+DATA_CODE = (
+    "recipes/demo/generator.py",
+    "recipes/demo/catalogue.py",
+    "recipes/cookbook/bulk.py",
+    "recipes/search/index.py",
+    "migrations/versions",
+)
 
 USER = "bench"
 PASSWORD = "bench-password-for-loopback-only"  # noqa: S105 (a throwaway account on a temporary database)

@@ -39,6 +39,7 @@ def test_wheel_carries_everything_the_app_needs(tmp_path):
         "recipes/static/search.js",
         "recipes/search/service.py",
         "recipes/demo/generator.py",
+        "recipes/demo/catalogue.py",
         "recipes/_migrations/versions/0002_search_index_and_total_minutes.py",
         "recipes/static/vendor/pico-2.1.1/pico.pumpkin.min.css",
         "recipes/static/vendor/pico-2.1.1/LICENSE.md",
