@@ -318,3 +318,12 @@ def test_text_search_with_tag_filters_is_exact_about_tags(alice):
     assert titles(alice, "q=soup&tag=quick dinner&sort=title") == ["Soup A"]
     assert titles(alice, "q=soup&tag=dinner,vegan&match=all&sort=title") == ["Soup D"]
     assert titles(alice, "q=soup&tag=vegan&tag=quick dinner&sort=title") == ["Soup A", "Soup D"]
+
+
+@pytest.mark.parametrize(("query", "kept"), [("q=soup&sort=newest", "sort=newest"), ("sort=title", "sort=title")])
+def test_pagination_keeps_a_chosen_sort(alice, query, kept):
+    for n in range(3):
+        add(alice, f"Soup {n}")
+    page = alice.get(f"/recipes/?{query}&per_page=1").text
+    next_link = re.search(r'href="([^"]+)" rel="next"', page).group(1).replace("&amp;", "&")
+    assert kept in next_link

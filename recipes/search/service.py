@@ -70,7 +70,7 @@ class SearchRequest:
         terms = build_query(q, has, has_not)
         sort = args.get("sort", "")
         if sort not in SORTS:
-            sort = "relevance" if terms.include or terms.ingredients else "newest"
+            sort = "relevance" if terms.include or terms.ingredients else "newest"  # see default_sort
         return cls(
             q=q,
             tags=tuple(tags[:MAX_TAGS]),
@@ -89,6 +89,11 @@ class SearchRequest:
         return build_query(self.q, self.has, self.has_not)
 
     @property
+    def default_sort(self) -> str:
+        terms = self.terms
+        return "relevance" if terms.include or terms.ingredients else "newest"
+
+    @property
     def is_filtered(self) -> bool:
         return bool(self.terms or self.tags or self.max_time is not None or self.scope != "all")
 
@@ -103,7 +108,7 @@ class SearchRequest:
             "not": request.has_not,
             "max_time": request.max_time,
             "scope": request.scope if request.scope != "all" else "",
-            "sort": request.sort if "sort" in changes or request.sort not in ("relevance", "newest") else "",
+            "sort": request.sort if request.sort != request.default_sort else "",
             "per_page": request.per_page if request.per_page != DEFAULT_PER_PAGE else None,
             "page": request.page if request.page > 1 else None,
         }
