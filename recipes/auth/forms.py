@@ -34,7 +34,3 @@ class ChangePasswordForm(Form):
         "Repeat the new password",
         validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")],
     )
-
-
-class LogoutForm(Form):
-    """Only the CSRF token: logging out is a POST."""

@@ -18,7 +18,7 @@ from ..access import visible_to
 from ..extensions import db
 from ..models import Recipe, Tag, User, effective_total_minutes, recipe_tag, utcnow
 from ..web import clean_text
-from .text import normalize_tag
+from .text import unique_tags
 
 TITLE_MAX = 200
 
@@ -101,12 +101,7 @@ def column_values(data: RecipeData) -> dict[str, Any]:
 
 
 def tag_names(data: RecipeData) -> list[str]:
-    names: dict[str, None] = {}
-    for raw in data.tags:
-        name = normalize_tag(clean_text(raw))
-        if name:
-            names.setdefault(name, None)
-    return list(names)
+    return unique_tags(clean_text(raw) for raw in data.tags)
 
 
 def _apply(recipe: Recipe, data: RecipeData, owner: User) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _SPACES = re.compile(r"\s+")
@@ -37,14 +38,14 @@ def normalize_tag(name: str) -> str:
     return _SPACES.sub(" ", name).strip().lower()[:64].strip()
 
 
+def unique_tags(names: Iterable[str]) -> list[str]:
+    """Tag names normalised, empty ones and duplicates dropped, first-seen order kept."""
+    return list(dict.fromkeys(tag for tag in map(normalize_tag, names) if tag))
+
+
 def parse_tags(text: str) -> list[str]:
     """Comma-separated tags, lower-cased, duplicates dropped, first-seen order kept."""
-    seen: dict[str, None] = {}
-    for part in text.split(","):
-        tag = normalize_tag(part)
-        if tag:
-            seen.setdefault(tag, None)
-    return list(seen)
+    return unique_tags(text.split(","))
 
 
 def ingredients_text(lines: list[str]) -> str:

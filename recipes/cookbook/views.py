@@ -100,6 +100,10 @@ def delete(recipe_id: int) -> Response | tuple[str, int]:
     return render_template("cookbook/delete.html", recipe=recipe, form=form), 200
 
 
+# `{% if line is section_header %}`: the same rule the services and importers use.
+bp.add_app_template_test(text.is_section_header, "section_header")
+
+
 @bp.app_template_filter("minutes")
 def format_minutes(minutes: int | None) -> str:
     return text.minutes_text(minutes)

@@ -12,10 +12,9 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from .text import fold
+from .text import WORD, fold
 
 SNIPPET_RADIUS = 70
-_WORD = re.compile(r"[^\W_]+")
 
 
 MAX_FIELD = 4000  # characters of a field looked at: a snippet comes from near the start
@@ -32,7 +31,7 @@ def _hits(text: str, prefixes: tuple[str, ...], pattern: re.Pattern[str]) -> lis
         window_end = min(len(folded), first.end() + 2 * SNIPPET_RADIUS)
         return [m.span() for m in pattern.finditer(folded, first.start(), window_end)]
     # Folding changed lengths ("ß" -> "ss", ligatures): fold word by word instead.
-    return [m.span() for m in _WORD.finditer(text) if fold(m.group()).startswith(prefixes)]
+    return [m.span() for m in WORD.finditer(text) if fold(m.group()).startswith(prefixes)]
 
 
 def snippet(fields: Sequence[str], words: Sequence[str]) -> Markup | None:

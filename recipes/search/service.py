@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from ..access import visible_to
-from ..cookbook.text import normalize_tag
+from ..cookbook.text import unique_tags
 from ..extensions import db
 from ..models import Recipe, Tag, User, recipe_tag
 from . import backends
@@ -59,12 +59,7 @@ class SearchRequest:
     def from_args(cls, args: Any, default_per_page: int = DEFAULT_PER_PAGE) -> SearchRequest:
         """From request.args (a MultiDict): anything unknown or out of range falls back or is clamped."""
         q = clean_query_text(args.get("q", ""), limit=500)
-        tags: list[str] = []
-        for raw in args.getlist("tag"):
-            for part in clean_query_text(raw, limit=500).split(","):
-                name = normalize_tag(part)
-                if name and name not in tags:
-                    tags.append(name)
+        tags = unique_tags(part for raw in args.getlist("tag") for part in clean_query_text(raw).split(","))
         has = clean_query_text(args.get("has", ""), limit=500)
         has_not = clean_query_text(args.get("not", ""), limit=500)
         terms = build_query(q, has, has_not)
@@ -195,9 +190,12 @@ def _rows(query: Any) -> list[Any]:
     return list(db.session.connection().execute(query).all())
 
 
+def _count(query: AnySelect) -> int:
+    return int(_rows(select(func.count()).select_from(query.order_by(None).subquery()))[0][0])
+
+
 def _capped_count(query: AnySelect) -> int:
-    counted = query.with_only_columns(Recipe.id).order_by(None).limit(COUNT_CAP + 1).subquery()
-    return int(_rows(select(func.count()).select_from(counted))[0][0])
+    return _count(query.with_only_columns(Recipe.id).limit(COUNT_CAP + 1))
 
 
 def _page(query: AnySelect, offset: int, limit: int) -> list[Any]:
@@ -215,7 +213,7 @@ def _ranked_rows(base: AnySelect, terms: ParsedQuery, dense: bool, offset: int, 
     rows = _page(in_title.query.order_by(in_title.recent), offset, limit)
     if len(rows) == limit:
         return rows
-    title_count = int(_rows(select(func.count()).select_from(in_title.query.order_by(None).subquery()))[0][0])
+    title_count = _count(in_title.query)
     rest = backends.apply_text_filter(dialect, base, terms, title_tier=False)
     return rows + _page(rest.query.order_by(rest.recent), max(0, offset - title_count), limit - len(rows))
 

@@ -11,18 +11,20 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..web import clean_text
+
 MAX_INPUT = 500  # characters of a query we look at
 MAX_GROUPS = 12  # words or phrases per query
 MAX_WORD = 40  # characters per word
 
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
 _CHUNK = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 
 
 def clean_query_text(text: str, limit: int = MAX_INPUT) -> str:
-    """What a person typed into a filter, minus control characters (NUL would break
-    SQLite's LIKE and PostgreSQL refuses it), trimmed and capped."""
-    return "".join(ch for ch in text if ch.isprintable() or ch == " ")[:limit].strip()
+    """What a person typed into a filter, on one line: no control characters (see
+    web.clean_text), runs of white space made one space, capped."""
+    return " ".join(clean_text(text[: limit * 2]).split())[:limit]
 
 
 # Combining marks (accents once decomposed): the Unicode blocks that hold them.
@@ -38,7 +40,7 @@ def fold(text: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded words of `text` (letters and digits only)."""
-    return [w[:MAX_WORD] for w in _WORD.findall(fold(text))]
+    return [w[:MAX_WORD] for w in WORD.findall(fold(text))]
 
 
 Phrase = tuple[str, ...]
