@@ -20,6 +20,8 @@ setup(
         "recipes.home",
         "recipes.search",
         "recipes.demo",
+        "recipes.importing",
+        "recipes.images",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",
@@ -45,6 +47,16 @@ setup(
         "gunicorn>=23,<28",
         "psycopg[binary]>=3.2,<4",
         "click>=8.1",
+        # URL import: the one outbound client (recipes/net.py, requests with addresses
+        # checked and pinned the way requests-hardened does it) and the page extractor.
+        "requests>=2.32.3,<3",
+        # 2.6 caps how much a compressed body may expand per read (a gzip bomb stays small).
+        "urllib3>=2.6,<3",
+        "recipe-scrapers>=15.9,<16",
+        # Pictures: decoded, checked, resized and re-encoded.
+        "Pillow>=11.3,<14",
+        # HEIC photos from phones, where wheels exist (the app works without it).
+        "pillow-heif>=0.22,<2; platform_machine=='x86_64' or platform_machine=='aarch64'",
     ],
     extras_require={
         "test": [

@@ -19,6 +19,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import config as settings
     from .cookbook.views import bp as cookbook_bp
     from .extensions import csrf, db, migrate
+    from .images.views import bp as images_bp
+    from .importing.views import bp as importing_bp
     from .schema import migrations_directory
 
     app = Flask(__name__)
@@ -38,4 +40,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(cookbook_bp)
+    app.register_blueprint(importing_bp)
+    app.register_blueprint(images_bp)
     return app

@@ -6,6 +6,7 @@ It is a FlaskGroup, so Flask-Migrate's `db upgrade` and every Flask command are 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 from flask import Flask
@@ -13,8 +14,12 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from .database import write_intent
 
+if TYPE_CHECKING:
+    from .importing.service import Outcome
+    from .models import User
 
-def _fail(message: str) -> None:
+
+def _fail(message: str) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
 
@@ -37,7 +42,6 @@ def create_user_command(username: str, admin: bool, password_stdin: bool) -> Non
             user = create_user(username, password, admin=admin or None)
     except AccountError as exc:
         _fail(exc.message)
-        return
     role = "admin" if user.is_admin else "user"
     click.echo(f"Created {role} {user.username!r}.")
 
@@ -55,7 +59,6 @@ def bootstrap_command() -> None:
             directory = run()
     except BootstrapError as exc:
         _fail(str(exc))
-        return
     click.echo(f"recipes: config directory {directory} is ready")
 
 
@@ -98,25 +101,66 @@ def reindex_command() -> None:
 @with_appcontext
 def demo_data_command(username: str, count: int, seed: int) -> None:
     """Add realistic, varied demo recipes (for trying the app out and for benchmarks)."""
-    from .auth.services import find_user
     from .cookbook.bulk import add_recipes
     from .cookbook.services import RecipeInvalid
     from .demo.generator import generate
 
-    user = find_user(username)
-    if user is None:
-        _fail(f"no user named {username!r} (create one with: recipes create-user {username})")
-        return
+    user = _user_or_fail(username)
     with write_intent(), click.progressbar(length=count, label=f"Adding {count} recipes", file=sys.stderr) as bar:
         try:
             added = add_recipes(user, generate(count, seed=seed), on_batch=bar.update)
         except RecipeInvalid as exc:
             _fail(f"a generated recipe was invalid ({exc.field}: {exc.message}); nothing was added")
-            return
     click.echo(f"Added {len(added)} recipes for {user.username}.")
+
+
+@click.command("import-url")
+@click.option("--user", "username", required=True, help="The account that will own the recipes.")
+@click.option("--again", is_flag=True, help="Import even when the user already has a recipe from that page.")
+@click.argument("urls", nargs=-1, required=True)
+@with_appcontext
+def import_url_command(username: str, again: bool, urls: tuple[str, ...]) -> None:
+    """Import recipes from web pages (the same importer as the import page; not rate limited).
+
+    Exits 1 if any address failed; "already imported" is not a failure."""
+    from flask import current_app
+
+    from .importing.service import ImportPolicy, import_urls
+
+    user = _user_or_fail(username)
+    policy = ImportPolicy.from_config(current_app.config, limited=False)
+    failed = 0
+    with write_intent():
+        for outcome in import_urls(user, dict.fromkeys(urls), policy, again=again):
+            failed += outcome.status == "failed"
+            _report(outcome)
+    if failed:
+        sys.exit(1)
+
+
+def _report(outcome: Outcome) -> None:
+    recipe = outcome.recipe
+    if outcome.status == "imported" and recipe is not None:
+        click.echo(f"Imported {recipe.title!r} as recipe {recipe.id} from {outcome.url}")
+        if outcome.message:
+            click.echo(f"Warning: {outcome.message}", err=True)
+    elif outcome.status == "exists" and recipe is not None:
+        click.echo(f"Already imported: {outcome.url} is recipe {recipe.id} (use --again for a copy)")
+    else:
+        click.echo(f"Error: {outcome.url}: {outcome.message}", err=True)
+
+
+def _user_or_fail(username: str) -> User:
+    from .auth.services import find_user
+
+    user = find_user(username)
+    if user is None:
+        _fail(f"no user named {username!r} (create one with: recipes create-user {username})")
+    return user
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(search_group)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(import_url_command)

@@ -7,6 +7,7 @@ the SQLite database, the secret key, the Gunicorn config and backups.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -49,6 +50,19 @@ def env_int(environ: Mapping[str, str], name: str, default: int) -> int:
     return value
 
 
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+_RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def env_rate(environ: Mapping[str, str], name: str, default: str) -> tuple[int, int]:
+    """A rate limit as (count, window in seconds): "30/10m" is 30 per 10 minutes, "60/h" 60 an hour."""
+    raw = environ.get(name, "").strip() or default
+    match = _RATE.match(raw)
+    if not match or int(match[1]) < 1 or match[2] == "0":
+        raise ConfigError(f"{name} must look like 30/10m (30 per 10 minutes; units s, m, h, d), not {raw!r}")
+    return int(match[1]), int(match[2] or 1) * _RATE_UNITS[match[3]]
+
+
 def config_dir(environ: Mapping[str, str] | None = None) -> Path:
     environ = os.environ if environ is None else environ
     return Path(environ.get("RECIPES_CONFIG_DIR") or DEFAULT_CONFIG_DIR).resolve()
@@ -77,6 +91,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "RECIPES_ALLOW_SIGNUP": env_flag(environ, "RECIPES_ALLOW_SIGNUP"),
         "RECIPES_PROXY_COUNT": env_int(environ, "RECIPES_PROXY_COUNT", 0),
         "RECIPES_IMPORT_ALLOW_PRIVATE": env_flag(environ, "RECIPES_IMPORT_ALLOW_PRIVATE"),
+        # URL imports per user (each one is an outbound fetch made for them).
+        "RECIPES_IMPORT_RATE_LIMIT": env_rate(environ, "RECIPES_IMPORT_RATE_LIMIT", "60/10m"),
         # Only send cookies over HTTPS: turn on when every visit goes through an HTTPS proxy.
         "SESSION_COOKIE_SECURE": env_flag(environ, "RECIPES_SECURE_COOKIES"),
         "REMEMBER_COOKIE_SECURE": env_flag(environ, "RECIPES_SECURE_COOKIES"),

@@ -37,6 +37,16 @@ def write_intent() -> Iterator[None]:
         _force_immediate.reset(token)
 
 
+def release_transaction() -> None:
+    """End the session's transaction, read-only so far, before slow work (hashing a
+    password, decoding a picture, waiting on another web site).
+
+    State-changing requests take SQLite's write lock up front; holding it through slow
+    work would make every other writer wait. The next query begins a new transaction.
+    """
+    db.session.rollback()
+
+
 def _wants_write_lock() -> bool:
     if _force_immediate.get():
         return True

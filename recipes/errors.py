@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -20,10 +20,17 @@ def render_error(status: int, title: str, message: str) -> tuple[Response | str,
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
+def _description(error: HTTPException) -> str:
+    if error.code == 413:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        return f"That upload is too large: send at most {limit // (1024 * 1024)} MB at a time."
+    return error.description or error.name
+
+
 def handle_http_error(error: HTTPException) -> Response | HTTPException:
     if error.code is None or error.code < 400:
         return error
-    body, status = render_error(error.code, error.name, error.description or error.name)
+    body, status = render_error(error.code, error.name, _description(error))
     response = make_response(body, status)
     # Keep what the error itself says (Allow on a 405, Retry-After, ...).
     for name, value in error.get_headers():

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -111,6 +112,7 @@ class Recipe(db.Model):  # type: ignore[name-defined]
         Index("ix_recipe_title", "title", "id"),
         Index("ix_recipe_total_minutes", "total_minutes", "id"),
         Index("ix_recipe_owner_created", "owner_id", "created_at"),
+        Index("ix_recipe_owner_source", "owner_id", "source_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -128,6 +130,13 @@ class Recipe(db.Model):  # type: ignore[name-defined]
     # what "quickest" sorts by and "at most N minutes" filters on (kept by the services).
     total_minutes: Mapped[int | None] = mapped_column(Integer)
     source_url: Mapped[str] = mapped_column(String(2048), default="")
+    # The source URL normalised and hashed (see importing.urls.source_key): finds "already
+    # imported" with a short index, whatever the spelling or tracking parameters of the URL.
+    source_key: Mapped[str | None] = mapped_column(String(64))
+    # Per serving, as the source gave it: {"calories": "82 kcal", ...}
+    nutrition: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The picture's content address (RecipeImage.digest), or None: cards need only this.
+    image_digest: Mapped[str | None] = mapped_column(String(64))
     notes: Mapped[str] = mapped_column(Text, default="")
     is_public: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -135,6 +144,9 @@ class Recipe(db.Model):  # type: ignore[name-defined]
 
     owner: Mapped[User] = relationship(back_populates="recipes")
     tags: Mapped[list[Tag]] = relationship(secondary=recipe_tag, order_by=Tag.name)
+    image: Mapped[RecipeImage | None] = relationship(
+        back_populates="recipe", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def visibility(self) -> str:
@@ -142,3 +154,36 @@ class Recipe(db.Model):  # type: ignore[name-defined]
 
     def __repr__(self) -> str:
         return f"<Recipe {self.id} {self.title!r}>"
+
+
+class RecipeImage(db.Model):  # type: ignore[name-defined]
+    """A recipe's picture, in the database so one backup (or one shared PostgreSQL) holds
+    everything. Stored as re-encoded renditions only: the upload itself is never kept."""
+
+    __tablename__ = "recipe_image"
+
+    recipe_id: Mapped[int] = mapped_column(ForeignKey("recipe.id", ondelete="CASCADE"), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    mime: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    thumb_width: Mapped[int] = mapped_column(Integer)
+    thumb_height: Mapped[int] = mapped_column(Integer)
+    # Deferred: loading a recipe never drags its picture's bytes along.
+    full: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    thumb: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    recipe: Mapped[Recipe] = relationship(back_populates="image")
+
+
+class RateLimitHit(db.Model):  # type: ignore[name-defined]
+    """One counted action (an import, later a login attempt) under a key such as
+    "import:user:7". In the database, so the limit holds across workers and containers."""
+
+    __tablename__ = "rate_limit_hit"
+    __table_args__ = (Index("ix_rate_limit_hit_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import request
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import CombinedMultiDict
+from flask_wtf.file import FileField
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 # Werkzeug's int converter would pass 2**70 to the database (an overflow on SQLite).
 MAX_ID = 2**31 - 1
@@ -17,11 +18,13 @@ class Form(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
-            # Flask-WTF merges uploaded files into the form data; none of these forms
-            # takes a file, so a file posted into a text field must not reach it.
+            # Flask-WTF merges uploaded files into the form data. Files may only reach
+            # the form's file fields: a file posted into a text field must not.
             wrapped = super().wrap_formdata(form, formdata)
             if isinstance(wrapped, CombinedMultiDict):
-                return request.form
+                file_fields = {f.name for f in form if isinstance(f, FileField)}
+                files = MultiDict([(k, v) for k, v in request.files.items(multi=True) if k in file_fields])
+                return CombinedMultiDict([request.form, files]) if files else request.form
             return wrapped
 
 

@@ -9,6 +9,7 @@ import secrets
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from ..database import release_transaction
 from ..extensions import db
 from ..models import LoginSession, User
 from ..web import clean_text
@@ -69,15 +70,6 @@ def find_user(username: str) -> User | None:
 ACCOUNTS_LOCK_KEY = 0x5EC1FE6
 
 
-def _release_before_slow_work() -> None:
-    """End the transaction, read-only so far, before hashing a password (~50 ms).
-
-    State-changing requests take SQLite's write lock up front; holding it through
-    argon2 would make every other writer wait for each login attempt.
-    """
-    db.session.rollback()
-
-
 def _lock_accounts() -> None:
     """Serialise account creation, so "first account" and "sign-up closed" are decided
     by one request at a time. SQLite already serialises writers (BEGIN IMMEDIATE)."""
@@ -95,7 +87,7 @@ def _add_user(username: str, password: str, admin: bool | None, allow_signup: bo
     validate_password(password)
     if find_user(name) is not None:
         raise _taken()
-    _release_before_slow_work()
+    release_transaction()  # before ~50 ms of argon2
     password_hash = hash_password(password)
     _lock_accounts()
     if not signup_open(allow_signup):
@@ -140,11 +132,11 @@ def authenticate(username: str, password: str) -> User | None:
     login session (see start_session)."""
     user = find_user(username) if len(password) <= MAX_PASSWORD_LENGTH else None
     if user is None:
-        _release_before_slow_work()
+        release_transaction()  # before ~50 ms of argon2
         burn_verification_time(password[:MAX_PASSWORD_LENGTH])
         return None
     stored = user.password_hash
-    _release_before_slow_work()
+    release_transaction()  # before ~50 ms of argon2
     if not verify_password(stored, password):
         return None
     if needs_rehash(stored):
@@ -193,7 +185,7 @@ def change_password(user: User, current_password: str, new_password: str, keep_t
     """Change the password and end every other login of this user. Commits."""
     validate_password(new_password, "new_password")
     stored = user.password_hash
-    _release_before_slow_work()
+    release_transaction()  # before ~50 ms of argon2
     if not verify_password(stored, current_password):
         raise AccountError("The current password is wrong.", "current_password")
     new_hash = hash_password(new_password)

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from wtforms import IntegerField, RadioField, SelectChoice, StringField, TextAreaField, URLField
+from typing import Any
+
+from flask_wtf.file import FileField
+from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from ..images.processing import MAX_UPLOAD_BYTES, accepted_description
 from ..models import Recipe
 from ..web import Form
 from . import text
@@ -37,11 +41,27 @@ class RecipeForm(Form):
     source_url = URLField("Source URL", validators=[Length(max=2048), http_url])
     tags = StringField("Tags", validators=[Length(max=2000)], description="Separated by commas.")
     notes = TextAreaField("Notes", validators=[Length(max=50_000)])
+    picture = FileField("Picture")
+    remove_picture = BooleanField("Remove the picture")
     visibility = RadioField(
         "Who can see it",
         choices=[SelectChoice("private", "Only me"), SelectChoice("public", "Everyone with an account here")],
         default="private",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Asked when a form is made, not at import: it may load the HEIC decoder.
+        self.picture.description = f"A photo: {accepted_description()}."
+
+    def uploaded_picture(self) -> bytes | None:
+        """The bytes of the uploaded picture, if one was chosen (a picture with no file
+        name is the browser's empty file input). Reads one byte past the limit, so an
+        oversized file is noticed without reading all of it."""
+        storage = self.picture.data
+        if storage is None or not getattr(storage, "filename", ""):
+            return None
+        return bytes(storage.read(MAX_UPLOAD_BYTES + 1))
 
     def to_data(self) -> RecipeData:
         return RecipeData(

@@ -16,6 +16,9 @@ from sqlalchemy.orm import selectinload
 
 from ..access import visible_to
 from ..extensions import db
+from ..images import store
+from ..images.processing import ProcessedImage
+from ..importing.urls import source_key
 from ..models import Recipe, Tag, User, effective_total_minutes, recipe_tag, utcnow
 from ..web import clean_text
 from .text import unique_tags
@@ -50,6 +53,8 @@ class RecipeData:
     notes: str = ""
     tags: list[str] = field(default_factory=list)
     is_public: bool = False
+    # Per serving, as the source gave it: {"calories": "82 kcal", "fatContent": "4 g", ...}
+    nutrition: dict[str, str] = field(default_factory=dict)
 
 
 def validate(data: RecipeData) -> None:
@@ -84,6 +89,7 @@ def _tags_for(owner: User, names: list[str]) -> list[Tag]:
 
 def column_values(data: RecipeData) -> dict[str, Any]:
     """The recipe's column values for `data`, cleaned (no owner, no tags)."""
+    source_url = clean_text(data.source_url).strip()
     return {
         "title": clean_text(data.title).strip(),
         "description": clean_text(data.description).strip(),
@@ -94,10 +100,18 @@ def column_values(data: RecipeData) -> dict[str, Any]:
         "cook_time": data.cook_time,
         "total_time": data.total_time,
         "total_minutes": effective_total_minutes(data.total_time, data.prep_time, data.cook_time),
-        "source_url": clean_text(data.source_url).strip(),
+        "source_url": source_url,
+        "source_key": source_key(source_url),
+        "nutrition": clean_nutrition(data.nutrition),
         "notes": clean_text(data.notes).strip(),
         "is_public": data.is_public,
     }
+
+
+def clean_nutrition(values: dict[str, str]) -> dict[str, str]:
+    """Nutrition facts as short texts; empty ones dropped."""
+    cleaned = {clean_text(str(k)).strip()[:60]: clean_text(str(v)).strip()[:120] for k, v in values.items()}
+    return {k: v for k, v in cleaned.items() if k and v}
 
 
 def tag_names(data: RecipeData) -> list[str]:
@@ -128,12 +142,14 @@ def _commit_retrying_once(work: Callable[[], Recipe]) -> Recipe:
     raise AssertionError("unreachable")
 
 
-def create_recipe(owner: User, data: RecipeData) -> Recipe:
+def create_recipe(owner: User, data: RecipeData, picture: ProcessedImage | None = None) -> Recipe:
     validate(data)
 
     def work() -> Recipe:
         recipe = Recipe(owner_id=owner.id)
         _apply(recipe, data, owner)
+        if picture is not None:
+            store.attach(recipe, picture)
         db.session.add(recipe)
         db.session.flush()
         return recipe
@@ -157,14 +173,25 @@ def get_own_recipe(user: User, recipe_id: int) -> Recipe:
     return recipe
 
 
-def update_recipe(user: User, recipe_id: int, data: RecipeData) -> Recipe:
-    """Save every field as given (whatever changed, title or not). Owner only."""
+def update_recipe(
+    user: User,
+    recipe_id: int,
+    data: RecipeData,
+    picture: ProcessedImage | None = None,
+    remove_picture: bool = False,
+) -> Recipe:
+    """Save every field as given (whatever changed, title or not), and a new picture or
+    none if asked. Owner only."""
     get_own_recipe(user, recipe_id)
     validate(data)
 
     def work() -> Recipe:
         recipe = get_own_recipe(user, recipe_id)
         _apply(recipe, data, user)
+        if picture is not None:
+            store.attach(recipe, picture)
+        elif remove_picture:
+            store.detach(recipe)
         db.session.flush()
         _drop_unused_tags(user)
         return recipe

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _SPACES = re.compile(r"\s+")
+_CAMEL_HUMP = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 def _lines(text: str) -> list[str]:
@@ -78,3 +79,9 @@ def times_text(prep: int | None, cook: int | None, total: int | None) -> str:
         if value is not None
     ]
     return " · ".join(parts)
+
+
+def nutrient_label(key: str) -> str:
+    """schema.org's "saturatedFatContent" -> "Saturated fat"; other names kept readable."""
+    words = _CAMEL_HUMP.sub(" ", key.removesuffix("Content")).strip().lower()
+    return words[:1].upper() + words[1:]

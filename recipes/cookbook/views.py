@@ -6,6 +6,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from ..database import release_transaction
+from ..images.processing import ImageRejected, ProcessedImage, process_image
 from ..models import Recipe
 from ..search.service import SORTS, SearchRequest, search, tag_counts
 from ..web import MAX_ID, form_status
@@ -51,12 +53,25 @@ def tags() -> str:
     return render_template("cookbook/tags.html", tags=[(name, count, count / most) for name, count in counts])
 
 
+def _processed_picture(form: RecipeForm) -> ProcessedImage | None:
+    """The uploaded picture, decoded and re-encoded, or None when none was chosen.
+    A file that is not a usable picture is an error on the form's picture field."""
+    upload = form.uploaded_picture()
+    if upload is None:
+        return None
+    release_transaction()  # decoding takes a moment: not while holding the write lock
+    try:
+        return process_image(upload)
+    except ImageRejected as exc:
+        raise services.RecipeInvalid(exc.message, "picture") from None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def create() -> Response | tuple[str, int]:
     form = RecipeForm()
     if form.validate_on_submit():
         try:
-            recipe = services.create_recipe(current_user, form.to_data())
+            recipe = services.create_recipe(current_user, form.to_data(), _processed_picture(form))
         except services.RecipeInvalid as exc:
             form[exc.field].errors.append(exc.message)
         else:
@@ -79,7 +94,10 @@ def edit(recipe_id: int) -> Response | tuple[str, int]:
         form.fill_from(recipe)
     elif form.validate_on_submit():
         try:
-            services.update_recipe(current_user, recipe_id, form.to_data())
+            picture = _processed_picture(form)
+            services.update_recipe(
+                current_user, recipe_id, form.to_data(), picture=picture, remove_picture=form.remove_picture.data
+            )
         except services.RecipeInvalid as exc:
             form[exc.field].errors.append(exc.message)
         else:
@@ -102,6 +120,9 @@ def delete(recipe_id: int) -> Response | tuple[str, int]:
 
 # `{% if line is section_header %}`: the same rule the services and importers use.
 bp.add_app_template_test(text.is_section_header, "section_header")
+
+
+bp.add_app_template_filter(text.nutrient_label, "nutrient_label")
 
 
 @bp.app_template_filter("minutes")

@@ -119,6 +119,7 @@ class RecipeCard:
     total_minutes: int | None
     is_public: bool
     owner_id: int
+    image_digest: str | None
     tags: list[str] = field(default_factory=list)
     snippet: Markup | None = None
 
@@ -232,6 +233,7 @@ def _base(user: User, request: SearchRequest, correlated_tags: bool) -> AnySelec
         Recipe.total_minutes,
         Recipe.is_public,
         Recipe.owner_id,
+        Recipe.image_digest,
     ).where(visible_to(user))
     if request.scope == "mine":
         base = base.where(Recipe.owner_id == user.id)

@@ -1,0 +1,1 @@
+"""Recipe pictures: checking, decoding, resizing and re-encoding uploaded or downloaded images."""

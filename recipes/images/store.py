@@ -1,0 +1,58 @@
+"""Recipe pictures in the database: attaching, removing, and reading one back for someone
+who may see the recipe. No request objects in here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..access import visible_to
+from ..extensions import db
+from ..models import Recipe, RecipeImage, User
+from .processing import ProcessedImage
+
+VARIANTS = ("full", "thumb")
+
+
+class PictureNotFound(Exception):
+    """No such picture, or not one this user may see (the same answer on purpose)."""
+
+
+@dataclass(frozen=True)
+class Picture:
+    data: bytes
+    mime: str
+    digest: str
+
+
+def attach(recipe: Recipe, image: ProcessedImage) -> None:
+    """Give `recipe` this picture, replacing any other (part of the caller's transaction)."""
+    row = recipe.image or RecipeImage()
+    row.digest = image.digest
+    row.mime = image.mime
+    row.width, row.height = image.full.width, image.full.height
+    row.thumb_width, row.thumb_height = image.thumb.width, image.thumb.height
+    row.full, row.thumb = image.full.data, image.thumb.data
+    recipe.image = row
+    recipe.image_digest = image.digest
+
+
+def detach(recipe: Recipe) -> None:
+    recipe.image = None
+    recipe.image_digest = None
+
+
+def picture_for(user: User, recipe_id: int, digest: str, variant: str) -> Picture:
+    """The picture's bytes, if `user` may see the recipe and `digest` is its current picture."""
+    if variant not in VARIANTS:
+        raise PictureNotFound(recipe_id)
+    column = RecipeImage.full if variant == "full" else RecipeImage.thumb
+    row = db.session.execute(
+        select(column, RecipeImage.mime)
+        .join(Recipe, Recipe.id == RecipeImage.recipe_id)
+        .where(RecipeImage.recipe_id == recipe_id, RecipeImage.digest == digest, visible_to(user))
+    ).one_or_none()
+    if row is None:
+        raise PictureNotFound(recipe_id)
+    return Picture(data=row[0], mime=row[1], digest=digest)

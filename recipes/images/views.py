@@ -1,0 +1,53 @@
+"""Serving recipe pictures: content-addressed URLs, cached for a year by the browser,
+and only for people who may see the recipe."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, request, url_for
+from flask_login import current_user, login_required
+
+from ..web import MAX_ID
+from . import store
+
+bp = Blueprint("images", __name__, url_prefix="/recipes")
+
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+_EXTENSIONS = {"image/webp": "webp", "image/jpeg": "jpg"}
+# A picture's URL changes with its content, so a browser may keep it as long as it likes.
+# "private": it is only for this signed-in user, never for a shared cache.
+CACHE_CONTROL = "private, max-age=31536000, immutable"
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Pictures are shown to signed-in users who may see the recipe."""
+
+
+def picture_url(recipe_id: int, digest: str, variant: str, mime: str = "image/webp") -> str:
+    return url_for(
+        "images.picture", recipe_id=recipe_id, digest=digest, filename=f"{variant}.{_EXTENSIONS.get(mime, 'webp')}"
+    )
+
+
+bp.add_app_template_global(picture_url)
+
+
+@bp.get(f"/<int(max={MAX_ID}):recipe_id>/picture/<digest>/<filename>")
+def picture(recipe_id: int, digest: str, filename: str) -> Response:
+    variant, _, extension = filename.partition(".")
+    if not _DIGEST.fullmatch(digest) or variant not in store.VARIANTS:
+        abort(404)
+    try:
+        found = store.picture_for(current_user, recipe_id, digest, variant)
+    except store.PictureNotFound:
+        abort(404)
+    if extension != _EXTENSIONS.get(found.mime):
+        abort(404)
+    response = Response(found.data, mimetype=found.mime)
+    response.set_etag(f"{digest}-{variant}")
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.make_conditional(request)  # a 304 when the browser has this picture
+    return response

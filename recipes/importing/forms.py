@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from wtforms import BooleanField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..web import Form
+from .service import MAX_URLS, split_urls
+from .urls import MAX_URL_LENGTH
+
+
+def at_most_max_urls(form: Form, field: TextAreaField) -> None:
+    if len(split_urls(field.data or "")) > MAX_URLS:
+        raise ValidationError(f"Import at most {MAX_URLS} addresses at a time.")
+
+
+class ImportForm(Form):
+    url = TextAreaField(
+        "Recipe page address",
+        validators=[
+            DataRequired(message="Enter the address of a recipe page."),
+            Length(max=MAX_URLS * (MAX_URL_LENGTH + 2)),
+            at_most_max_urls,
+        ],
+        description="Paste a link, or several links one per line to import them all.",
+    )
+    again = BooleanField("Import again even if I already have it")
+
+    @property
+    def urls(self) -> list[str]:
+        return split_urls(self.url.data or "")

@@ -1,0 +1,207 @@
+"""Importing a recipe from a web page: shared by the import page, the API and the CLI.
+
+One import is: check the address, count it against the user's rate limit, fetch the page
+(through `net`, the one outbound client), extract the recipe, download its picture, and
+save it all in one transaction. No database transaction is open while waiting on the
+network, so a slow site never holds SQLite's write lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from .. import net, ratelimit
+from ..cookbook.services import RecipeInvalid, create_recipe
+from ..database import release_transaction
+from ..extensions import db
+from ..images.processing import MAX_UPLOAD_BYTES, ImageRejected, ProcessedImage, process_image
+from ..models import Recipe, User
+from .extract import NoRecipeFound, extract_recipe
+from .urls import BadUrl, check_url, source_key
+
+log = logging.getLogger(__name__)
+
+MAX_PAGE_BYTES = 8_000_000
+# Both fetches fit well inside Gunicorn's 60 s worker timeout.
+PAGE_DEADLINE = 25.0
+PICTURE_DEADLINE = 15.0
+MAX_URLS = 100
+
+
+@dataclass(frozen=True)
+class ImportPolicy:
+    allow_private: bool = False
+    limit: ratelimit.Limit | None = None  # None: not rate limited (the CLI)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], *, limited: bool = True) -> ImportPolicy:
+        limit = ratelimit.Limit.from_setting(config["RECIPES_IMPORT_RATE_LIMIT"]) if limited else None
+        return cls(allow_private=bool(config["RECIPES_IMPORT_ALLOW_PRIVATE"]), limit=limit)
+
+
+class ImportFailed(Exception):
+    """The import did not happen; `message` says why in words for the user."""
+
+    def __init__(self, message: str, code: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.retry_after = retry_after
+
+
+class AlreadyImported(Exception):
+    """This user already has a recipe from that page (import again with `again=True`)."""
+
+    def __init__(self, recipe: Recipe) -> None:
+        super().__init__(recipe.id)
+        self.recipe = recipe
+
+
+@dataclass(frozen=True)
+class Imported:
+    recipe: Recipe
+    picture_problem: str | None = None  # the recipe was saved, but its picture was not
+
+
+def find_existing(user: User, url: str) -> Recipe | None:
+    """The user's recipe whose source is this page (however the address is spelled)."""
+    key = source_key(url)
+    if key is None:
+        return None
+    return db.session.scalar(
+        select(Recipe).where(Recipe.owner_id == user.id, Recipe.source_key == key).order_by(Recipe.id).limit(1)
+    )
+
+
+def _count_attempt(user: User, policy: ImportPolicy) -> None:
+    """Count the import against the user's limit, and end the transaction either way:
+    none may stay open while the page downloads."""
+    if policy.limit is None:
+        release_transaction()
+        return
+    try:
+        ratelimit.count(f"import:user:{user.id}", policy.limit, "imports")
+    except ratelimit.RateLimited as exc:
+        db.session.rollback()
+        raise ImportFailed(exc.message, "rate_limited", retry_after=exc.retry_after) from None
+    db.session.commit()
+
+
+def _fetch_page(url: str, policy: ImportPolicy) -> net.FetchResult:
+    try:
+        return net.fetch(url, max_bytes=MAX_PAGE_BYTES, allow_private=policy.allow_private, deadline=PAGE_DEADLINE)
+    except net.FetchError as exc:
+        raise ImportFailed(exc.message, f"fetch_{exc.code}") from None
+
+
+def fetch_picture(url: str, policy: ImportPolicy) -> ProcessedImage:
+    """Download and process a picture through the same fetcher; ImageRejected on any failure."""
+    try:
+        response = net.fetch(
+            url,
+            accept=net.IMAGE_TYPES,
+            max_bytes=MAX_UPLOAD_BYTES,
+            allow_private=policy.allow_private,
+            deadline=PICTURE_DEADLINE,
+        )
+    except net.FetchError as exc:
+        raise ImageRejected(exc.message) from None
+    return process_image(response.body)
+
+
+def _picture(url: str, policy: ImportPolicy) -> tuple[ProcessedImage | None, str | None]:
+    if not url:
+        return None, None
+    try:
+        return fetch_picture(url, policy), None
+    except ImageRejected as exc:
+        log.info("import: picture %s not used: %s", url, exc.message)
+        return None, f"The recipe was imported without its picture: {exc.message}"
+
+
+def import_url(user: User, raw_url: str, policy: ImportPolicy, *, again: bool = False) -> Imported:
+    """Import the recipe on the page at `raw_url` for `user`.
+
+    Raises ImportFailed (with a message for the user) or AlreadyImported (unless `again`)."""
+    try:
+        url = check_url(raw_url)
+    except BadUrl as exc:
+        raise ImportFailed(exc.message, "bad_url") from None
+    if not again and (existing := find_existing(user, url)) is not None:
+        raise AlreadyImported(existing)
+    _count_attempt(user, policy)
+
+    page = _fetch_page(url, policy)
+    try:
+        extracted = extract_recipe(page.text(), page.url)
+    except NoRecipeFound as exc:
+        raise ImportFailed(exc.message, "no_recipe") from None
+    picture, picture_problem = _picture(extracted.image_url, policy)
+
+    # The page may name itself differently from the address given (a short link, a mirror).
+    if not again and (existing := find_existing(user, extracted.data.source_url)) is not None:
+        raise AlreadyImported(existing)
+    try:
+        recipe = create_recipe(user, extracted.data, picture)
+    except RecipeInvalid as exc:
+        raise ImportFailed(f"The recipe on that page could not be saved: {exc.message}", "invalid") from None
+    log.info("import: recipe %s from %s (scraper %s)", recipe.id, page.url, extracted.scraper_host)
+    return Imported(recipe, picture_problem)
+
+
+def split_urls(text: str) -> list[str]:
+    """The addresses in a pasted list: one per line (or separated by spaces), duplicates dropped."""
+    return list(dict.fromkeys(word for word in text.split() if word))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one address in a list."""
+
+    url: str
+    status: str  # "imported", "exists", "failed" or "skipped" (time ran out before it was tried)
+    recipe: Recipe | None = None
+    message: str = ""
+    code: str = ""  # why it failed: ImportFailed.code
+    retry_after: int | None = None  # seconds, when rate limited
+
+    @property
+    def http_status(self) -> int:
+        """The status an answer about this outcome gets."""
+        if self.status == "imported":
+            return 201
+        if self.status == "failed":
+            return {"rate_limited": 429, "bad_url": 400}.get(self.code, 422)
+        return 200
+
+
+def outcome_of(user: User, url: str, policy: ImportPolicy, *, again: bool = False) -> Outcome:
+    """Import one address, reporting failure as an Outcome instead of raising."""
+    try:
+        imported = import_url(user, url, policy, again=again)
+    except AlreadyImported as exc:
+        return Outcome(url, "exists", exc.recipe, "You already have this recipe.")
+    except ImportFailed as exc:
+        db.session.rollback()
+        return Outcome(url, "failed", message=exc.message, code=exc.code, retry_after=exc.retry_after)
+    return Outcome(url, "imported", imported.recipe, imported.picture_problem or "")
+
+
+def import_urls(
+    user: User, urls: Iterable[str], policy: ImportPolicy, *, budget: float | None = None, again: bool = False
+) -> Iterator[Outcome]:
+    """Import each address in turn (each one its own transaction). With a time `budget` in
+    seconds, addresses not started when it runs out come back as "skipped" (the first one
+    is always tried, so every round makes progress)."""
+    started = time.monotonic()
+    for number, url in enumerate(urls):
+        if budget is not None and number and time.monotonic() - started > budget:
+            yield Outcome(url, "skipped", message="Not tried yet: the time for one request ran out.")
+            continue
+        yield outcome_of(user, url, policy, again=again)

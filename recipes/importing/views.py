@@ -1,0 +1,84 @@
+"""The import page: one address opens the imported recipe; a list is imported in turn.
+
+With JavaScript (static/import.js) a list is sent one address per request, so the page
+shows progress; each such request asks for JSON. Without it the server imports the list
+for up to BULK_BUDGET seconds and hands back what it did not get to.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from ..errors import wants_json
+from ..web import form_status
+from .forms import ImportForm
+from .service import ImportPolicy, Outcome, import_urls, outcome_of
+
+bp = Blueprint("importing", __name__, url_prefix="/recipes")
+
+# Seconds a list may run in one request without JavaScript; one more import (at most a
+# page and a picture download) still ends inside Gunicorn's 60 s worker timeout.
+BULK_BUDGET = 10.0
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Importing is for signed-in users."""
+
+
+def _outcome_json(outcome: Outcome) -> tuple[Response, int]:
+    body: dict[str, object] = {"status": outcome.status, "url": outcome.url, "message": outcome.message}
+    if outcome.recipe is not None:
+        body["recipe"] = {
+            "id": outcome.recipe.id,
+            "title": outcome.recipe.title,
+            "url": url_for("cookbook.detail", recipe_id=outcome.recipe.id),
+        }
+    if outcome.code:
+        body["code"] = outcome.code
+    response = jsonify(body)
+    if outcome.retry_after:
+        response.headers["Retry-After"] = str(outcome.retry_after)
+    return response, outcome.http_status
+
+
+def _form_error_json(form: ImportForm) -> tuple[Response, int]:
+    message = next((error for field in form for error in field.errors), "The form was not valid; reload the page.")
+    return jsonify({"error": {"code": "invalid", "message": message}}), 400
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_page() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]] | tuple[Response, int]:
+    form = ImportForm()
+    if request.method == "GET":
+        form.url.data = request.args.get("url", "")  # a bookmarklet or share target can fill it in
+        return render_template("importing/import.html", form=form), 200
+    if not form.validate_on_submit():
+        if wants_json():
+            return _form_error_json(form)
+        return render_template("importing/import.html", form=form), form_status(form)
+
+    policy = ImportPolicy.from_config(current_app.config)
+    urls = form.urls
+    if len(urls) > 1:
+        outcomes = list(import_urls(current_user, urls, policy, budget=BULK_BUDGET, again=form.again.data))
+        left = [o.url for o in outcomes if o.status == "skipped"]
+        form.url.data = "\n".join(left)
+        return render_template("importing/results.html", outcomes=outcomes, form=form, left=left), 200
+
+    outcome = outcome_of(current_user, urls[0], policy, again=form.again.data)
+    if wants_json():
+        return _outcome_json(outcome)
+    if outcome.status == "imported" and outcome.recipe is not None:
+        flash(f"Imported “{outcome.recipe.title}”. Check it over and edit anything you like.", "success")
+        if outcome.message:
+            flash(outcome.message, "warning")
+        return redirect(url_for("cookbook.detail", recipe_id=outcome.recipe.id))
+    if outcome.status == "exists":
+        return render_template("importing/exists.html", outcome=outcome, form=form), 200
+    form.url.errors.append(outcome.message)
+    headers = {"Retry-After": str(outcome.retry_after)} if outcome.retry_after else {}
+    return render_template("importing/import.html", form=form), outcome.http_status, headers

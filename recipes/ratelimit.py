@@ -1,0 +1,60 @@
+"""Rate limits kept in the database, so they hold across Gunicorn workers and app containers.
+
+A limit is "N actions per window" under a key (e.g. "import:user:7"). Each counted action
+is a row; rows older than the window are deleted as the key is used again.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, text
+
+from .extensions import db
+from .models import RateLimitHit, utcnow
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    window: timedelta
+
+    @classmethod
+    def from_setting(cls, setting: tuple[int, int]) -> Limit:
+        """From a (count, window seconds) setting, see config.env_rate."""
+        return cls(setting[0], timedelta(seconds=setting[1]))
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int, what: str) -> None:
+        self.retry_after = retry_after
+        wait = f"{retry_after} seconds" if retry_after < 120 else f"{math.ceil(retry_after / 60)} minutes"
+        self.message = f"Too many {what} for now. Try again in {wait}."
+        super().__init__(self.message)
+
+
+def _as_utc(moment: datetime) -> datetime:
+    # SQLite gives back naive datetimes (they were stored in UTC).
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def count(key: str, limit: Limit, what: str) -> None:
+    """Count one action under `key`, or raise RateLimited (naming `what`, e.g. "imports")
+    when the window is full.
+
+    Part of the caller's transaction: commit it so the action counts for everyone."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two workers counting the same key queue here (SQLite's write lock already does this).
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+    now = utcnow()
+    since = now - limit.window
+    db.session.execute(delete(RateLimitHit).where(RateLimitHit.key == key, RateLimitHit.at < since))
+    used, oldest = db.session.execute(
+        select(func.count(), func.min(RateLimitHit.at)).where(RateLimitHit.key == key, RateLimitHit.at >= since)
+    ).one()
+    if used >= limit.count:
+        free_at = _as_utc(oldest) + limit.window
+        raise RateLimited(max(1, math.ceil((free_at - now).total_seconds())), what)
+    db.session.add(RateLimitHit(key=key, at=now))
