@@ -173,3 +173,11 @@ def test_picture_urls_that_do_not_match_are_not_found(alice: Client) -> None:
         f"{base}/../{digest}/full.webp",
     ):
         assert alice.get(bad).status_code == 404, bad
+
+
+def test_the_form_has_a_labelled_picture_field(alice: Client) -> None:
+    form = alice.get("/recipes/new").text
+    assert 'enctype="multipart/form-data"' in form
+    assert '<label for="picture">Picture</label>' in form
+    assert 'type="file"' in form and "JPEG, PNG, WebP" in form
+    assert '="None"' not in form

@@ -80,7 +80,12 @@ def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             errors.append(message.text)
 
+    marker = request.node.get_closest_marker("expected_statuses")
+    expected = set(marker.args) if marker else set()
+
     def on_response(response: Any) -> None:
+        if response.request.resource_type == "fetch" and response.status in expected:
+            return  # a script asked, and handles this answer (e.g. a failed import's 422)
         if response.status >= 400 and response.request.resource_type != "document":
             errors.append(f"{response.status} for {response.url}")
 

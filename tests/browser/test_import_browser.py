@@ -1,0 +1,121 @@
+"""Importing from web pages and adding a picture, in a real browser against a real Gunicorn
+(with its own server: imports from the loopback test site must be allowed there)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from .. import database_fixtures as dbf
+from ..live_server import GunicornServer
+from ..site_server import Reply, Site, serve_site
+from .conftest import ARTIFACTS
+from .test_browser import register_first_user
+
+
+def photo(color: tuple[int, int, int]) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 900), color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def recipe_html(title: str, image: str) -> str:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Recipe",
+        "name": title,
+        "image": image,
+        "recipeIngredient": ["2 eggs", "100 g flour"],
+        "recipeInstructions": [{"@type": "HowToStep", "text": "Mix."}, {"@type": "HowToStep", "text": "Bake."}],
+        "totalTime": "PT40M",
+    }
+    return f'<html><head><script type="application/ld+json">{json.dumps(data)}</script></head><body></body></html>'
+
+
+@pytest.fixture(scope="module")
+def import_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    config_dir = tmp_path_factory.mktemp("import-live")
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL")}
+    env.update({"RECIPES_CONFIG_DIR": str(config_dir), "WEB_CONCURRENCY": "2", "RECIPES_IMPORT_ALLOW_PRIVATE": "true"})
+    database = f"recipes_import_live_{worker_id}"
+    if dbf.using_postgres():
+        env["DATABASE_URL"] = dbf.create_postgres_database(database)
+    server = GunicornServer(config_dir, env)
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        assert "Traceback" not in server.log(), server.log()
+        if dbf.using_postgres():
+            dbf.drop_postgres_database(database)
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    with serve_site() as site:
+        site.add("/pancakes.jpg", Reply(photo((230, 170, 60)), "image/jpeg"))
+        site.page("/pancakes", recipe_html("Fluffy Pancakes", "/pancakes.jpg"))
+        site.page("/crumble", recipe_html("Apple Crumble", ""))
+        site.page("/about", "<html><head><title>About us</title></head><body>Hi</body></html>")
+        yield site
+
+
+@pytest.mark.expected_statuses(422)
+def test_import_a_list_then_add_a_picture(page: Page, import_server: str, site: Site, tmp_path: Path) -> None:
+    register_first_user(page, import_server)
+    page.get_by_role("link", name="Import").click()
+    page.get_by_label("Recipe page address").fill(
+        "\n".join([site.url("/pancakes"), site.url("/about"), site.url("/crumble")])
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator(".import-summary")).to_have_text("Imported 2 of 3 addresses.", timeout=20_000)
+    expect(page.locator("progress")).to_have_attribute("value", "3")
+    expect(page.locator(".import-list .import-failed")).to_contain_text("No recipe found")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "import-list.png"), full_page=True)
+
+    # The same page again, one address: the form offers the recipe already there.
+    page.get_by_label("Recipe page address").fill(site.url("/pancakes"))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", name="You already have this recipe")).to_be_visible()
+    page.get_by_role("button", name="Open it").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Fluffy Pancakes")
+    picture = page.locator(".recipe-picture img")
+    expect(picture).to_be_visible()
+    picture.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.recipe-picture img').naturalWidth > 0")
+
+    # The list shows the picture on one card and a placeholder on the other.
+    page.get_by_role("link", name="Recipes", exact=True).click()
+    expect(page.locator(".card-picture img")).to_have_count(1)
+    expect(page.locator(".picture-placeholder")).to_have_count(1)
+    page.wait_for_function("document.querySelector('.card-picture img').naturalWidth > 0")
+    page.screenshot(path=str(ARTIFACTS / "cards-with-pictures.png"), full_page=True)
+
+    # Give the crumble a picture from the edit form.
+    page.get_by_role("link", name="Apple Crumble").click()
+    page.get_by_role("button", name="Edit").click()
+    upload = tmp_path / "crumble.jpg"
+    upload.write_bytes(photo((140, 80, 40)))
+    page.get_by_label("Picture", exact=True).set_input_files(str(upload))
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Changes saved.")).to_be_visible()
+    page.wait_for_function("document.querySelector('.recipe-picture img').naturalWidth > 0")
+
+    # A file that is not a picture: an error next to the field, nothing lost.
+    page.get_by_role("button", name="Edit").click()
+    bad = tmp_path / "notes.jpg"
+    bad.write_bytes(b"<html>not a photo</html>")
+    page.get_by_label("Picture", exact=True).set_input_files(str(bad))
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".field-error")).to_contain_text("not a JPEG, PNG, WebP")
+    expect(page.get_by_label("Title")).to_have_value("Apple Crumble")
+    assert re.search(r"/recipes/\d+/edit$", page.url)
