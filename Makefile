@@ -14,7 +14,7 @@ export RECIPES_CONFIG_DIR PORT
 help:
 	@echo "make run    - set up and serve Recipes at http://$(HOST):$(PORT) (config in $(RECIPES_CONFIG_DIR))"
 	@echo "make test   - set up and run lint, type checks and the whole suite (SQLite and PostgreSQL)"
-	@echo "make bench  - load-test the list and search pages at 10k/50k recipes; writes docs/benchmarks.md"
+	@echo "make bench  - load-test list and search at 10k/50k recipes, time pictures and imports; writes docs/benchmarks.md"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,8 @@ test: $(VENV)/.test-installed
 
 bench: $(VENV)/.run-installed
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_images.py --heic --markdown docs/benchmarks.md
+	$(BIN)/python scripts/bench_import.py --markdown docs/benchmarks.md
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

@@ -47,6 +47,8 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
+from bench_section import write_section  # scripts/ is on the path: run as a script
+
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
 WRK_SCRIPT = SCRIPTS / "bench.lua"
@@ -736,8 +738,7 @@ def main(argv: list[str] | None = None) -> int:
         print("bench: interrupted; servers stopped", file=sys.stderr)
         return 130
     print_summary(report)
-    args.markdown.parent.mkdir(parents=True, exist_ok=True)
-    args.markdown.write_text(markdown(report), encoding="utf-8")
+    write_section(args.markdown, "load", markdown(report))
     print(f"\nWrote {args.markdown}")
     return 0
 

@@ -149,6 +149,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="timed calls after the first (default 7)")
     parser.add_argument("--heic", action="store_true", help="also a 12 MP HEIC (needs pillow-heif; slow to make)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--markdown", type=Path, help="also write the table into this file's 'pictures' section")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.runs)
@@ -176,18 +177,26 @@ def main() -> None:
         versions += f", pillow-heif {pillow_heif.__version__} (libheif {pillow_heif.libheif_version()})"
     except ImportError:
         versions += ", no pillow-heif"
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {versions}")
-    print()
-    print("| input | size | cold | median | min | peak RSS (added) | tracemalloc peak | full / thumb WebP |")
-    print("|---|---|---|---|---|---|---|---|")
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {versions}",
+        "",
+        "| input | size | cold | median | min | peak RSS (added) | tracemalloc peak | full / thumb WebP |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for name, n in rows:
-        print(
+        lines.append(
             f"| {name} | {n['input_bytes'] / 1e6:.1f} MB | {n['cold_ms']:.0f} ms | {n['median_ms']:.0f} ms "
             f"| {n['min_ms']:.0f} ms | {n['rss_peak_mb']:.0f} MB (+{n['rss_peak_mb'] - n['rss_before_mb']:.0f} MB) "
             f"| {n['tracemalloc_peak_mb']:.1f} MB "
             f"| {n['full'][0]}x{n['full'][1]} {n['full'][2] / 1e3:.0f} kB / "
             f"{n['thumb'][0]}x{n['thumb'][1]} {n['thumb'][2] / 1e3:.0f} kB |"
         )
+    print("\n".join(lines))
+    if args.markdown:
+        from bench_section import write_section
+
+        intro = "## Pictures\n\n`scripts/bench_images.py`: one upload (decode, orient, sRGB, resize, WebP x2).\n"
+        write_section(args.markdown, "pictures", intro + "\n" + "\n".join(lines))
 
 
 if __name__ == "__main__":

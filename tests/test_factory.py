@@ -82,3 +82,16 @@ def test_missing_key_file_is_created_for_the_app(tmp_path, monkeypatch):
     settings = {k: v for k, v in FAST_TEST_CONFIG.items() if k != "SECRET_KEY"}
     app = create_app({**settings, "SECRET_KEY": None, "RECIPES_CONFIG_DIR": str(tmp_path)})
     assert app.secret_key == (tmp_path / "secret_key").read_text()
+
+
+def test_workers_load_the_importer_only_when_they_import(tmp_path):
+    """recipe-scrapers (~600 modules) and requests cost ~45 MB: a worker that never imports
+    a web page should not carry them."""
+    code = (
+        "import sys\n"
+        "from recipes import create_app\n"
+        f"create_app({{'SECRET_KEY': 'x' * 40, 'RECIPES_CONFIG_DIR': {str(tmp_path)!r}}})\n"
+        "print(sorted(m for m in ('recipe_scrapers', 'requests', 'urllib3') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

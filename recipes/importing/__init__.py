@@ -1,0 +1,1 @@
+"""Importing recipes from web pages: fetching (through net), extracting, storing."""

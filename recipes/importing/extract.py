@@ -10,9 +10,17 @@ pages saved and served from elsewhere (a test server on 127.0.0.1, say) name the
 home in `<link rel="canonical">` or `og:url`. The site's scraper is picked by that host,
 so the page is read the way its site is read.
 
+When the page says nothing useful about its address, its og:site_name and the sites its
+own links name stand in (see `scraper_url`); failing all, the schema.org reader does.
+
 Every field is read on its own: any scraper method can raise on a page it does not
 expect, and a missing optional field must not lose the recipe. Nothing here raises
 anything but `NoRecipeFound`, whatever the HTML.
+
+Text: every value goes through `clean_line` (entities decoded, markup dropped, spacing
+normalised), except that ingredient lines and steps recipe-scrapers already gave as plain
+one-line text are kept verbatim, odd spacing included: "verbatim" is the point of them,
+and the spacing (a trailing or no-break space) is invisible on a page.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ import math
 import re
 import warnings
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
@@ -32,7 +40,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from bs4 import MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from recipe_scrapers import SCRAPERS, AbstractScraper, scrape_html
 from recipe_scrapers._factory import SchemaScraperFactory
-from recipe_scrapers._utils import get_host_name
+from recipe_scrapers._utils import get_host_name, get_minutes
 from recipe_scrapers._warnings import StaticValueWarning
 
 from ..cookbook.services import TITLE_MAX, RecipeData
@@ -45,6 +53,7 @@ MAX_TAG_CHARS = 40
 SERVINGS_MAX = 100  # the column's size
 SOURCE_URL_MAX = 2048  # the column's size
 MAX_NUTRITION_FACTS = 40
+MAX_GROUPED_LINES = 300
 # Far above any real recipe page (the largest in the corpus is about 1 MB); the fetcher
 # caps downloads as well. Beyond this only the start of the page is read.
 MAX_HTML_CHARS = 8_000_000
@@ -80,13 +89,27 @@ class ExtractedRecipe:
 
 _ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 # A tag is "<" followed by a letter, "/" + letter or "!": "<2 cups" and "a < b" are not tags.
-_TAG = re.compile(r"<!--.*?(?:-->|$)|<(?:/?[A-Za-z][^<>]*|![^<>]*)>", re.DOTALL)
+_TAG = re.compile(r"<!--.*?(?:-->|$)|<(?:/?([A-Za-z][A-Za-z0-9]*)[^<>]*|![^<>]*)>", re.DOTALL)
+# Tags inside a run of text ("<b>well</b>.") go without a trace; any other tag (a <br>, a <p>)
+# separates words and leaves a space.
+# fmt: off
+_INLINE_TAGS = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd",
+    "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u",
+    "var", "wbr",
+})
+# fmt: on
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff"))  # zero-width space, word joiner, BOM
 _SPACES = re.compile(r"\s+")
 _XML_DECLARATION = re.compile(r"^[\s\ufeff]*<\?xml[^>]*>")
 # Characters that mark a line as raw text that still needs reflowing: line breaks, tabs and
 # other control characters. A line with only ordinary spaces is the library's own output.
 _RAW_WHITESPACE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\x85]")
+
+
+def _tag_replacement(match: re.Match[str]) -> str:
+    name = match.group(1)
+    return "" if name is None or name.lower() in _INLINE_TAGS else " "
 
 
 def clean_line(text: str) -> str:
@@ -98,7 +121,7 @@ def clean_line(text: str) -> str:
             break
         text = html_lib.unescape(text)
     if "<" in text:
-        text = _TAG.sub(" ", text)
+        text = _TAG.sub(_tag_replacement, text)
     text = text.translate(_INVISIBLE)
     return _SPACES.sub(" ", text).strip()
 
@@ -119,8 +142,9 @@ def _verbatim_line(text: str) -> str:
 
 # --- Which scraper -------------------------------------------------------------------------
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_LINK_OR_META = re.compile(r"<(link|meta)\b((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.IGNORECASE)
+_LINK_OR_META = re.compile(r"<(link|meta)\b", re.IGNORECASE)
+# A <link> or <meta> tag longer than this is not one we look for (canonical links are short).
+_MAX_TAG_CHARS = 2000
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
 # The host of every absolute address in the page: links, pictures, scripts, JSON ("https:\/\/").
 _URL_HOST = re.compile(r"https?:(?:\\?/){2}([A-Za-z0-9.-]+)", re.IGNORECASE)
@@ -157,12 +181,39 @@ class _PageHints:
     site_name: str  # og:site_name
 
 
+def _without_comments(text: str) -> str:
+    """`text` without <!-- comments --> (an unclosed one runs to the end). Scanned once: a
+    regular expression would take quadratic time over many unclosed comments."""
+    parts = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        parts.append(text[position:start])
+        end = text.find("-->", start + 4)
+        if end < 0:
+            return "".join(parts)
+        position = end + 3
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _link_and_meta_tags(head: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """("link" or "meta", attributes) for each such tag, in linear time whatever the text."""
+    tag_end = 0
+    for match in _LINK_OR_META.finditer(head):
+        if match.start() < tag_end:
+            continue  # inside the previous tag
+        body = head[match.end() : match.end() + _MAX_TAG_CHARS]
+        end = body.find(">")
+        if end < 0:
+            continue
+        tag_end = match.end() + end
+        yield match.group(1).lower(), _attributes(body[:end])
+
+
 def _page_hints(html: str) -> _PageHints:
-    head = _COMMENT.sub("", html[:_HEAD_SCAN_CHARS])
     found: dict[str, str] = {}
-    for tag, raw in _LINK_OR_META.findall(head):
-        attributes = _attributes(raw)
-        if tag.lower() == "link":
+    for tag, attributes in _link_and_meta_tags(_without_comments(html[:_HEAD_SCAN_CHARS])):
+        if tag == "link":
             rel = attributes.get("rel", "").lower().split()
             if "canonical" in rel and attributes.get("href"):
                 found.setdefault("canonical", attributes["href"])
@@ -186,7 +237,7 @@ def _http_url(href: str, base: str) -> str:
     return ""
 
 
-def get_host(url: str) -> str:
+def _host_of(url: str) -> str:
     """The host as recipe-scrapers keys its scrapers: lower case, without "www." ("" if none)."""
     try:
         host = (urlsplit(url).hostname or "").rstrip(".")
@@ -272,20 +323,32 @@ def _one_site(keys: list[str], hosts: list[str]) -> str | None:
     return keys[0]
 
 
-def _key_from_site_name(site_name: str, hosts: list[str]) -> str | None:
+def _key_from_site_name(site_name: str, hosts: list[str], anonymous: bool) -> str | None:
     """The scraper of the site the page names in og:site_name: "Allt om Mat" -> alltommat.se,
-    "Well Plated by Erin" -> wellplated.com (a long name that starts the site's name)."""
-    name = clean_line(site_name).lower()
-    if name.removeprefix("www.") in _SCRAPERS:  # "nhs.uk"
-        return name.removeprefix("www.")
+    "Well Plated by Erin" -> wellplated.com (a long name that starts the site's name).
+
+    Only for a page whose address says nothing (`anonymous`: served from 127.0.0.1, say) or
+    whose address spells that name (alltommat.expressen.se): a site of its own that happens
+    to share a name with one that has a scraper is read from its schema.org data.
+    """
+    name = clean_line(site_name).lower().removeprefix("www.")
     compact = _NOT_A_NAME.sub("", name)
-    for candidate in dict.fromkeys([compact, compact.removeprefix("the")]):
-        if len(candidate) >= _MIN_SITE_NAME_CHARS and candidate in _BY_NAME:
-            return _one_site(_BY_NAME[candidate], hosts)
-    starts = [known for known in _BY_NAME if len(known) >= _MIN_NAME_PREFIX_CHARS and compact.startswith(known)]
-    if not starts:
+    found: str | None = None
+    if name in _SCRAPERS:  # "nhs.uk"
+        found, keys = name, [name]
+    else:
+        for candidate in dict.fromkeys([compact, compact.removeprefix("the")]):
+            if len(candidate) >= _MIN_SITE_NAME_CHARS and candidate in _BY_NAME:
+                found = candidate
+                break
+        else:
+            starts = [known for known in _BY_NAME if len(known) >= _MIN_NAME_PREFIX_CHARS and compact.startswith(known)]
+            found = max(starts, key=len) if starts else None
+        keys = _BY_NAME.get(found or "", [])
+    if found is None:
         return None
-    return _one_site(_BY_NAME[max(starts, key=len)], hosts)
+    spelled = any(found in host.split(".") or host == found for host in hosts)
+    return _one_site(keys, hosts) if anonymous or spelled else None
 
 
 @dataclass
@@ -352,40 +415,45 @@ def scraper_url(html: str, final_url: str) -> str:
     final = _http_url(final_url, "")
     if final:
         for url in [final, *_inner_urls(final)]:
-            key = _scraper_key(get_host(url))
+            key = _scraper_key(_host_of(url))
             if key is not None:
                 return _for_scraper(url, key)
     hints = _page_hints(html)
     stated = [url for url in (_http_url(href, final) for href in hints.urls) if url]
     stated = list(dict.fromkeys([*stated, *(inner for url in stated for inner in _inner_urls(url))]))
-    known = [(url, key) for url in stated if (key := _scraper_key(get_host(url))) is not None]
+    known = [(url, key) for url in stated if (key := _scraper_key(_host_of(url))) is not None]
     votes = _LinkVotes.count(html)
+    # Served from an address that cannot be its site's: a saved copy, a test server.
+    copy = _is_local(_host_of(final))
     if known:
-        url, key = _stated_site(known, votes)
+        url, key = _stated_site(known, votes if copy else None)
         return _for_scraper(url, key)
     base = stated[0] if stated else final or "http://localhost/"
-    hosts = [get_host(url) for url in [final, *stated] if url]
-    found = _key_from_site_name(hints.site_name, hosts) if hints.site_name else None
-    if found is None and all(_is_local(host) for host in hosts):
+    hosts = [_host_of(url) for url in [final, *stated] if url]
+    anonymous = all(_is_local(host) for host in hosts)
+    found = _key_from_site_name(hints.site_name, hosts, anonymous) if hints.site_name else None
+    if found is None and anonymous:
         found = votes.winner()
     if found is not None:
         return _for_scraper(base, found)
     return stated[0] if stated else final or final_url
 
 
-def _stated_site(known: list[tuple[str, str]], votes: _LinkVotes) -> tuple[str, str]:
-    """Of the addresses a page states (with a scraper for their site), the one its own links
-    agree with. A page whose links name another site with a scraper overwhelmingly (its feed,
-    its short link, its navigation) lives on that site and republishes a recipe whose canonical
-    home is elsewhere, as community recipe sites do: it is read as a page of the site it is on."""
-    winner = votes.winner()
-    if winner is not None:
-        for url, key in known:
-            if _SCRAPERS[key] is _SCRAPERS[winner]:
-                return url, key
-        stated_votes = max(votes.of(key) for _, key in known)
-        if votes.of(winner) >= _MIN_HOME_VOTES and votes.of(winner) >= _HOME_VOTES_RATIO * stated_votes:
-            return _for_scraper(known[0][0], winner), winner
+def _stated_site(known: list[tuple[str, str]], votes: _LinkVotes | None) -> tuple[str, str]:
+    """Of the addresses a page states (with a scraper for their site), the first, or for a
+    copy served elsewhere (`votes` given) the one its own links agree with. A copy whose links
+    name another site with a scraper overwhelmingly (its feed, its short link, its navigation)
+    was that site's page, republishing a recipe whose canonical home is elsewhere, as community
+    recipe sites do: it is read as a page of that site, as it would be there."""
+    winner = votes.winner() if votes is not None else None
+    if votes is None or winner is None:
+        return known[0]
+    for url, key in known:
+        if _SCRAPERS[key] is _SCRAPERS[winner]:
+            return url, key
+    stated_votes = max(votes.of(key) for _, key in known)
+    if votes.of(winner) >= _MIN_HOME_VOTES and votes.of(winner) >= _HOME_VOTES_RATIO * stated_votes:
+        return _for_scraper(known[0][0], winner), winner
     return known[0]
 
 
@@ -442,10 +510,13 @@ def _text(value: Any) -> str:
 
 
 def _minutes(value: Any) -> int | None:
+    """Whole minutes from a scraper's time: a number, or (from some site scrapers) a text such
+    as "27 minutes", "1 hr 10 mins" or "PT1H10M"; None when absent, zero or unreadable."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
+    if isinstance(value, str):
+        text = value.strip()[:100]
+        value = _read(lambda: get_minutes(text), "minutes")  # type: ignore[no-untyped-call]
     if isinstance(value, int | float) and math.isfinite(value):
         minutes = round(value)
         if 0 < minutes <= 100_000:
@@ -461,6 +532,8 @@ def _ingredients(scraper: AbstractScraper) -> list[str]:
     """Ingredient lines in the page's order; when the recipe groups them ("For the sauce"),
     each named group starts with a section header line ending in ":"."""
     lines = _lines(_field(scraper, "ingredients"))
+    if len(lines) > MAX_GROUPED_LINES:
+        return lines  # grouping compares every line with every other: no real recipe is this long
     groups = _read(scraper.ingredient_groups, "ingredient_groups")
     if not isinstance(groups, list) or len(groups) < 2:
         return lines
@@ -543,7 +616,7 @@ def _page_title(scraper: AbstractScraper) -> str:
 
 def _scraper_host(scraper: AbstractScraper, url: str) -> str:
     host = _read(scraper.host, "host")
-    return host if isinstance(host, str) and host else get_host(url)
+    return host if isinstance(host, str) and host else _host_of(url)
 
 
 def _scrape(html: str, url: str) -> AbstractScraper:
@@ -554,6 +627,22 @@ def _scrape(html: str, url: str) -> AbstractScraper:
         raise NoRecipeFound() from None
 
 
+def _parseable(html: str) -> str:
+    """The page as the parsers should see it.
+
+    - Without an XHTML page's XML declaration, which makes lxml (under the schema.org
+      reader) refuse the whole text.
+    - Without what follows the last ">" if that holds a "<": no recipe is there, and an
+      unclosed tag or comment at the end makes Python's HTML parser (under BeautifulSoup)
+      take time quadratic in the page's length (60 kB of "<a " took over 20 seconds).
+    """
+    html = _XML_DECLARATION.sub("", html, count=1)
+    last = html.rfind(">")
+    if html.find("<", last + 1) >= 0:
+        html = html[: last + 1]
+    return html
+
+
 def extract_recipe(html: str, final_url: str) -> ExtractedRecipe:
     """The recipe on this page (fetched from `final_url`, after redirects).
 
@@ -562,8 +651,7 @@ def extract_recipe(html: str, final_url: str) -> ExtractedRecipe:
     """
     if not isinstance(html, str) or not html.strip():
         raise NoRecipeFound()
-    # An XHTML page's XML declaration makes lxml (under the schema.org reader) refuse the text.
-    html = _XML_DECLARATION.sub("", html[:MAX_HTML_CHARS], count=1)
+    html = _parseable(html[:MAX_HTML_CHARS])
     try:
         with warnings.catch_warnings():
             for category in _PAGE_WARNINGS:

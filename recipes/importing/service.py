@@ -12,18 +12,20 @@ import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from .. import net, ratelimit
+from .. import ratelimit
 from ..cookbook.services import RecipeInvalid, create_recipe
 from ..database import release_transaction
 from ..extensions import db
 from ..images.processing import MAX_UPLOAD_BYTES, ImageRejected, ProcessedImage, process_image
 from ..models import Recipe, User
-from .extract import NoRecipeFound, extract_recipe
 from .urls import BadUrl, check_url, source_key
+
+if TYPE_CHECKING:
+    from ..net import FetchResult
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +95,9 @@ def _count_attempt(user: User, policy: ImportPolicy) -> None:
     db.session.commit()
 
 
-def _fetch_page(url: str, policy: ImportPolicy) -> net.FetchResult:
+def _fetch_page(url: str, policy: ImportPolicy) -> FetchResult:
+    from .. import net  # loaded on first use: requests and its helpers are ~15 MB per worker
+
     try:
         return net.fetch(url, max_bytes=MAX_PAGE_BYTES, allow_private=policy.allow_private, deadline=PAGE_DEADLINE)
     except net.FetchError as exc:
@@ -102,6 +106,8 @@ def _fetch_page(url: str, policy: ImportPolicy) -> net.FetchResult:
 
 def fetch_picture(url: str, policy: ImportPolicy) -> ProcessedImage:
     """Download and process a picture through the same fetcher; ImageRejected on any failure."""
+    from .. import net
+
     try:
         response = net.fetch(
             url,
@@ -138,6 +144,9 @@ def import_url(user: User, raw_url: str, policy: ImportPolicy, *, again: bool = 
     _count_attempt(user, policy)
 
     page = _fetch_page(url, policy)
+    # recipe-scrapers loads some 600 site modules (about 30 MB): only in a worker that imports.
+    from .extract import NoRecipeFound, extract_recipe
+
     try:
         extracted = extract_recipe(page.text(), page.url)
     except NoRecipeFound as exc:
