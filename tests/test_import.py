@@ -272,3 +272,18 @@ def test_cli_imports_and_reports(app: Flask, make_user: Any, site: Site) -> None
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Recipe)) == 1
         assert db.session.scalar(select(func.count()).select_from(RecipeImage)) == 1
+
+
+def test_a_page_that_takes_too_long_to_read_is_refused_and_the_worker_goes_on(
+    app: Flask, alice: Client, site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recipes.importing import service
+
+    monkeypatch.setattr(service, "EXTRACT_DEADLINE", 1.0)
+    trap = {"@context": "https://schema.org", "@type": "Recipe", "name": "Trap", "recipeIngredient": ["<" * 300_000]}
+    site.page("/trap", f'<script type="application/ld+json">{json.dumps(trap)}</script>')
+    response = import_page(alice, site.url("/trap"))
+    assert response.status_code == 422
+    assert "took too long" in response.text
+    assert import_page(alice, site.url("/cake")).status_code == 302
+    assert [r.title for r in recipes_of(app)] == ["Lemon Drizzle Cake"]

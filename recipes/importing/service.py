@@ -22,17 +22,21 @@ from ..database import release_transaction
 from ..extensions import db
 from ..images.processing import MAX_UPLOAD_BYTES, ImageRejected, ProcessedImage, process_image
 from ..models import Recipe, User
+from . import sandbox
 from .urls import BadUrl, check_url, source_key
 
 if TYPE_CHECKING:
     from ..net import FetchResult
+    from .extract import ExtractedRecipe
 
 log = logging.getLogger(__name__)
 
 MAX_PAGE_BYTES = 8_000_000
-# Both fetches fit well inside Gunicorn's 60 s worker timeout.
+# The two fetches and the extraction fit inside Gunicorn's 60 s worker timeout.
 PAGE_DEADLINE = 25.0
 PICTURE_DEADLINE = 15.0
+# Real pages take well under a second (the slowest in the corpus 0.3 s); see sandbox.py.
+EXTRACT_DEADLINE = 10.0
 MAX_URLS = 100
 
 
@@ -104,6 +108,21 @@ def _fetch_page(url: str, policy: ImportPolicy) -> FetchResult:
         raise ImportFailed(exc.message, f"fetch_{exc.code}") from None
 
 
+def _extract(page: FetchResult) -> ExtractedRecipe:
+    # recipe-scrapers loads some 600 site modules (about 30 MB): only in a worker that imports,
+    # once; the sandboxed child is forked with them already loaded.
+    from .extract import NoRecipeFound, extract_recipe
+
+    try:
+        return sandbox.call(extract_recipe, page.text(), page.url, seconds=EXTRACT_DEADLINE)
+    except NoRecipeFound as exc:
+        raise ImportFailed(exc.message, "no_recipe") from None
+    except sandbox.SandboxError as exc:
+        log.warning("import: reading %s stopped: %s", page.url, exc)
+        message = "Reading that page took too long; it does not look like a recipe page."
+        raise ImportFailed(message, "too_slow") from None
+
+
 def fetch_picture(url: str, policy: ImportPolicy) -> ProcessedImage:
     """Download and process a picture through the same fetcher; ImageRejected on any failure."""
     from .. import net
@@ -144,13 +163,7 @@ def import_url(user: User, raw_url: str, policy: ImportPolicy, *, again: bool = 
     _count_attempt(user, policy)
 
     page = _fetch_page(url, policy)
-    # recipe-scrapers loads some 600 site modules (about 30 MB): only in a worker that imports.
-    from .extract import NoRecipeFound, extract_recipe
-
-    try:
-        extracted = extract_recipe(page.text(), page.url)
-    except NoRecipeFound as exc:
-        raise ImportFailed(exc.message, "no_recipe") from None
+    extracted = _extract(page)
     picture, picture_problem = _picture(extracted.image_url, policy)
 
     # The page may name itself differently from the address given (a short link, a mirror).

@@ -1,0 +1,93 @@
+"""Run page extraction in a child process with a time and memory limit.
+
+A hostile page can make the parsing libraries take minutes: recipe-scrapers strips tags with
+`<[^>]*>`, which is quadratic on a long run of "<" (100 kB of them take half a minute; a
+regular expression cannot be interrupted by a signal). Run in the web worker, that would block
+it until Gunicorn kills it. Run in a forked child, it is simply stopped at the deadline and the
+user gets a clear message.
+
+The child is forked from the worker, so the libraries the worker has already loaded cost
+nothing to start (about 10 ms); it never touches the database or the worker's sockets, and it
+ends with `os._exit`, so nothing of the parent's is cleaned up twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import resource
+import warnings
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Room the child may take on top of what it inherits (its address space is capped).
+MEMORY_HEADROOM = 1024 * 1024 * 1024
+
+
+class SandboxError(Exception):
+    """The work gave no usable answer."""
+
+
+class TooSlow(SandboxError):
+    """The work did not finish in time (or the child died, e.g. out of memory)."""
+
+
+def _address_space() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
+def _limit_memory() -> None:
+    try:
+        limit = _address_space() + MEMORY_HEADROOM
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (OSError, ValueError):  # no /proc, or the limit cannot be lowered: time still bounds it
+        pass
+
+
+def _child(connection: Connection, work: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    _limit_memory()
+    try:
+        outcome: tuple[str, Any] = ("ok", work(*args))
+    except Exception as error:  # handed to the parent, which raises it there
+        outcome = ("error", error)
+    try:
+        connection.send(outcome)
+    except Exception as error:  # an unpicklable result or exception
+        connection.send(("error", SandboxError(f"could not send the result back: {error!r}")))
+    connection.close()
+
+
+def call(work: Callable[..., T], *args: Any, seconds: float) -> T:
+    """`work(*args)` in a forked child; its result, or its exception raised here.
+    TooSlow when it takes longer than `seconds` or dies."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, work, args), daemon=True)
+    with warnings.catch_warnings():
+        # Python 3.12 warns when forking a process that has threads (a test's web server):
+        # the child only parses text and is killed at the deadline, so a lock it inherited
+        # held could at worst make it time out.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        child.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            raise TooSlow(f"no answer within {seconds:g} s")
+        status, value = receiver.recv()
+    except EOFError:
+        raise TooSlow(f"the child ended without an answer (exit code {child.exitcode})") from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+        child.close()
+    if status == "error":
+        raise value
+    return value  # type: ignore[no-any-return]
