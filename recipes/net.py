@@ -225,13 +225,38 @@ _BAD_PORTS = frozenset(
 # ---------------------------------------------------------------------------------------------
 
 
+# The system resolver has no deadline of its own we can set: on a LAN without internet a
+# lookup can hang for its full retry cycle (often 10 s or more per name), once per picture.
+DNS_TIMEOUT = 5.0
+
+
+def _lookup(host: str, port: int) -> list[Any]:
+    """getaddrinfo, given up after DNS_TIMEOUT seconds (the lookup thread finishes on its own)."""
+    answer: list[Any] = []
+
+    def lookup() -> None:
+        try:
+            answer.append(socket.getaddrinfo(host, port, family=allowed_gai_family(), type=socket.SOCK_STREAM))
+        except Exception as error:  # handed to the caller below
+            answer.append(error)
+
+    thread = threading.Thread(target=lookup, name="recipes-dns", daemon=True)
+    thread.start()
+    thread.join(DNS_TIMEOUT)
+    if not answer:
+        raise TimeoutError(f"no DNS answer for {host} within {DNS_TIMEOUT:g} s")
+    if isinstance(answer[0], Exception):
+        raise answer[0]
+    return list(answer[0])
+
+
 def resolve(host: str, port: int) -> list[IPAddress]:
     """All addresses `host` resolves to, in the resolver's order (tests replace this).
 
     getaddrinfo also understands every numeric spelling (2130706433, 0x7f000001, 0177.0.0.1,
     127.1), so those are checked as the address they really are.
     """
-    infos = socket.getaddrinfo(host, port, family=allowed_gai_family(), type=socket.SOCK_STREAM)
+    infos = _lookup(host, port)
     addresses: list[IPAddress] = []
     for family, _type, _proto, _name, sockaddr in infos:
         if family in (socket.AF_INET, socket.AF_INET6):

@@ -911,3 +911,32 @@ def test_interface_constants() -> None:
     assert issubclass(FetchError, Exception)
     error = FetchError("Nope.", "bad_url")
     assert (error.message, error.code, str(error)) == ("Nope.", "bad_url", "Nope.")
+
+
+def test_a_lookup_that_hangs_is_given_up(dns: FakeDNS, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a LAN without internet the system resolver can hang for many seconds per name."""
+    monkeypatch.setattr(net, "resolve", dns.real)
+    monkeypatch.setattr(net, "DNS_TIMEOUT", 0.2)
+    release = threading.Event()
+
+    def hanging(*args: Any, **kwargs: Any) -> list[Any]:
+        release.wait(5)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(net.socket, "getaddrinfo", hanging)
+    started = time.monotonic()
+    error = refused("http://slow-dns.example/recipe")
+    release.set()
+    assert error.code == "unreachable"
+    assert "Could not find the site slow-dns.example" in error.message
+    assert time.monotonic() - started < 2
+
+
+def test_lookup_errors_come_through(dns: FakeDNS, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(net, "resolve", dns.real)
+
+    def failing(*args: Any, **kwargs: Any) -> list[Any]:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(net.socket, "getaddrinfo", failing)
+    assert refused("http://nowhere.example/").code == "unreachable"

@@ -76,18 +76,27 @@ def call(work: Callable[..., T], *args: Any, seconds: float) -> T:
         warnings.simplefilter("ignore", DeprecationWarning)
         child.start()
     sender.close()
+    answer: tuple[str, Any] | None = None
+    timed_out = False
     try:
-        if not receiver.poll(seconds):
-            raise TooSlow(f"no answer within {seconds:g} s")
-        status, value = receiver.recv()
+        if receiver.poll(seconds):
+            answer = receiver.recv()
+        else:
+            timed_out = True
     except EOFError:
-        raise TooSlow(f"the child ended without an answer (exit code {child.exitcode})") from None
+        pass  # the child died without answering: its exit code says how
     finally:
         receiver.close()
-        if child.is_alive():
-            child.kill()
+        if timed_out or answer is None:
+            child.kill()  # harmless if it has already ended
         child.join()
+        exit_code = child.exitcode
         child.close()
+    if timed_out:
+        raise TooSlow(f"no answer within {seconds:g} s")
+    if answer is None:
+        raise TooSlow(f"the child ended without an answer (exit code {exit_code})")
+    status, value = answer
     if status == "error":
         raise value
     return value  # type: ignore[no-any-return]
