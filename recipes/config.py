@@ -92,7 +92,7 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "RECIPES_PROXY_COUNT": env_int(environ, "RECIPES_PROXY_COUNT", 0),
         "RECIPES_IMPORT_ALLOW_PRIVATE": env_flag(environ, "RECIPES_IMPORT_ALLOW_PRIVATE"),
         # URL imports per user (each one is an outbound fetch made for them).
-        "RECIPES_IMPORT_RATE_LIMIT": env_rate(environ, "RECIPES_IMPORT_RATE_LIMIT", "60/10m"),
+        "RECIPES_IMPORT_RATE_LIMIT": env_rate(environ, "RECIPES_IMPORT_RATE_LIMIT", "100/10m"),
         # Only send cookies over HTTPS: turn on when every visit goes through an HTTPS proxy.
         "SESSION_COOKIE_SECURE": env_flag(environ, "RECIPES_SECURE_COOKIES"),
         "REMEMBER_COOKIE_SECURE": env_flag(environ, "RECIPES_SECURE_COOKIES"),

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -134,7 +135,7 @@ class Recipe(db.Model):  # type: ignore[name-defined]
     # imported" with a short index, whatever the spelling or tracking parameters of the URL.
     source_key: Mapped[str | None] = mapped_column(String(64))
     # Per serving, as the source gave it: {"calories": "82 kcal", ...}
-    nutrition: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    nutrition: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     # The picture's content address (RecipeImage.digest), or None: cards need only this.
     image_digest: Mapped[str | None] = mapped_column(String(64))
     notes: Mapped[str] = mapped_column(Text, default="")

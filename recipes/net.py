@@ -56,6 +56,9 @@ IMAGE_TYPES: Final[tuple[str, ...]] = (
     "image/heic",
     "image/heif",
     "image/avif",
+    # Pictures kept in object stores often come untyped; the decoder decides what they are.
+    "application/octet-stream",
+    "binary/octet-stream",
 )
 
 _CHUNK_SIZE = 64 * 1024
@@ -88,7 +91,10 @@ class FetchResult:
 
     def text(self) -> str:
         """The body as text, decoded the way a browser would (roughly)."""
-        return self.body.decode(_encoding_for(self.body, self.charset), errors="replace")
+        try:
+            return self.body.decode(_encoding_for(self.body, self.charset), errors="replace")
+        except (LookupError, UnicodeError, ValueError):  # a codec that will not decode this body
+            return self.body.decode("utf-8", errors="replace")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -112,6 +118,7 @@ _METADATA = frozenset(
         "192.0.0.192",  # Oracle Cloud (legacy)
         "fd00:ec2::254",  # AWS IMDS over IPv6
         "fd00:ec2::23",  # AWS EKS pod identity over IPv6
+        "168.63.129.16",  # Azure WireServer (public space, reachable only from inside Azure)
     )
 )
 
@@ -132,6 +139,7 @@ _NEVER = _networks(
     "240.0.0.0/4",  # includes 255.255.255.255
     "::/128",
     "::/96",  # IPv4-compatible (deprecated), except ::1 (see `_never`)
+    "::ffff:0:0:0/96",  # IPv4-translated (SIIT): a translator would reach the IPv4 inside
     "100::/64",  # discard-only
     "2001::/32",  # Teredo: the real peer is hidden in the address, behind a relay
     "2001:2::/48",  # benchmarking
@@ -240,11 +248,13 @@ def _lookup(host: str, port: int) -> list[Any]:
         except Exception as error:  # handed to the caller below
             answer.append(error)
 
+    deadline = _current_deadline.get()
+    wait = DNS_TIMEOUT if deadline is None else max(0.0, min(DNS_TIMEOUT, deadline.remaining()))
     thread = threading.Thread(target=lookup, name="recipes-dns", daemon=True)
     thread.start()
-    thread.join(DNS_TIMEOUT)
+    thread.join(wait)
     if not answer:
-        raise TimeoutError(f"no DNS answer for {host} within {DNS_TIMEOUT:g} s")
+        raise TimeoutError(f"no DNS answer for {host} within {wait:g} s")
     if isinstance(answer[0], Exception):
         raise answer[0]
     return list(answer[0])
@@ -270,6 +280,8 @@ def _checked_address(host: str, port: int, *, allow_private: bool) -> IPAddress:
     """Resolve `host`, refuse it if *any* of its addresses is not allowed, return the first."""
     try:
         addresses = resolve(host, port)
+    except TimeoutError as error:
+        raise FetchError(f"Looking up the site {host} took too long.", "timeout", detail=str(error)) from error
     except (OSError, UnicodeError, ValueError) as error:
         raise FetchError(f"Could not find the site {host}.", "unreachable", detail=str(error)) from error
     if not addresses:
@@ -660,7 +672,8 @@ def _check_type(content_type: str, accept: tuple[str, ...]) -> None:
 def _accept_header(accept: tuple[str, ...]) -> str:
     # The low-weight */* keeps servers that answer 406 to a narrow Accept from refusing us; the
     # type check still decides what is used.
-    types = [f"{a}*" if a.endswith("/") else a for a in accept]
+    # (Untyped bytes are taken, not asked for.)
+    types = [f"{a}*" if a.endswith("/") else a for a in accept if not a.endswith("octet-stream")]
     return ", ".join([*types, "*/*;q=0.1"])
 
 
@@ -748,13 +761,21 @@ def _meta_charset(body: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
+# Text codecs that are not encodings of a document (and some refuse errors="replace").
+_NOT_PAGE_ENCODINGS = frozenset({"idna", "punycode", "raw-unicode-escape", "unicode-escape", "undefined"})
+
+
 def _usable_encoding(name: str | None, *, in_document: bool = False) -> str | None:
     """A Python codec for a charset label, following browsers where they differ from the label."""
     if not name:
         return None
     try:
-        codec = codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
+        return None
+    codec = info.name
+    # Only real text encodings: a page must not pick rot13, base64, zlib or idna ("charset=rot13").
+    if not getattr(info, "_is_text_encoding", True) or codec in _NOT_PAGE_ENCODINGS:
         return None
     if codec in ("iso8859-1", "ascii"):
         return "cp1252"  # what browsers (and page authors) mean by these labels

@@ -99,7 +99,9 @@ def test_login_and_logout(client, auth, make_user):
     assert response.status_code == 302
     assert response.headers["Location"] == "/recipes/"
     assert "alice" in client.get("/recipes/").text
-    assert auth.logout().status_code == 302
+    logged_out = auth.logout()
+    assert logged_out.status_code == 302
+    assert logged_out.headers["Clear-Site-Data"] == '"cache"'  # cached pictures go too
     response = client.get("/recipes/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/auth/login")

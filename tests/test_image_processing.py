@@ -22,7 +22,7 @@ from io import BytesIO
 from typing import Any
 
 import pytest
-from PIL import ExifTags, Image, ImageCms, ImageFile, JpegImagePlugin, PngImagePlugin
+from PIL import ExifTags, Image, ImageCms, ImageFile, JpegImagePlugin, PngImagePlugin, features
 
 from recipes.images import processing
 from recipes.images.processing import (
@@ -165,6 +165,28 @@ def test_each_accepted_format_becomes_webp(fmt: str) -> None:
     assert result.digest == hashlib.sha256(result.full.data).hexdigest()
 
 
+@pytest.fixture
+def no_avif(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As with a Pillow built without libavif (the format lists below are then fixed)."""
+    monkeypatch.setattr(processing, "_avif_available", lambda: False)
+
+
+@pytest.mark.skipif(not features.check("avif"), reason="this Pillow cannot read AVIF")
+def test_avif_is_read_when_pillow_can() -> None:
+    assert "AVIF" in accepted_formats()
+    assert "AVIF" in accepted_description()
+    result = process_image(encode(photo((900, 700)), "AVIF"))
+    assert result.mime == "image/webp"
+    assert (result.full.width, result.full.height) == (900, 700)
+
+
+def test_without_avif_support_avif_is_refused(no_avif: None) -> None:
+    assert "AVIF" not in accepted_formats()
+    if features.check("avif"):
+        assert rejection(encode(photo((300, 200)), "AVIF")).code == "unsupported_format"
+
+
+@pytest.mark.usefixtures("no_avif")
 def test_accepted_formats_and_description() -> None:
     if HAVE_HEIF:
         assert accepted_formats() == ("JPEG", "PNG", "WEBP", "HEIF")
@@ -685,6 +707,7 @@ def test_damaged_heic_is_refused() -> None:
     assert rejection(FAKE_HEIC).code == "damaged"
 
 
+@pytest.mark.usefixtures("no_avif")
 def test_without_pillow_heif_heic_is_refused_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
     real_heic = heic(photo((200, 150))) if HAVE_HEIF else FAKE_HEIC
     # As on a machine where pillow-heif is not installed: importing it fails.
@@ -715,6 +738,7 @@ def test_heif_opener_is_registered_once(monkeypatch: pytest.MonkeyPatch) -> None
     assert len(calls) == 1
 
 
+@pytest.mark.usefixtures("no_avif")
 def test_broken_pillow_heif_disables_heic(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     def register_heif_opener(**options: Any) -> None:
         raise OSError("libheif.so: cannot open shared object file")

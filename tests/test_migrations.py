@@ -113,3 +113,35 @@ def test_sqlite_table_rebuild_keeps_rows_that_point_at_it(app, app_config, tmp_p
         assert db.session.scalars(db.select(Recipe.title)).all() == ["Keep me"]
         assert db.session.execute(db.text("PRAGMA foreign_keys")).scalar() == 1
         release_database()
+
+
+def test_0003_keeps_recipes_and_fills_their_source_keys(app, make_user):
+    """Recipes saved before pictures and import keep everything, get an empty nutrition
+    object, and are found as "already imported" by their source URL."""
+    from flask_migrate import downgrade
+
+    from recipes.importing.urls import source_key
+    from recipes.models import Recipe
+
+    user_id = make_user("alice")
+    with app.app_context():
+        downgrade(directory=app.extensions["migrate"].directory, revision="0002")
+        db.session.execute(
+            db.text(
+                "INSERT INTO recipe (owner_id, title, description, ingredients, instructions, servings, "
+                "source_url, notes, is_public, created_at, updated_at) VALUES "
+                "(:owner, 'Old soup', '', '[\"water\"]', '[]', '', :url, '', false, :now, :now), "
+                "(:owner, 'No source', '', '[]', '[]', '', '', '', false, :now, :now)"
+            ),
+            {"owner": user_id, "url": "https://www.example.org/soup/?utm_source=x", "now": "2026-01-01 00:00:00"},
+        )
+        db.session.commit()
+        upgrade()
+        recipes = db.session.scalars(db.select(Recipe).order_by(Recipe.title)).all()
+        assert [(r.title, r.nutrition, r.image_digest) for r in recipes] == [
+            ("No source", {}, None),
+            ("Old soup", {}, None),
+        ]
+        assert recipes[0].source_key is None
+        assert recipes[1].source_key == source_key("https://example.org/soup")
+        assert recipes[1].ingredients == ["water"]

@@ -927,9 +927,24 @@ def test_a_lookup_that_hangs_is_given_up(dns: FakeDNS, monkeypatch: pytest.Monke
     started = time.monotonic()
     error = refused("http://slow-dns.example/recipe")
     release.set()
-    assert error.code == "unreachable"
-    assert "Could not find the site slow-dns.example" in error.message
+    assert error.code == "timeout"
+    assert error.message == "Looking up the site slow-dns.example took too long."
     assert time.monotonic() - started < 2
+
+
+def test_a_lookup_never_outlasts_the_fetch_deadline(dns: FakeDNS, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(net, "resolve", dns.real)
+    release = threading.Event()
+
+    def hanging(*args: Any, **kwargs: Any) -> list[Any]:
+        release.wait(5)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(net.socket, "getaddrinfo", hanging)
+    started = time.monotonic()
+    assert refused("http://slow-dns.example/recipe", deadline=0.3).code == "timeout"
+    release.set()
+    assert time.monotonic() - started < 1.5
 
 
 def test_lookup_errors_come_through(dns: FakeDNS, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -940,3 +955,19 @@ def test_lookup_errors_come_through(dns: FakeDNS, monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(net.socket, "getaddrinfo", failing)
     assert refused("http://nowhere.example/").code == "unreachable"
+
+
+@pytest.mark.parametrize(
+    "label", ["rot13", "base64", "hex", "zlib", "bz2", "uu", "idna", "punycode", "unicode-escape", "no-such-codec"]
+)
+def test_a_charset_that_is_not_a_text_encoding_is_ignored(label: str) -> None:
+    body = f'<html><head><meta charset="{label}"></head><body>Crème brûlée</body></html>'.encode()
+    assert "Crème brûlée" in result(body, label).text()
+    assert "Crème brûlée" in result(body, None).text()
+
+
+@pytest.mark.parametrize("address", ["168.63.129.16", "::ffff:0:7f00:1", "::ffff:0:a00:1"])
+def test_more_places_that_are_never_recipe_sites(address: str) -> None:
+    ip = ipaddress.ip_address(address)
+    assert not address_allowed(ip, allow_private=False)
+    assert not address_allowed(ip, allow_private=True)

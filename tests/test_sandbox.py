@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from recipes.importing import sandbox
+from recipes import sandbox
 from recipes.importing.extract import NoRecipeFound, extract_recipe
 
 

@@ -54,12 +54,11 @@ def upgrade():
     )
     with op.batch_alter_table("recipe", schema=None) as batch_op:
         batch_op.add_column(sa.Column("source_key", sa.String(length=64), nullable=True))
-        # Existing recipes have no nutrition: an empty object, not NULL.
+        # Existing recipes have no nutrition: an empty object, not NULL (kept as the default,
+        # so SQLite need not rebuild the table a second time to drop it).
         batch_op.add_column(sa.Column("nutrition", sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
         batch_op.add_column(sa.Column("image_digest", sa.String(length=64), nullable=True))
         batch_op.create_index("ix_recipe_owner_source", ["owner_id", "source_key"], unique=False)
-    with op.batch_alter_table("recipe", schema=None) as batch_op:
-        batch_op.alter_column("nutrition", server_default=None)
 
     _fill_source_keys(op.get_bind())
 

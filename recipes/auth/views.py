@@ -80,7 +80,11 @@ def logout() -> Response:
         logout_user()
     session.clear()
     flash("You are logged out.", "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Pictures are cached for a year (private to this browser): on a shared computer the next
+    # person must not find them there.
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @bp.route("/account", methods=["GET", "POST"])

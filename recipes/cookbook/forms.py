@@ -42,6 +42,7 @@ class RecipeForm(Form):
     tags = StringField("Tags", validators=[Length(max=2000)], description="Separated by commas.")
     notes = TextAreaField("Notes", validators=[Length(max=50_000)])
     picture = FileField("Picture")
+    max_picture_bytes = MAX_UPLOAD_BYTES  # also told to the page's script
     remove_picture = BooleanField("Remove the picture")
     visibility = RadioField(
         "Who can see it",

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..database import release_transaction
-from ..images.processing import ImageRejected, ProcessedImage, process_image
+from ..images.checked import checked_picture
+from ..images.processing import ImageRejected, ProcessedImage
 from ..models import Recipe
 from ..search.service import SORTS, SearchRequest, search, tag_counts
 from ..web import MAX_ID, form_status
@@ -61,7 +62,7 @@ def _processed_picture(form: RecipeForm) -> ProcessedImage | None:
         return None
     release_transaction()  # decoding takes a moment: not while holding the write lock
     try:
-        return process_image(upload)
+        return checked_picture(upload)
     except ImageRejected as exc:
         raise services.RecipeInvalid(exc.message, "picture") from None
 

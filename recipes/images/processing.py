@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Final
 
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError, features
 
 try:
     from PIL import ImageCms
@@ -109,9 +109,12 @@ class ImageRejected(Exception):
     `code` is a stable identifier for the API and tests."""
 
     def __init__(self, message: str, code: str = "invalid_image") -> None:
-        super().__init__(message)
+        super().__init__(message, code)  # both in args: it survives pickling (see sandbox.py)
         self.message = message
         self.code = code
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass(frozen=True)
@@ -158,14 +161,20 @@ def _heif_available() -> bool:
     return _heif_registered
 
 
+def _avif_available() -> bool:
+    # Pillow 11.3+ reads AVIF itself when built with libavif (its wheels are). Image CDNs send
+    # AVIF to clients that accept it, so imported pictures often come as AVIF.
+    return bool(features.check("avif"))
+
+
 def accepted_formats() -> tuple[str, ...]:
-    """The Pillow format names `process_image` decodes, HEIF only when pillow-heif is usable."""
-    return (*_BASE_FORMATS, "HEIF") if _heif_available() else _BASE_FORMATS
+    """The Pillow format names `process_image` decodes: AVIF and HEIF only where they can be read."""
+    return (*_BASE_FORMATS, *(("AVIF",) if _avif_available() else ()), *(("HEIF",) if _heif_available() else ()))
 
 
 def accepted_description() -> str:
-    """The accepted formats in words: "JPEG, PNG, WebP or HEIC"."""
-    names = ["JPEG", "PNG", "WebP", *(["HEIC"] if _heif_available() else [])]
+    """The accepted formats in words: "JPEG, PNG, WebP, AVIF or HEIC"."""
+    names = ["JPEG", "PNG", "WebP", *(["AVIF"] if _avif_available() else []), *(["HEIC"] if _heif_available() else [])]
     return f"{', '.join(names[:-1])} or {names[-1]}"
 
 

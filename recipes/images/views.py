@@ -14,7 +14,7 @@ from . import store
 bp = Blueprint("images", __name__, url_prefix="/recipes")
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
-_EXTENSIONS = {"image/webp": "webp", "image/jpeg": "jpg"}
+_EXTENSIONS = {"image/webp": "webp"}  # what processing.process_image writes
 # A picture's URL changes with its content, so a browser may keep it as long as it likes.
 # "private": it is only for this signed-in user, never for a shared cache.
 CACHE_CONTROL = "private, max-age=31536000, immutable"

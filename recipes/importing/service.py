@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from .. import ratelimit
+from .. import ratelimit, sandbox
 from ..cookbook.services import RecipeInvalid, create_recipe
 from ..database import release_transaction
 from ..extensions import db
-from ..images.processing import MAX_UPLOAD_BYTES, ImageRejected, ProcessedImage, process_image
+from ..images.checked import checked_picture
+from ..images.processing import MAX_UPLOAD_BYTES, ImageRejected, ProcessedImage
 from ..models import Recipe, User
-from . import sandbox
 from .urls import BadUrl, check_url, source_key
 
 if TYPE_CHECKING:
@@ -32,12 +32,30 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_PAGE_BYTES = 8_000_000
-# The two fetches and the extraction fit inside Gunicorn's 60 s worker timeout.
-PAGE_DEADLINE = 25.0
-PICTURE_DEADLINE = 15.0
+# One import, all steps together (DNS, page, reading it, picture), stays well inside
+# Gunicorn's 60 s worker timeout; each step also has its own limit.
+IMPORT_DEADLINE = 40.0
+PAGE_DEADLINE = 20.0
 # Real pages take well under a second (the slowest in the corpus 0.3 s); see sandbox.py.
-EXTRACT_DEADLINE = 10.0
+EXTRACT_DEADLINE = 8.0
+PICTURE_DEADLINE = 10.0
+# Below this much time left, the picture is skipped rather than the import failed.
+PICTURE_MIN_SECONDS = 3.0
 MAX_URLS = 100
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """Time left for one import."""
+
+    end: float
+
+    @classmethod
+    def start(cls) -> _Clock:
+        return cls(time.monotonic() + IMPORT_DEADLINE)
+
+    def left(self, step_limit: float) -> float:
+        return max(0.1, min(step_limit, self.end - time.monotonic()))
 
 
 @dataclass(frozen=True)
@@ -99,22 +117,24 @@ def _count_attempt(user: User, policy: ImportPolicy) -> None:
     db.session.commit()
 
 
-def _fetch_page(url: str, policy: ImportPolicy) -> FetchResult:
+def _fetch_page(url: str, policy: ImportPolicy, clock: _Clock) -> FetchResult:
     from .. import net  # loaded on first use: requests and its helpers are ~15 MB per worker
 
     try:
-        return net.fetch(url, max_bytes=MAX_PAGE_BYTES, allow_private=policy.allow_private, deadline=PAGE_DEADLINE)
+        return net.fetch(
+            url, max_bytes=MAX_PAGE_BYTES, allow_private=policy.allow_private, deadline=clock.left(PAGE_DEADLINE)
+        )
     except net.FetchError as exc:
         raise ImportFailed(exc.message, f"fetch_{exc.code}") from None
 
 
-def _extract(page: FetchResult) -> ExtractedRecipe:
+def _extract(page: FetchResult, clock: _Clock) -> ExtractedRecipe:
     # recipe-scrapers loads some 600 site modules (about 30 MB): only in a worker that imports,
     # once; the sandboxed child is forked with them already loaded.
     from .extract import NoRecipeFound, extract_recipe
 
     try:
-        return sandbox.call(extract_recipe, page.text(), page.url, seconds=EXTRACT_DEADLINE)
+        return sandbox.call(extract_recipe, page.text(), page.url, seconds=clock.left(EXTRACT_DEADLINE))
     except NoRecipeFound as exc:
         raise ImportFailed(exc.message, "no_recipe") from None
     except sandbox.SandboxError as exc:
@@ -123,28 +143,33 @@ def _extract(page: FetchResult) -> ExtractedRecipe:
         raise ImportFailed(message, "too_slow") from None
 
 
-def fetch_picture(url: str, policy: ImportPolicy) -> ProcessedImage:
-    """Download and process a picture through the same fetcher; ImageRejected on any failure."""
+def fetch_picture(url: str, policy: ImportPolicy, seconds: float = PICTURE_DEADLINE) -> ProcessedImage:
+    """Download and process a picture through the same fetcher, in about `seconds` at most;
+    ImageRejected on any failure."""
     from .. import net
 
+    started = time.monotonic()
     try:
         response = net.fetch(
             url,
             accept=net.IMAGE_TYPES,
             max_bytes=MAX_UPLOAD_BYTES,
             allow_private=policy.allow_private,
-            deadline=PICTURE_DEADLINE,
+            deadline=seconds,
         )
     except net.FetchError as exc:
         raise ImageRejected(exc.message) from None
-    return process_image(response.body)
+    return checked_picture(response.body, seconds=max(1.0, seconds - (time.monotonic() - started)))
 
 
-def _picture(url: str, policy: ImportPolicy) -> tuple[ProcessedImage | None, str | None]:
+def _picture(url: str, policy: ImportPolicy, clock: _Clock) -> tuple[ProcessedImage | None, str | None]:
     if not url:
         return None, None
+    seconds = clock.left(PICTURE_DEADLINE)
+    if seconds < PICTURE_MIN_SECONDS:
+        return None, "The recipe was imported without its picture: the page took too long."
     try:
-        return fetch_picture(url, policy), None
+        return fetch_picture(url, policy, seconds), None
     except ImageRejected as exc:
         log.info("import: picture %s not used: %s", url, exc.message)
         return None, f"The recipe was imported without its picture: {exc.message}"
@@ -162,12 +187,14 @@ def import_url(user: User, raw_url: str, policy: ImportPolicy, *, again: bool = 
         raise AlreadyImported(existing)
     _count_attempt(user, policy)
 
-    page = _fetch_page(url, policy)
-    extracted = _extract(page)
-    picture, picture_problem = _picture(extracted.image_url, policy)
+    clock = _Clock.start()
+    page = _fetch_page(url, policy, clock)
+    extracted = _extract(page, clock)
+    picture, picture_problem = _picture(extracted.image_url, policy, clock)
 
     # The page may name itself differently from the address given (a short link, a mirror).
     if not again and (existing := find_existing(user, extracted.data.source_url)) is not None:
+        release_transaction()  # nothing to write: do not keep the write lock while answering
         raise AlreadyImported(existing)
     try:
         recipe = create_recipe(user, extracted.data, picture)

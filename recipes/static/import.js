@@ -9,7 +9,7 @@
   if (!form || !panel || !window.fetch || !window.FormData) {
     return;
   }
-  var LABELS = { imported: "Imported", exists: "Already have it", failed: "Failed" };
+  var LABELS = { imported: "Imported", exists: "Already have it", failed: "Failed", skipped: "Not tried" };
   var textarea = form.querySelector("textarea[name=url]");
   var bar = panel.querySelector("progress");
   var summary = panel.querySelector(".import-summary");
@@ -90,6 +90,8 @@
     bar.max = urls.length;
     bar.value = 0;
     var imported = 0;
+    var stopped = null; // the message that stopped the run (rate limit), if any
+    var retry = []; // addresses to leave in the box: failed or not tried
     var items = urls.map(function (url) {
       var item = document.createElement("li");
       item.className = "import-pending";
@@ -100,10 +102,20 @@
     var chain = Promise.resolve();
     urls.forEach(function (url, index) {
       chain = chain.then(function () {
+        if (stopped) {
+          show(items[index], { status: "skipped", message: "Not tried." }, url);
+          retry.push(url);
+          return null;
+        }
         summary.textContent = "Importing " + (index + 1) + " of " + urls.length + "…";
         return importOne(url).then(function (answer) {
           if (answer.status === "imported") {
             imported += 1;
+          } else if (answer.status !== "exists") {
+            retry.push(url);
+          }
+          if (answer.code === "rate_limited") {
+            stopped = answer.message;
           }
           show(items[index], answer, url);
           bar.value = index + 1;
@@ -111,10 +123,12 @@
       });
     });
     chain.then(function () {
-      summary.textContent = "Imported " + imported + " of " + urls.length + " addresses.";
+      summary.textContent =
+        "Imported " + imported + " of " + urls.length + " addresses." + (stopped ? " " + stopped : "");
       button.disabled = false;
       button.removeAttribute("aria-busy");
-      textarea.value = "";
+      // What failed or was not tried stays in the box, ready for another go.
+      textarea.value = retry.join("\n");
     });
   });
 })();

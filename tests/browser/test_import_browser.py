@@ -79,6 +79,8 @@ def test_import_a_list_then_add_a_picture(page: Page, import_server: str, site: 
     expect(page.locator(".import-summary")).to_have_text("Imported 2 of 3 addresses.", timeout=20_000)
     expect(page.locator("progress")).to_have_attribute("value", "3")
     expect(page.locator(".import-list .import-failed")).to_contain_text("No recipe found")
+    # What failed stays in the box for another try.
+    expect(page.get_by_label("Recipe page address")).to_have_value(site.url("/about"))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "import-list.png"), full_page=True)
 
@@ -110,12 +112,22 @@ def test_import_a_list_then_add_a_picture(page: Page, import_server: str, site: 
     expect(page.get_by_text("Changes saved.")).to_be_visible()
     page.wait_for_function("document.querySelector('.recipe-picture img').naturalWidth > 0")
 
+    # A file over the limit is caught in the page, before any upload.
+    page.get_by_role("button", name="Edit").click()
+    huge = tmp_path / "huge.jpg"
+    huge.write_bytes(b"\xff\xd8" + b"\x00" * (16 * 1024 * 1024))
+    page.get_by_label("Picture", exact=True).set_input_files(str(huge))
+    expect(page.get_by_role("alert")).to_contain_text("pictures can be at most 15 MB")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Changes saved.")).to_be_visible()
+    page.wait_for_function("document.querySelector('.recipe-picture img').naturalWidth > 0")
+
     # A file that is not a picture: an error next to the field, nothing lost.
     page.get_by_role("button", name="Edit").click()
     bad = tmp_path / "notes.jpg"
     bad.write_bytes(b"<html>not a photo</html>")
     page.get_by_label("Picture", exact=True).set_input_files(str(bad))
     page.get_by_role("button", name="Save changes").click()
-    expect(page.locator(".field-error")).to_contain_text("not a JPEG, PNG, WebP")
+    expect(page.get_by_role("alert")).to_contain_text("not a JPEG, PNG, WebP")
     expect(page.get_by_label("Title")).to_have_value("Apple Crumble")
     assert re.search(r"/recipes/\d+/edit$", page.url)
