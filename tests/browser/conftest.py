@@ -3,6 +3,7 @@ driven by Debian's headless Chromium through Playwright."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,12 +26,13 @@ def chromium_path() -> str | None:
     return next((c for c in CHROMIUM_CANDIDATES if os.path.exists(c)), None)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
-    config_dir = tmp_path_factory.mktemp("live-config")
+@contextlib.contextmanager
+def served_app(config_dir: Path, database: str, **settings: str) -> Iterator[str]:
+    """`recipes bootstrap` + Gunicorn on a fresh config directory (and its own PostgreSQL
+    database when the suite runs on PostgreSQL), with extra environment `settings`; yields
+    the base URL. Fails the test if the server logged a traceback."""
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL")}
-    env.update({"RECIPES_CONFIG_DIR": str(config_dir), "WEB_CONCURRENCY": "2"})
-    database = f"recipes_live_{worker_id}"
+    env.update({"RECIPES_CONFIG_DIR": str(config_dir), "WEB_CONCURRENCY": "2", **settings})
     if dbf.using_postgres():
         env["DATABASE_URL"] = dbf.create_postgres_database(database)
     server = GunicornServer(config_dir, env)
@@ -40,6 +42,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Ite
         server.stop()
         if dbf.using_postgres():
             dbf.drop_postgres_database(database)
+    assert "Traceback" not in server.log(), server.log()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    with served_app(tmp_path_factory.mktemp("live-config"), f"recipes_live_{worker_id}") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +13,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from .. import database_fixtures as dbf
-from ..live_server import GunicornServer
 from ..site_server import Reply, Site, serve_site
-from .conftest import ARTIFACTS
+from .conftest import ARTIFACTS, served_app
 from .test_browser import register_first_user
 
 
@@ -42,20 +39,10 @@ def recipe_html(title: str, image: str) -> str:
 
 @pytest.fixture(scope="module")
 def import_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+    # Its own server: imports from the loopback test site must be allowed there.
     config_dir = tmp_path_factory.mktemp("import-live")
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL")}
-    env.update({"RECIPES_CONFIG_DIR": str(config_dir), "WEB_CONCURRENCY": "2", "RECIPES_IMPORT_ALLOW_PRIVATE": "true"})
-    database = f"recipes_import_live_{worker_id}"
-    if dbf.using_postgres():
-        env["DATABASE_URL"] = dbf.create_postgres_database(database)
-    server = GunicornServer(config_dir, env)
-    try:
-        yield server.start()
-    finally:
-        server.stop()
-        assert "Traceback" not in server.log(), server.log()
-        if dbf.using_postgres():
-            dbf.drop_postgres_database(database)
+    with served_app(config_dir, f"recipes_import_live_{worker_id}", RECIPES_IMPORT_ALLOW_PRIVATE="true") as base:
+        yield base
 
 
 @pytest.fixture
