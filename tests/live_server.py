@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -63,3 +67,40 @@ class GunicornServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+class Browser:
+    """Just enough of a browser: cookies, forms with their CSRF token, no redirects followed."""
+
+    class _NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return None
+
+    def __init__(self) -> None:
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), self._NoRedirect)
+
+    def get(self, url: str) -> tuple[int, str]:
+        try:
+            with self.opener.open(url, timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def submit(self, url: str, fields: dict[str, str]) -> int:
+        return self.post_form(url, fields)[0]
+
+    def post_form(self, url: str, fields: dict[str, str]) -> tuple[int, str]:
+        """Fill in the form at `url` (with its CSRF token) and post it: (status, page)."""
+        _, page = self.get(url)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        assert token, page[:500]
+        data = urllib.parse.urlencode({**fields, "csrf_token": token.group(1)}).encode()
+        return self.get_with_data(url, data)
+
+    def get_with_data(self, url: str, data: bytes) -> tuple[int, str]:
+        try:
+            with self.opener.open(url, data=data, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
