@@ -517,3 +517,15 @@ def test_any_final_url(final: str) -> None:
     extracted = extract(page(json_ld(recipe_ld())), final)
     assert extracted.data.title == "Tomato soup"
     assert extracted.data.source_url == ""
+
+
+def test_the_warm_up_page_is_a_recipe_and_warm_up_runs_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from recipes.importing import extract
+
+    assert extract.extract_recipe(extract._WARM_UP_PAGE, "http://localhost/warm-up").data.title == "Boiled egg"
+    calls: list[str] = []
+    monkeypatch.setattr(extract, "_warmed_up", False)
+    monkeypatch.setattr(extract, "extract_recipe", lambda html, url: calls.append(url))
+    extract.warm_up()
+    extract.warm_up()
+    assert calls == ["http://localhost/warm-up"]

@@ -698,3 +698,23 @@ def _extract(html: str, final_url: str) -> ExtractedRecipe:
         image_url=_image_url(_field(scraper, "image"), final_url),
         scraper_host=_scraper_host(scraper, url),
     )
+
+
+# A small page with the usual kinds of markup (JSON-LD and microdata).
+_WARM_UP_PAGE = (
+    '<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@type": "Recipe",'
+    ' "name": "Boiled egg", "recipeIngredient": ["1 egg"], "recipeInstructions": [{"@type": "HowToStep",'
+    ' "text": "Boil it."}], "totalTime": "PT5M", "recipeYield": "1"}</script></head>'
+    '<body itemscope itemtype="https://schema.org/Recipe"><h1 itemprop="name">Boiled egg</h1></body></html>'
+)
+_warmed_up = False
+
+
+def warm_up() -> None:
+    """Read one small page here, once: the libraries load plugins and compile patterns on
+    first use, and pages are read in forked children (see recipes/sandbox.py) that would
+    otherwise each redo that work and throw it away (about 110 ms a page)."""
+    global _warmed_up
+    if not _warmed_up:
+        _warmed_up = True
+        extract_recipe(_WARM_UP_PAGE, "http://localhost/warm-up")

@@ -131,8 +131,9 @@ def _fetch_page(url: str, policy: ImportPolicy, clock: _Clock) -> FetchResult:
 def _extract(page: FetchResult, clock: _Clock) -> ExtractedRecipe:
     # recipe-scrapers loads some 600 site modules (about 30 MB): only in a worker that imports,
     # once; the sandboxed child is forked with them already loaded.
-    from .extract import NoRecipeFound, extract_recipe
+    from .extract import NoRecipeFound, extract_recipe, warm_up
 
+    warm_up()
     try:
         return sandbox.call(extract_recipe, page.text(), page.url, seconds=clock.left(EXTRACT_DEADLINE))
     except NoRecipeFound as exc:
