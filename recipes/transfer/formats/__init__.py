@@ -1,0 +1,1 @@
+"""One module per file format; each turns an opened file into ParsedRecipes (see ..parsed)."""
