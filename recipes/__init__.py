@@ -21,6 +21,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .extensions import csrf, db, migrate
     from .images.views import bp as images_bp
     from .importing.views import bp as importing_bp
+    from .transfer.views import bp as transfer_bp
     from .schema import migrations_directory
 
     app = Flask(__name__)
@@ -42,4 +43,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(cookbook_bp)
     app.register_blueprint(importing_bp)
     app.register_blueprint(images_bp)
+    app.register_blueprint(transfer_bp)
     return app

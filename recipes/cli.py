@@ -138,6 +138,38 @@ def import_url_command(username: str, again: bool, urls: tuple[str, ...]) -> Non
         sys.exit(1)
 
 
+@click.command("export")
+@click.option("--user", "username", required=True, help="Whose recipes to export.")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, allow_dash=False))
+@with_appcontext
+def export_command(username: str, path: str) -> None:
+    """Write a user's recipes with their pictures to PATH (a zip: recipes.json + images/).
+
+    The file imports back with `recipes import-file` or the import page, here or elsewhere."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from .transfer.export import export_library
+
+    user = _user_or_fail(username)
+    target = Path(path)
+    # Written next to the target and renamed at the end: a failed export never leaves half a file.
+    temporary = None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".export-", suffix=".zip", dir=target.parent)
+        with os.fdopen(handle, "wb") as out:
+            count = export_library(user, out)
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as exc:
+        _fail(f"could not write {target}: {exc.strerror or exc}")
+    finally:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+    click.echo(f"Exported {count} recipes for {user.username} to {target}")
+
+
 def _report(outcome: Outcome) -> None:
     recipe = outcome.recipe
     if outcome.status == "imported" and recipe is not None:
@@ -164,3 +196,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(search_group)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(import_url_command)
+    app.cli.add_command(export_command)
