@@ -40,6 +40,7 @@ bench: $(VENV)/.run-installed
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_images.py --heic --markdown docs/benchmarks.md
 	$(BIN)/python scripts/bench_import.py --markdown docs/benchmarks.md
+	$(BIN)/python scripts/bench_file_import.py --markdown docs/benchmarks.md
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

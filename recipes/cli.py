@@ -6,6 +6,7 @@ It is a FlaskGroup, so Flask-Migrate's `db upgrade` and every Flask command are 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 import click
@@ -170,6 +171,82 @@ def export_command(username: str, path: str) -> None:
     click.echo(f"Exported {count} recipes for {user.username} to {target}")
 
 
+@click.command("import-file")
+@click.option("--user", "username", required=True, help="The account that will own the recipes.")
+@click.argument("path", type=click.Path(dir_okay=False, allow_dash=False))
+@with_appcontext
+def import_file_command(username: str, path: str) -> None:
+    """Import an export file of another app (Mealie, Tandoor, Nextcloud Cookbook, Paprika,
+    CopyMeThat, Chowdown, schema.org JSON) or of Recipes. All of it or nothing.
+
+    Exits 1 if the file cannot be imported; recipes skipped or already there are listed."""
+    from pathlib import Path
+
+    from .transfer.file_import import import_file
+    from .transfer.parsed import FileRejected
+
+    user = _user_or_fail(username)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        _fail(f"could not read {path}: {exc.strerror or exc}")
+    try:
+        with write_intent():
+            summary = import_file(user, data, Path(path).name)
+    except FileRejected as exc:
+        _fail(exc.message)
+    for label, rows in (
+        ("Skipped", summary.skipped),
+        ("Already there", summary.duplicates),
+        ("Without picture", summary.picture_problems),
+    ):
+        for row in rows:
+            click.echo(f"{label}: {row.where}: {row.reason}", err=True)
+    click.echo(
+        f"Imported {len(summary.imported)} recipes from a {summary.format} file for {user.username} "
+        f"({len(summary.duplicates)} already there, {len(summary.skipped)} skipped)."
+    )
+
+
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@with_appcontext
+def backup_command(path: Path | None) -> None:
+    """Back up the whole database, consistently, even while the app is serving.
+
+    Into the config directory's backups/ folder (older backups made by hand are then
+    pruned to RECIPES_BACKUP_KEEP), or into the folder PATH, or as the new file PATH.
+    SQLite: a copy of the database; PostgreSQL: a dump (.pgdump.json.gz)."""
+    from .backups.services import BackupError, create_backup, size_label
+
+    try:
+        made = create_backup(target=path)
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(f"Backed up to {made} ({size_label(made.stat().st_size)}).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace everything in the database with the backup PATH (then migrate it up to date).
+
+    The file is checked first; a safety copy of the current database goes into backups/."""
+    from .backups.services import BackupError, restore_backup
+
+    if not yes:
+        click.confirm(
+            f"Replace all accounts, recipes and pictures with the contents of {path}?", abort=True, err=True
+        )
+    try:
+        report = restore_backup(path)
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo(report.summary())
+
+
 def _report(outcome: Outcome) -> None:
     recipe = outcome.recipe
     if outcome.status == "imported" and recipe is not None:
@@ -197,3 +274,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(import_url_command)
     app.cli.add_command(export_command)
+    app.cli.add_command(import_file_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

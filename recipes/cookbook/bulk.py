@@ -8,19 +8,36 @@ import either lands whole or not at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from itertools import islice
+from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
 
 from ..extensions import db
-from ..models import Recipe, Tag, User, recipe_tag, utcnow
+from ..images.processing import ProcessedImage
+from ..models import Recipe, RecipeImage, Tag, User, recipe_tag, utcnow
 from ..search.index import document_from_values, write
 from .services import RecipeData, column_values, tag_names, validate
 
 BATCH_SIZE = 1000
+T = TypeVar("T")
 
 
-def batched(items: Iterable[RecipeData], size: int) -> Iterator[tuple[RecipeData, ...]]:
+@dataclass
+class NewRecipe:
+    """A recipe to add with what only imports carry: its own dates, a picture, its old id
+    (kept when restoring our own export into a library where that id is free)."""
+
+    data: RecipeData
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    picture: ProcessedImage | None = None
+    id: int | None = None
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
     # itertools.batched arrives in Python 3.12.
     iterator = iter(items)
     while batch := tuple(islice(iterator, size)):
@@ -29,7 +46,7 @@ def batched(items: Iterable[RecipeData], size: int) -> Iterator[tuple[RecipeData
 
 def add_recipes(
     owner: User,
-    items: Iterable[RecipeData],
+    items: Iterable[RecipeData | NewRecipe],
     *,
     on_batch: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
@@ -52,14 +69,32 @@ def add_recipes(
     return added
 
 
-def _add_batch(owner: User, batch: tuple[RecipeData, ...], tag_ids: dict[str, int]) -> list[int]:
+def _row(owner: User, item: NewRecipe, now: datetime) -> dict[str, Any]:
+    created = item.created_at or now
+    row = {
+        **column_values(item.data),
+        "owner_id": owner.id,
+        "created_at": created,
+        "updated_at": item.updated_at or created,
+        "image_digest": item.picture.digest if item.picture else None,
+    }
+    if item.id is not None:
+        row["id"] = item.id
+    return row
+
+
+def _add_batch(owner: User, batch: tuple[RecipeData | NewRecipe, ...], tag_ids: dict[str, int]) -> list[int]:
     now = utcnow()
+    items = [item if isinstance(item, NewRecipe) else NewRecipe(item) for item in batch]
     rows, names_per_row = [], []
-    for data in batch:
-        validate(data)
-        rows.append({**column_values(data), "owner_id": owner.id, "created_at": now, "updated_at": now})
-        names_per_row.append(tag_names(data))
+    for item in items:
+        validate(item.data)
+        rows.append(_row(owner, item, now))
+        names_per_row.append(tag_names(item.data))
     ids = list(db.session.scalars(insert(Recipe).returning(Recipe.id, sort_by_parameter_order=True), rows).all())
+    pictures = [_picture_row(rid, item.picture) for rid, item in zip(ids, items, strict=True) if item.picture]
+    if pictures:
+        db.session.execute(insert(RecipeImage), pictures)
     new_names = sorted({name for names in names_per_row for name in names} - tag_ids.keys())
     if new_names:
         created = db.session.execute(
@@ -90,3 +125,18 @@ def _add_batch(owner: User, batch: tuple[RecipeData, ...], tag_ids: dict[str, in
         ],
     )
     return ids
+
+
+def _picture_row(recipe_id: int, picture: ProcessedImage) -> dict[str, Any]:
+    return {
+        "recipe_id": recipe_id,
+        "digest": picture.digest,
+        "mime": picture.mime,
+        "width": picture.full.width,
+        "height": picture.full.height,
+        "thumb_width": picture.thumb.width,
+        "thumb_height": picture.thumb.height,
+        "full": picture.full.data,
+        "thumb": picture.thumb.data,
+        "created_at": utcnow(),
+    }

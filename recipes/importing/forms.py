@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_wtf.file import FileField
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -28,3 +29,11 @@ class ImportForm(Form):
     @property
     def urls(self) -> list[str]:
         return split_urls(self.url.data or "")
+
+
+class FileImportForm(Form):
+    file = FileField(
+        "Export file",
+        description="From Mealie, Tandoor, Nextcloud Cookbook, Paprika, CopyMeThat, Chowdown, "
+        "a schema.org recipe file, or Recipes itself.",
+    )

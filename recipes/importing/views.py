@@ -12,8 +12,11 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..errors import wants_json
+from ..extensions import csrf
+from ..transfer.file_import import import_file
+from ..transfer.parsed import FileRejected
 from ..web import form_status
-from .forms import ImportForm
+from .forms import FileImportForm, ImportForm
 from .service import ImportPolicy, Outcome, import_urls, outcome_of
 
 bp = Blueprint("importing", __name__, url_prefix="/recipes")
@@ -55,11 +58,11 @@ def import_page() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]
     form = ImportForm()
     if request.method == "GET":
         form.url.data = request.args.get("url", "")  # a bookmarklet or share target can fill it in
-        return render_template("importing/import.html", form=form), 200
+        return render_template("importing/import.html", form=form, file_form=FileImportForm()), 200
     if not form.validate_on_submit():
         if wants_json():
             return _form_error_json(form)
-        return render_template("importing/import.html", form=form), form_status(form)
+        return render_template("importing/import.html", form=form, file_form=FileImportForm()), form_status(form)
 
     policy = ImportPolicy.from_config(current_app.config)
     urls = form.urls
@@ -81,4 +84,31 @@ def import_page() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]
         return render_template("importing/exists.html", outcome=outcome, form=form), 200
     form.url.errors.append(outcome.message)
     headers = {"Retry-After": str(outcome.retry_after)} if outcome.retry_after else {}
-    return render_template("importing/import.html", form=form), outcome.http_status, headers
+    page = render_template("importing/import.html", form=form, file_form=FileImportForm())
+    return page, outcome.http_status, headers
+
+
+# Export files with pictures are big; this one form may send more than the app's usual cap.
+MAX_FILE_MB = 512
+
+
+@bp.post("/import/file")
+@csrf.exempt  # checked by the form itself, after the larger size cap is in place (see below)
+def import_file_page() -> tuple[str, int]:
+    # Before anything reads the body: CSRFProtect would read it under the app's 16 MB cap.
+    request.max_content_length = MAX_FILE_MB * 1024 * 1024
+    file_form = FileImportForm()
+    form = ImportForm(formdata=None)
+    upload = file_form.file.data
+    if not file_form.validate_on_submit():
+        file_form.file.errors.append("The form was out of date: reload the page and try again.")
+        return render_template("importing/import.html", form=form, file_form=file_form), 400
+    if upload is None or not getattr(upload, "filename", ""):
+        file_form.file.errors.append("Choose the export file to import.")
+        return render_template("importing/import.html", form=form, file_form=file_form), 400
+    try:
+        summary = import_file(current_user, upload.read(), upload.filename or "")
+    except FileRejected as exc:
+        file_form.file.errors.append(exc.message)
+        return render_template("importing/import.html", form=form, file_form=file_form), 422
+    return render_template("importing/file_summary.html", summary=summary), 200

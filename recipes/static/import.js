@@ -132,3 +132,65 @@
     });
   });
 })();
+
+// Importing an export file: the upload shows its progress, then the import itself runs
+// (a big library takes a while) and its summary replaces the page. Without JavaScript the
+// form posts normally and the browser shows the summary when it is done.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-file-import]");
+  if (!form || !window.XMLHttpRequest || !window.FormData || !window.DOMParser) {
+    return;
+  }
+  var bar = form.querySelector("[data-upload-progress]");
+  var status = form.querySelector("[data-upload-status]");
+
+  function say(text) {
+    status.hidden = false;
+    status.textContent = text;
+  }
+
+  form.addEventListener("submit", function (event) {
+    var input = form.querySelector("input[type=file]");
+    if (!input.files || !input.files.length) {
+      return; // the server says what is missing
+    }
+    event.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    bar.hidden = false;
+    bar.value = 0;
+    var request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.upload.addEventListener("progress", function (progress) {
+      if (progress.lengthComputable) {
+        bar.value = Math.round((100 * progress.loaded) / progress.total);
+        say("Uploading… " + bar.value + "%");
+      }
+    });
+    request.upload.addEventListener("load", function () {
+      bar.removeAttribute("value"); // indeterminate while the server imports
+      say("Importing the recipes… a large library can take a minute.");
+    });
+    request.addEventListener("load", function () {
+      var page = new DOMParser().parseFromString(request.responseText, "text/html");
+      var main = page.querySelector("main");
+      if (main) {
+        document.querySelector("main").replaceWith(document.adoptNode(main));
+        document.title = page.title;
+        window.scrollTo(0, 0);
+      } else {
+        say("The server answered " + request.status + ".");
+      }
+    });
+    request.addEventListener("error", function () {
+      say("The upload failed: the connection was lost.");
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+      bar.hidden = true;
+    });
+    request.send(new FormData(form));
+  });
+})();
+

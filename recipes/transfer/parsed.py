@@ -32,6 +32,9 @@ class ParsedRecipe:
     image: bytes | None = None
     where: str = ""
     created_at: datetime | None = None
+    # Only our own export carries these: restored as they were when possible.
+    updated_at: datetime | None = None
+    id: int | None = None
 
 
 @dataclass

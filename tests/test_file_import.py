@@ -1,0 +1,145 @@
+"""Importing export files through the page and the CLI: all or nothing, duplicates reported,
+our own export restored losslessly."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from recipes.extensions import db
+from recipes.models import Recipe, RecipeImage
+
+from .conftest import Client, create_recipe
+from .test_export import download
+from .test_pictures import photo, post_recipe
+
+EXPORTS = Path(__file__).parent / "data" / "exports"
+
+
+def upload_file(client: Client, data: bytes, name: str = "export.zip") -> Any:
+    return client.post(
+        "/recipes/import/file",
+        data={"csrf_token": client.csrf_token(), "file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def count(app: Flask, model: Any = Recipe) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def recipes_json(zip_bytes: bytes) -> list[dict[str, Any]]:
+    return json.loads(zipfile.ZipFile(io.BytesIO(zip_bytes)).read("recipes.json"))  # type: ignore[no-any-return]
+
+
+def test_export_then_import_into_an_empty_library_restores_it_exactly(app: Flask, alice: Client) -> None:
+    post_recipe(alice, picture=photo(), title="Pie", tags="baking, sweet", visibility="public")
+    create_recipe(alice, title="Soup", notes="Freezes well.")
+    create_recipe(alice, title="Gone")
+    gone = alice.get("/recipes/?q=Gone").text
+    assert "Gone" in gone
+    with app.app_context():
+        gone_id = db.session.scalar(select(Recipe.id).where(Recipe.title == "Gone"))
+    alice.post(f"/recipes/{gone_id}/delete")  # a gap in the ids
+    first = download(alice, "/recipes/export").data
+    for recipe in recipes_json(first):
+        assert alice.post(f"/recipes/{recipe['id']}/delete").status_code == 302
+    assert count(app) == 0
+
+    response = upload_file(alice, first)
+    assert response.status_code == 200, response.text
+    assert "Imported 2 recipes" in response.text
+    again = download(alice, "/recipes/export").data
+    assert recipes_json(again) == recipes_json(first)
+    assert count(app, RecipeImage) == 1
+    # The search index came along too.
+    assert "Soup" in alice.get("/recipes/?q=soup").text
+
+
+def test_importing_the_same_file_twice_reports_duplicates(app: Flask, alice: Client, bob: Client) -> None:
+    create_recipe(alice, title="Soup")
+    exported = download(alice, "/recipes/export").data
+    into_bob = upload_file(bob, exported)
+    assert "Imported 1 recipe" in into_bob.text
+    twice = upload_file(bob, exported)
+    assert "Imported 0 recipes" in twice.text and "Already in your recipes (1)" in twice.text
+    assert count(app) == 2  # alice's and bob's copy
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (b"", "empty.zip", "That file is empty."),
+        (b"hello, this is not a recipe file", "notes.txt", "not an export Recipes can read"),
+        (b"PK\x03\x04broken", "broken.zip", ""),
+    ],
+)
+def test_a_file_that_cannot_be_read_imports_nothing(
+    app: Flask, alice: Client, data: bytes, name: str, message: str
+) -> None:
+    response = upload_file(alice, data, name)
+    assert response.status_code == 422
+    assert 'class="field-error"' in response.text
+    assert message in response.text
+    assert count(app) == 0
+
+
+def test_a_hostile_archive_is_refused(app: Flask, alice: Client) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("../../etc/cron.d/evil", "* * * * * root rm -rf /")
+        archive.writestr("recipes.json", "[]")
+    response = upload_file(alice, buffer.getvalue())
+    assert response.status_code == 422
+    assert "nothing was imported" in response.text.lower() or "outside" in response.text
+    assert count(app) == 0
+
+
+def test_the_form_needs_a_file_and_its_token(alice: Client) -> None:
+    missing = alice.post(
+        "/recipes/import/file", data={"csrf_token": alice.csrf_token()}, content_type="multipart/form-data"
+    )
+    assert missing.status_code == 400 and "Choose the export file" in missing.text
+    forged = alice.post(
+        "/recipes/import/file",
+        data={"file": (io.BytesIO(b"[]"), "x.json")},
+        content_type="multipart/form-data",
+        csrf=False,
+    )
+    assert forged.status_code == 400 and "out of date" in forged.text
+
+
+def test_the_import_page_has_a_file_section(alice: Client) -> None:
+    page = alice.get("/recipes/import").text
+    assert 'id="from-a-file"' in page and 'enctype="multipart/form-data"' in page and '<label for="file">' in page
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in EXPORTS.glob("*.zip")) if EXPORTS.exists() else [])
+def test_the_shared_samples_import(app: Flask, alice: Client, sample: str) -> None:
+    response = upload_file(alice, (EXPORTS / sample).read_bytes(), sample)
+    assert response.status_code == 200, response.text[:3000]
+    assert count(app) >= 1
+
+
+def test_cli_import_file(app: Flask, alice: Client, tmp_path: Path) -> None:
+    create_recipe(alice, title="Soup")
+    path = tmp_path / "mine.zip"
+    path.write_bytes(download(alice, "/recipes/export").data)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import-file", "--user", "alice", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Imported 0 recipes from a Recipes export file for alice (1 already there, 0 skipped)." in result.output
+    assert "Already there: " in result.stderr
+    (tmp_path / "junk.bin").write_bytes(b"\x00\x01junk")
+    junk = runner.invoke(args=["import-file", "--user", "alice", str(tmp_path / "junk.bin")])
+    assert junk.exit_code == 1 and "not an export Recipes can read" in junk.stderr
+    missing = runner.invoke(args=["import-file", "--user", "alice", str(tmp_path / "nope.zip")])
+    assert missing.exit_code == 1 and "could not read" in missing.stderr
