@@ -324,6 +324,13 @@ def test_nested_zips_share_one_byte_budget(monkeypatch: pytest.MonkeyPatch) -> N
             opened.read("data.bin")
 
 
+def test_reading_an_entry_again_costs_nothing_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archive, "MAX_TOTAL_BYTES", 3 * MB)
+    opened = open_archive(make_zip({"a.bin": os.urandom(2 * MB)}))
+    for _ in range(5):
+        assert len(opened.read("a.bin")) == 2 * MB
+
+
 def test_nested_zips_share_the_entry_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(archive, "MAX_ENTRIES_TOTAL", 20)
     inner = make_zip({f"{i}.json": b"{}" for i in range(10)})

@@ -329,6 +329,13 @@ def test_a_plain_markdown_recipe() -> None:
     assert data.notes == "Variations\n\n- Add blueberries."
 
 
+def test_bold_lines_as_section_titles() -> None:
+    text = "# Salad\n\n**Ingredients:**\n\n- lettuce\n- **Dressing**\n- oil\n\n__Directions__\n\n1. Toss.\n"
+    [recipe] = chowdown.read(open_archive(text.encode(), "salad.md")).recipes
+    assert recipe.data.ingredients == ["lettuce", "Dressing", "oil"]
+    assert recipe.data.instructions == ["Toss."]
+
+
 def test_our_own_markdown_export_reads_back(alice: Client) -> None:
     recipe_id = create_recipe(
         alice,

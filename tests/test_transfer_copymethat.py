@@ -134,7 +134,7 @@ def test_an_export_with_every_field() -> None:
 
 
 def test_the_html_alone_and_odd_encodings() -> None:
-    page = HEAD + '<div class="recipe"><div class="name">Gâteau</div><ul class="recipeIngredients">'
+    page = HEAD + '<div class="recipe extra"><div class="name">Gâteau</div><ul class="recipeIngredients">'
     page += '<li class="recipeIngredient">250 g crème</li></ul></div>' + FOOT
     archive = open_archive(page.encode("cp1252"), "recipes.html")
     assert copymethat.matches(archive)
@@ -179,6 +179,11 @@ def test_unclosed_list_items_and_stray_end_tags() -> None:
         (b'<html><body><div class="recipe"><h1>Cake</h1></div></body></html>', "page.html"),
         (b'<html><body><ul id="recipeIngredients"></ul></body></html>', "page.html"),
         (b"# Markdown\n", "recipes.html"),
+        (
+            b'<html><script type="application/ld+json">{}</script><div class="recipe">'
+            b'<ul id="recipeIngredients"><li>x</li></ul></div></html>',
+            "blog.html",
+        ),
     ],
 )
 def test_other_html_is_not_copymethat(content: bytes, name: str) -> None:
@@ -201,3 +206,13 @@ def test_a_big_export_reads_fast() -> None:
     assert len(result.recipes) == 1000
     assert result.recipes[-1].data == result.recipes[0].data
     assert elapsed < 5, elapsed
+
+
+def test_hostile_markup_is_read_in_linear_time() -> None:
+    page = HEAD + "class=" * 200_000 + "<div" + " x" * 200_000 + "<!--" * 50_000 + FOOT
+    archive = open_archive(page.encode(), "recipes.html")
+    started = time.monotonic()
+    assert not copymethat.matches(archive)
+    with pytest.raises(FileRejected):
+        copymethat.read(archive)
+    assert time.monotonic() - started < 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from datetime import UTC, datetime
 from typing import Any
@@ -210,6 +211,8 @@ def test_source_is_http_only(fields: dict[str, Any], url: str) -> None:
         ({"@type": "ImageObject", "contentUrl": " e.webp "}, "e.webp"),
         (None, ""),
         ({"@type": "ImageObject"}, ""),
+        ({"@id": "https://x.example/#primaryimage"}, "https://x.example/#primaryimage"),
+        ({"@id": "#primaryimage"}, ""),
     ],
 )
 def test_image_ref(image: Any, ref: str) -> None:
@@ -384,3 +387,17 @@ def test_our_own_json_ld_export_reads_back(alice: Client) -> None:
     assert data.tags == ["soup", "vegetarian"]
     assert data.source_url == "https://example.org/soup"  # isBasedOn, not our own page's url
     assert recipe.created_at is not None
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        '<script type="application/ld+json">{"@type": "Recipe"' * 50_000,
+        "<script " * 100_000,
+        "<script type=" + "x" * 500_000,
+    ],
+)
+def test_hostile_pages_are_read_in_linear_time(page: str) -> None:
+    started = time.monotonic()
+    schemaorg.documents("page.html", page)
+    assert time.monotonic() - started < 2

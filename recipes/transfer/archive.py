@@ -6,7 +6,8 @@ segments, also spelled with backslashes), none may be a symlink, encrypted or co
 in a way we cannot read, and the counts and sizes it declares must be within the caps.
 The caps are enforced again while reading, against the bytes actually produced: every
 entry is streamed through one byte budget shared with the zips inside it (a zip of zip
-bombs runs out of the same budget), so a lying size field buys nothing.
+bombs runs out of the same budget), so a lying size field buys nothing. An entry is
+charged once, however often it is read (detecting the format reads some entries twice).
 
 Anything else is a one-entry archive holding the file itself.
 
@@ -42,7 +43,7 @@ _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _GZIP_MAGIC = b"\x1f\x8b"
 _READABLE_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
 _DRIVE = re.compile(r"^[A-Za-z]:")
-_LITTER_NAMES = {".ds_store", "thumbs.db", "desktop.ini", ".localized"}
+_LITTER_NAMES = {".ds_store", "thumbs.db", "ehthumbs.db", "desktop.ini", ".localized", "icon\r"}
 _UNICODE_PATH_EXTRA = 0x7075  # Info-ZIP's UTF-8 name for zips written without the UTF-8 flag
 
 _NOTHING = "nothing was imported."
@@ -115,6 +116,7 @@ class ZipArchive:
         self.budget.open_entries(len(infos))
         declared = 0
         self._entries: dict[str, zipfile.ZipInfo] = {}
+        self._counted: set[str] = set()  # entries already charged to the budget (read again for free)
         for info in infos:
             name = self._check(info)
             declared += info.file_size
@@ -154,6 +156,7 @@ class ZipArchive:
         chunks: list[bytes] = []
         total = 0
         compressed = max(info.compress_size, 1)
+        charge = name not in self._counted
         try:
             with self._zip.open(info) as stream:
                 while chunk := stream.read(_CHUNK):
@@ -166,10 +169,12 @@ class ZipArchive:
                         raise FileRejected(
                             f"{self._which()} is a zip bomb (a file compressed too far: {name}); {_NOTHING}"
                         )
-                    self.budget.spend(len(chunk))
+                    if charge:
+                        self.budget.spend(len(chunk))
                     chunks.append(chunk)
         except (zipfile.BadZipFile, EOFError, OSError, zlib.error, ValueError, NotImplementedError) as exc:
             raise FileRejected(f"{self._which()} is damaged ({name} cannot be read); {_NOTHING}") from exc
+        self._counted.add(name)
         return b"".join(chunks)
 
 

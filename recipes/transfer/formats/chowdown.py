@@ -245,7 +245,7 @@ def _section_kind(heading: str) -> str:
 
 @dataclass
 class _Section:
-    kind: str  # "ingredients", "instructions", "notes", "nutrition", "" (other), "intro"
+    kind: str  # "ingredients", "instructions", "notes", "nutrition", or "" (other)
     level: int
     heading: str
     lines: list[str] = field(default_factory=list)
@@ -253,12 +253,17 @@ class _Section:
 
 def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
     """(line index, level, text) of each ATX or setext heading; a setext heading's index
-    is its text line and its underline is blanked."""
+    is its text line and its underline is blanked. A line that is all bold and names a
+    section ("**Ingredients**") counts as a second-level heading."""
     found: list[tuple[int, int, str]] = []
     for index, line in enumerate(lines):
         heading = _HEADING.match(line)
         if heading and heading.group(1):
             found.append((index, len(heading.group(1)), heading.group(2) or ""))
+            continue
+        bold = _BOLD_LINE.match(line) if "**" in line or "__" in line else None
+        if bold and _section_kind(bold.group(1)):
+            found.append((index, 2, bold.group(1)))
             continue
         underline = _SETEXT.match(line)
         if underline and index > 0 and lines[index - 1].strip() and not _ITEM.match(lines[index - 1]):

@@ -12,7 +12,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from fractions import Fraction
 from typing import Any
@@ -33,7 +33,6 @@ __all__ = [
     "as_list",
     "clean_line",
     "decode_text",
-    "first",
     "html_to_text",
     "http_url",
     "load_json",
@@ -45,7 +44,6 @@ __all__ = [
     "quantity_text",
     "servings",
     "steps",
-    "strings",
     "tag_names",
     "text",
     "text_lines",
@@ -505,18 +503,3 @@ def parse_datetime(value: Any) -> datetime | None:
     if not 1970 <= moment.year <= 2200:
         return None
     return moment
-
-
-def first(*values: Any) -> Any:
-    """The first value that is not null, "" or an empty list/object."""
-    for value in values:
-        if value is None or value == "" or (isinstance(value, list | dict) and not value):
-            continue
-        if isinstance(value, str) and not value.strip():
-            continue
-        return value
-    return None
-
-
-def strings(values: Iterable[Any]) -> list[str]:
-    return [v for v in values if isinstance(v, str)]

@@ -40,9 +40,11 @@ _BLOCKS = frozenset(
     {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "blockquote", "section", "dd"}
 )
 _SKIPPED_TEXT = frozenset({"script", "style", "template"})
-_RECIPE_DIV = re.compile(r"""class\s*=\s*["']?\s*recipe\s*["'>\s]""", re.IGNORECASE)
+# The word "recipe" as a whole attribute value word; _has_recipe_block checks it is a class.
+_RECIPE_WORD = re.compile(r"""(?<=[\s"'=])recipe(?=[\s"'/>])""")
+_CLASS_BEFORE = re.compile(r"""class\s*=\s*["']?[^"'<>=]*$""", re.IGNORECASE)
 _CMT_MARKERS = re.compile(
-    r"""copymethat|(?:id|class)\s*=\s*["']?\s*(?:recipeIngredients|recipeInstructions|original_link)\b""",
+    r"""(?:id|class)\s*=\s*["']?\s*(?:recipeIngredients|recipeInstructions|original_link)\b""",
     re.IGNORECASE,
 )
 _TAGS_LABEL = re.compile(r"^tags?\s*:?$", re.IGNORECASE)
@@ -311,9 +313,24 @@ def _html_names(archive: Archive) -> list[str]:
     return [name for name in names if name.lower().endswith(_HTML_SUFFIXES)]
 
 
+def _has_recipe_block(content: str) -> bool:
+    """Whether some element has the class "recipe" (in linear time: each occurrence of the
+    word is checked against the few characters before it)."""
+    for match in _RECIPE_WORD.finditer(content):
+        if _CLASS_BEFORE.search(content, max(0, match.start() - 100), match.start()):
+            return True
+    return False
+
+
 def _looks_like_export(content: str) -> bool:
+    """CopyMeThat's page: recipe blocks with its ids, and its marker (the exports have a
+    `copymethat_class_id_version` meta tag) unless the page has no JSON-LD either (a web
+    page using the same ids is the schema.org reader's)."""
     head = content[:_SNIFF_CHARS]
-    return bool(_RECIPE_DIV.search(head) and _CMT_MARKERS.search(head))
+    if not (_has_recipe_block(head) and _CMT_MARKERS.search(head)):
+        return False
+    lower = head.lower()
+    return "copymethat" in lower or "application/ld+json" not in lower
 
 
 def matches(archive: Archive) -> bool:
@@ -338,8 +355,6 @@ def read(archive: Archive) -> ReadResult:
     names = set(archive.names())
     for page in _html_names(archive):
         content = decode_text(archive.read(page))
-        if not _RECIPE_DIV.search(content):
-            continue
         for number, node in enumerate(_recipes(_parse(content)), start=1):
             recipe = _Recipe(node)
             data = _recipe_data(recipe)

@@ -142,7 +142,7 @@ def matches(archive: Archive) -> bool:
     database = _database_name(archive)
     if database is not None:
         data = archive.read(database)
-        if b'"recipes"' in data:
+        if b'"recipes"' in data or data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # (UTF-16 has no such bytes)
             try:
                 return _is_database(common.load_json(data))
             except ValueError:

@@ -52,10 +52,12 @@ _MAX_STEP_NESTING = 10
 
 _JSON_NAMES = (".json", ".jsonld", ".json-ld")
 _HTML_NAMES = (".html", ".htm", ".xhtml")
+# The start of a JSON-LD block; its end is looked for separately, so that a page with many
+# unclosed blocks is still read in linear time (the quantifiers are bounded for the same reason).
 _LD_SCRIPT = re.compile(
-    r"<script\b[^>]*\btype\s*=\s*[\"']?\s*application/ld\+json[^>]*>(.*?)</script\s*>",
-    re.IGNORECASE | re.DOTALL,
+    r"<script\b[^<>]{0,2000}?\btype\s*=\s*[\"']?\s*application/ld\+json[^<>]{0,2000}>", re.IGNORECASE
 )
+_SCRIPT_END = re.compile(r"</script\s*>", re.IGNORECASE)
 _SCRIPT_WRAPPING = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 _NUTRITION_KEYS = {"@type": "", "@context": "", "@id": ""}
 _IMAGE_KEYS = ("url", "contentUrl", "@id", "thumbnailUrl")
@@ -193,7 +195,7 @@ def image_ref(obj: Mapping[str, Any]) -> str:
     for item in as_list(obj.get("image")):
         if isinstance(item, Mapping):
             item = next((item[k] for k in _IMAGE_KEYS if isinstance(item.get(k), str) and item[k].strip()), None)
-        if isinstance(item, str) and item.strip():
+        if isinstance(item, str) and item.strip() and not item.strip().startswith(("#", "_:")):
             return item.strip()
     return ""
 
@@ -276,8 +278,13 @@ def documents(name: str, content: str) -> tuple[list[Any], str]:
         return [], ""
     parsed: list[Any] = []
     problem = ""
-    for match in _LD_SCRIPT.finditer(content):
-        raw = _SCRIPT_WRAPPING.sub("", match.group(1)).strip()
+    position = 0
+    while start := _LD_SCRIPT.search(content, position):
+        end = _SCRIPT_END.search(content, start.end())
+        if end is None:
+            break  # no block closes after this one either
+        position = end.end()
+        raw = _SCRIPT_WRAPPING.sub("", content[start.end() : end.start()]).strip()
         if not raw:
             continue
         try:
