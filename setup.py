@@ -22,6 +22,9 @@ setup(
         "recipes.demo",
         "recipes.importing",
         "recipes.images",
+        "recipes.transfer",
+        "recipes.transfer.formats",
+        "recipes.backups",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",
@@ -57,6 +60,8 @@ setup(
         "Pillow>=11.3,<14",
         # HEIC photos from phones, where wheels exist (the app works without it).
         "pillow-heif>=0.22,<2; platform_machine=='x86_64' or platform_machine=='aarch64'",
+        # File import: YAML front matter of Chowdown/Markdown recipes.
+        "PyYAML>=6,<7",
     ],
     extras_require={
         "test": [

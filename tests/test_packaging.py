@@ -50,6 +50,16 @@ def test_wheel_carries_everything_the_app_needs(tmp_path):
         "recipes/_migrations/versions/0001_initial_schema.py",
     ):
         assert required in names, required
+    # Every module, template, script and stylesheet of the package: a new sub-package that
+    # setup.py does not list would be missing from the container.
+    shipped = {
+        path.relative_to(REPO).as_posix()
+        for path in (REPO / "recipes").rglob("*")
+        if path.is_file() and path.suffix in (".py", ".html", ".js", ".css", ".svg") and "__pycache__" not in path.parts
+    }
+    assert shipped - names == set()
+    migrations = {f"recipes/_migrations/versions/{p.name}" for p in (REPO / "migrations" / "versions").glob("*.py")}
+    assert migrations - names == set()
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "recipes = recipes.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
     assert not any("__pycache__" in n or n.startswith("tests/") for n in names)
