@@ -17,12 +17,13 @@ __version__ = "0.1.0"
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import auth, bootstrap, cli, database, errors, home, search, security
     from . import config as settings
+    from .backups.views import bp as backups_bp
     from .cookbook.views import bp as cookbook_bp
     from .extensions import csrf, db, migrate
     from .images.views import bp as images_bp
     from .importing.views import bp as importing_bp
-    from .transfer.views import bp as transfer_bp
     from .schema import migrations_directory
+    from .transfer.views import bp as transfer_bp
 
     app = Flask(__name__)
     app.config.from_mapping(settings.build(test_config))
@@ -43,5 +44,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(cookbook_bp)
     app.register_blueprint(importing_bp)
     app.register_blueprint(images_bp)
+    app.register_blueprint(backups_bp)
     app.register_blueprint(transfer_bp)
     return app

@@ -14,7 +14,6 @@ import secrets
 import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -136,35 +135,27 @@ def sqlite_path(database_url: str) -> Path | None:
 
 
 def backup_sqlite(database: Path, backups: Path, label: str, keep: int = BACKUPS_KEPT) -> Path:
-    """A consistent copy of a live SQLite database (the backup API, not a file copy)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = backups / f"recipes-{stamp}-{label}.db"
-    copy_sqlite(database, target)
-    os.chmod(target, 0o600)
-    prune_backups(backups, keep)
-    return target
+    """A consistent copy of a live SQLite database (the backup API, not a file copy), named,
+    kept private and pruned like every backup (see `backups.services`; its kind is
+    "pre-migration", pruned apart from backups made by hand). `label` is the schema revision
+    the caller saw; the file is named by the revision inside the copy, which is the same."""
+    from .backups.services import PRE_MIGRATION, write_sqlite_backup
+
+    return write_sqlite_backup(database, backups, kind=PRE_MIGRATION, keep=keep, copy=copy_sqlite)
 
 
 def prune_backups(backups: Path, keep: int) -> list[Path]:
     """Delete all but the newest `keep` start-up backups; return what was deleted."""
-    found = sorted(backups.glob("recipes-*.db"))
-    doomed = found[:-keep] if keep > 0 else found
-    for path in doomed:
-        path.unlink()
-    return doomed
+    from .backups.services import PRE_MIGRATION, prune
+
+    return prune(keep, [PRE_MIGRATION], directory=backups)
 
 
 def copy_sqlite(source_path: Path, target_path: Path) -> None:
     """Copy a SQLite database page by page with SQLite's online backup API."""
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
-    try:
-        dest = sqlite3.connect(target_path)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    from .backups.services import copy_sqlite as copy
+
+    copy(source_path, target_path)
 
 
 # Any fixed number: the PostgreSQL advisory lock that serialises migrations.
@@ -208,21 +199,30 @@ def migrate(app: Any) -> str | None:
             log.info("database schema is up to date (%s)", head)
             return None
         database = sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])
+        backups = Path(app.config["RECIPES_CONFIG_DIR"]) / BACKUP_DIR_NAME
+        keep = int(app.config.get("RECIPES_BACKUP_KEEP", BACKUPS_KEPT))
         backup: Path | None = None
         if current is not None and database is not None and database.exists():
-            backups = Path(app.config["RECIPES_CONFIG_DIR"]) / BACKUP_DIR_NAME
             try:
-                backup = backup_sqlite(database, backups, label=current)
+                backup = backup_sqlite(database, backups, label=current, keep=keep)
             except (sqlite3.Error, OSError) as exc:
                 raise BootstrapError(
                     f"cannot back up the database into {backups} ({exc}); nothing was changed. "
                     f"Give uid {_uid()} write access to {backups}"
                 ) from None
             log.info("backed up the database to %s", backup)
+        elif current is not None and db.engine.dialect.name == "postgresql":
+            from .backups.services import PRE_MIGRATION, BackupError, create_backup
+
+            try:
+                backup = create_backup(PRE_MIGRATION)
+            except BackupError as exc:
+                raise BootstrapError(f"{exc}; nothing was changed") from None
+            log.info("backed up the database to %s", backup)
         elif current is not None and database is None:
             log.warning(
-                "migrating the database from %s to %s: take your own backup first (pg_dump); "
-                "automatic start-up backups are made for SQLite only",
+                "migrating the database from %s to %s: take your own backup first; "
+                "automatic start-up backups are made for SQLite and PostgreSQL only",
                 current,
                 head,
             )
@@ -231,12 +231,10 @@ def migrate(app: Any) -> str | None:
         except Exception as exc:
             if backup is not None and database is not None:
                 copy_sqlite(backup, database)  # put it back as it was
-                raise BootstrapError(
-                    f"database migration failed ({exc.__class__.__name__}: {exc}); "
-                    f"the database was left as it was; backup at {backup}"
-                ) from exc
+            # (PostgreSQL rolls the whole upgrade back: its backup is only for a bad upgrade found later.)
+            where = f"; backup at {backup}" if backup is not None else ""
             raise BootstrapError(
-                f"database migration failed ({exc.__class__.__name__}: {exc}); the database was left as it was"
+                f"database migration failed ({exc.__class__.__name__}: {exc}); the database was left as it was{where}"
             ) from exc
         log.info("database migrated from %s to %s", current or "empty", head)
         return str(backup) if backup else None

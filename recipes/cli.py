@@ -237,9 +237,7 @@ def restore_command(path: Path, yes: bool) -> None:
     from .backups.services import BackupError, restore_backup
 
     if not yes:
-        click.confirm(
-            f"Replace all accounts, recipes and pictures with the contents of {path}?", abort=True, err=True
-        )
+        click.confirm(f"Replace all accounts, recipes and pictures with the contents of {path}?", abort=True, err=True)
     try:
         report = restore_backup(path)
     except BackupError as exc:

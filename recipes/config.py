@@ -63,6 +63,16 @@ def env_rate(environ: Mapping[str, str], name: str, default: str) -> tuple[int, 
     return int(match[1]), int(match[2] or 1) * _RATE_UNITS[match[3]]
 
 
+DEFAULT_BACKUP_KEEP = 10
+
+
+def env_backup_keep(environ: Mapping[str, str]) -> int:
+    keep = env_int(environ, "RECIPES_BACKUP_KEEP", DEFAULT_BACKUP_KEEP)
+    if keep < 1:
+        raise ConfigError("RECIPES_BACKUP_KEEP must be at least 1 (the backup just made is always kept)")
+    return keep
+
+
 def config_dir(environ: Mapping[str, str] | None = None) -> Path:
     environ = os.environ if environ is None else environ
     return Path(environ.get("RECIPES_CONFIG_DIR") or DEFAULT_CONFIG_DIR).resolve()
@@ -93,6 +103,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "RECIPES_IMPORT_ALLOW_PRIVATE": env_flag(environ, "RECIPES_IMPORT_ALLOW_PRIVATE"),
         # URL imports per user (each one is an outbound fetch made for them).
         "RECIPES_IMPORT_RATE_LIMIT": env_rate(environ, "RECIPES_IMPORT_RATE_LIMIT", "100/10m"),
+        # Backups kept in the backups folder, of each kind (made by hand, before a migration,
+        # before a restore) on its own.
+        "RECIPES_BACKUP_KEEP": env_backup_keep(environ),
         # Only send cookies over HTTPS: turn on when every visit goes through an HTTPS proxy.
         "SESSION_COOKIE_SECURE": env_flag(environ, "RECIPES_SECURE_COOKIES"),
         "REMEMBER_COOKIE_SECURE": env_flag(environ, "RECIPES_SECURE_COOKIES"),
