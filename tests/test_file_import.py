@@ -119,6 +119,7 @@ def test_the_form_needs_a_file_and_its_token(alice: Client) -> None:
 
 def test_the_import_page_has_a_file_section(alice: Client) -> None:
     page = alice.get("/recipes/import").text
+    assert page.count("data-file-import") == 1 and page.count("<h1") == 1
     assert 'id="from-a-file"' in page and 'enctype="multipart/form-data"' in page and '<label for="file">' in page
 
 
