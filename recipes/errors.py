@@ -22,7 +22,8 @@ def render_error(status: int, title: str, message: str) -> tuple[Response | str,
 
 def _description(error: HTTPException) -> str:
     if error.code == 413:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        # The request's own cap: some forms (an export file) allow more than the app's default.
+        limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0
         return f"That upload is too large: send at most {limit // (1024 * 1024)} MB at a time."
     return error.description or error.name
 

@@ -144,3 +144,76 @@ def test_cli_import_file(app: Flask, alice: Client, tmp_path: Path) -> None:
     assert junk.exit_code == 1 and "not an export Recipes can read" in junk.stderr
     missing = runner.invoke(args=["import-file", "--user", "alice", str(tmp_path / "nope.zip")])
     assert missing.exit_code == 1 and "could not read" in missing.stderr
+
+
+def native_zip(objects: list[dict[str, Any]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("recipes.json", json.dumps(objects))
+    return buffer.getvalue()
+
+
+def recipe_object(**fields: Any) -> dict[str, Any]:
+    return {"title": "Soup", "ingredients": ["water"], "instructions": ["Boil."], **fields}
+
+
+def test_lone_surrogates_in_a_file_are_dropped_not_a_500(app: Flask, alice: Client) -> None:
+    data = native_zip([recipe_object(title="Soup \ud800", tags=["hot\udfff"])])
+    response = upload_file(alice, data)
+    assert response.status_code == 200, response.text
+    with app.app_context():
+        assert db.session.scalar(select(Recipe.title)) == "Soup"
+
+
+def test_a_crafted_id_at_the_top_of_the_range_is_not_kept(app: Flask, alice: Client) -> None:
+    response = upload_file(alice, native_zip([recipe_object(id=2**31 - 1)]))
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(Recipe.id)) != 2**31 - 1
+    assert create_recipe(alice, title="Next") < 1000  # room left for everyone's next recipe
+
+
+def test_ids_are_kept_only_in_an_empty_library(app: Flask, alice: Client, bob: Client) -> None:
+    existing = create_recipe(bob, title="Bob's")
+    response = upload_file(alice, native_zip([recipe_object(id=existing + 5)]))
+    assert response.status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(Recipe.id).where(Recipe.title == "Soup")) != existing + 5
+
+
+def renamed(export: bytes, suffix: str) -> bytes:
+    """The export with every title changed (so its recipes are not duplicates)."""
+    source = zipfile.ZipFile(io.BytesIO(export))
+    objects = json.loads(source.read("recipes.json"))
+    for recipe in objects:
+        recipe["title"] += suffix
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, json.dumps(objects) if name == "recipes.json" else source.read(name))
+    return buffer.getvalue()
+
+
+def test_pictures_past_the_time_budget_are_left_out_not_the_recipes(
+    app: Flask, alice: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recipes.importing import views
+
+    post_recipe(alice, picture=photo(), title="Pie")
+    post_recipe(alice, picture=photo(color=(1, 2, 3)), title="Tart")
+    exported = download(alice, "/recipes/export").data
+    monkeypatch.setattr(views, "PICTURE_BUDGET", 0.0)
+    response = upload_file(alice, renamed(exported, " again"))
+    assert response.status_code == 200
+    assert "Imported 2 recipes" in response.text
+    assert "Imported without their picture (1)" in response.text  # the first is always tried
+    assert "too many pictures for one request" in response.text
+
+
+def test_an_upload_over_the_file_limit_names_that_limit(alice: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from recipes.importing import views
+
+    monkeypatch.setattr(views, "MAX_FILE_MB", 1)
+    response = upload_file(alice, b"PK" + b"\0" * 2_000_000)
+    assert response.status_code == 413
+    assert "send at most 1 MB" in response.text

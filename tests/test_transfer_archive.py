@@ -363,3 +363,17 @@ def test_gunzip_reads_gzip_and_refuses_bombs_and_damage() -> None:
         gunzip(opened, gzip.compress(b"x" * 1000)[:20])
     with pytest.raises(ValueError, match="damaged"):
         gunzip(opened, b"\x1f\x8bnot really gzip")
+
+
+def test_an_entry_read_again_is_the_same_bytes_not_a_new_copy() -> None:
+    """A file named by many recipes must not be unpacked (and kept) once per recipe."""
+    import io
+    import zipfile
+
+    from recipes.transfer.archive import open_archive
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("photo.jpg", b"\0" * 1_000_000)
+    opened = open_archive(buffer.getvalue())
+    assert opened.read("photo.jpg") is opened.read("photo.jpg")

@@ -50,6 +50,7 @@ def add_recipes(
     *,
     on_batch: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    before_commit: Callable[[], None] | None = None,
 ) -> list[int]:
     """Add every recipe in `items` for `owner`, validated like single ones; commits once.
 
@@ -62,6 +63,8 @@ def add_recipes(
             added.extend(_add_batch(owner, batch, tag_ids))
             if on_batch is not None:
                 on_batch(len(batch))
+        if before_commit is not None:
+            before_commit()
         db.session.commit()
     except Exception:
         db.session.rollback()

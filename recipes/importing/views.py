@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from ..database import release_transaction
 from ..errors import wants_json
 from ..extensions import csrf
 from ..transfer.file_import import import_file
@@ -90,25 +91,29 @@ def import_page() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]
 
 # Export files with pictures are big; this one form may send more than the app's usual cap.
 MAX_FILE_MB = 512
+# Seconds of picture decoding one request may spend (Gunicorn stops a worker at 60 s); the
+# recipes whose pictures are not done by then are imported without them, and the summary says so.
+PICTURE_BUDGET = 30.0
 
 
 @bp.post("/import/file")
-@csrf.exempt  # checked by the form itself, after the larger size cap is in place (see below)
+@csrf.exempt  # checked below, once the larger size cap is in place
 def import_file_page() -> tuple[str, int]:
     # Before anything reads the body: CSRFProtect would read it under the app's 16 MB cap.
     request.max_content_length = MAX_FILE_MB * 1024 * 1024
+    # Nor may the upload arrive (or the file be read) under SQLite's write lock, which this
+    # POST took when it loaded the user.
+    release_transaction()
+    csrf.protect()  # token and, over HTTPS, same-origin Referer: as on every other form
     file_form = FileImportForm()
     form = ImportForm(formdata=None)
     upload = file_form.file.data
-    if not file_form.validate_on_submit():
-        file_form.file.errors.append("The form was out of date: reload the page and try again.")
-        return render_template("importing/import.html", form=form, file_form=file_form), 400
     if upload is None or not getattr(upload, "filename", ""):
-        file_form.file.errors.append("Choose the export file to import.")
+        file_form.file.errors = ["Choose the export file to import."]
         return render_template("importing/import.html", form=form, file_form=file_form), 400
     try:
-        summary = import_file(current_user, upload.read(), upload.filename or "")
+        summary = import_file(current_user, upload.read(), upload.filename or "", picture_budget=PICTURE_BUDGET)
     except FileRejected as exc:
-        file_form.file.errors.append(exc.message)
+        file_form.file.errors = [exc.message]
         return render_template("importing/import.html", form=form, file_form=file_form), 422
     return render_template("importing/file_summary.html", summary=summary), 200

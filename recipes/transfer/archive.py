@@ -116,7 +116,9 @@ class ZipArchive:
         self.budget.open_entries(len(infos))
         declared = 0
         self._entries: dict[str, zipfile.ZipInfo] = {}
-        self._counted: set[str] = set()  # entries already charged to the budget (read again for free)
+        # Entries already read: handed out again as the same bytes, so a file named by many
+        # recipes (or read by several format checks) costs its memory and budget once.
+        self._read: dict[str, bytes] = {}
         for info in infos:
             name = self._check(info)
             declared += info.file_size
@@ -152,11 +154,12 @@ class ZipArchive:
         return list(self._entries)
 
     def read(self, name: str) -> bytes:
+        if name in self._read:
+            return self._read[name]
         info = self._entries[name]
         chunks: list[bytes] = []
         total = 0
         compressed = max(info.compress_size, 1)
-        charge = name not in self._counted
         try:
             with self._zip.open(info) as stream:
                 while chunk := stream.read(_CHUNK):
@@ -169,13 +172,12 @@ class ZipArchive:
                         raise FileRejected(
                             f"{self._which()} is a zip bomb (a file compressed too far: {name}); {_NOTHING}"
                         )
-                    if charge:
-                        self.budget.spend(len(chunk))
+                    self.budget.spend(len(chunk))
                     chunks.append(chunk)
         except (zipfile.BadZipFile, EOFError, OSError, zlib.error, ValueError, NotImplementedError) as exc:
             raise FileRejected(f"{self._which()} is damaged ({name} cannot be read); {_NOTHING}") from exc
-        self._counted.add(name)
-        return b"".join(chunks)
+        data = self._read[name] = b"".join(chunks)
+        return data
 
 
 def open_archive(data: bytes, filename: str = "") -> ZipArchive | SingleFile:

@@ -9,6 +9,7 @@ all. Nothing is written while the file is read or pictures are decoded.
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -20,9 +21,10 @@ from ..cookbook.services import TITLE_MAX, RecipeInvalid, validate
 from ..database import release_transaction
 from ..extensions import db
 from ..images.checked import checked_picture
-from ..images.processing import ImageRejected
+from ..images.processing import ImageRejected, ProcessedImage
 from ..importing.urls import source_key
 from ..models import Recipe, User
+from ..web import clean_text
 from .archive import open_archive
 from .parsed import Archive, FileRejected, ParsedRecipe, ReadResult, Skipped
 
@@ -67,12 +69,12 @@ def _tidy(parsed: ParsedRecipe) -> ParsedRecipe:
 
     tidy = replace(
         data,
-        title=data.title.strip()[:TITLE_MAX],
+        title=clean_text(data.title).strip()[:TITLE_MAX],
         prep_time=minutes(data.prep_time),
         cook_time=minutes(data.cook_time),
         total_time=minutes(data.total_time),
     )
-    return replace(parsed, data=tidy)
+    return replace(parsed, data=tidy, where=clean_text(parsed.where))
 
 
 def _fingerprint(title: str, ingredients: Iterable[str]) -> tuple[str, tuple[str, ...]]:
@@ -107,36 +109,73 @@ class _Duplicates:
         return False
 
 
-def _free_ids(ids: list[int]) -> bool:
-    """Whether recipes can keep these ids (our own export restored where they are unused)."""
-    if len(set(ids)) != len(ids) or any(not 0 < i < 2**31 for i in ids):
+def _can_keep_ids(ids: list[int]) -> bool:
+    """Whether recipes can keep the ids they had: our own export restored into a Recipes
+    with no recipes at all (so nobody's ids are taken or revealed), ids that look like a
+    real library's (distinct, positive, not far above their count: a crafted id near the
+    top of the range would leave no room for anyone's next recipe)."""
+    if len(set(ids)) != len(ids) or min(ids) < 1 or max(ids) > 10 * len(ids) + 100_000:
         return False
-    taken = db.session.scalar(select(Recipe.id).where(Recipe.id.in_(ids)).limit(1))
-    return taken is None
+    return db.session.scalar(select(Recipe.id).limit(1)) is None
 
 
-def _reset_id_sequence() -> None:
-    """After rows were inserted with their own ids, PostgreSQL's counter must move past them."""
+def _move_id_sequence() -> None:
+    """After rows were inserted with their own ids, PostgreSQL's counter must move past them
+    (in the same transaction, before anyone else can take one of those ids)."""
     if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("LOCK TABLE recipe IN SHARE ROW EXCLUSIVE MODE"))
         db.session.execute(
-            text("SELECT setval(pg_get_serial_sequence('recipe', 'id'), (SELECT COALESCE(MAX(id), 1) FROM recipe))")
+            text(
+                "SELECT setval(pg_get_serial_sequence('recipe', 'id'), "
+                "GREATEST((SELECT MAX(id) FROM recipe), (SELECT last_value FROM recipe_id_seq)))"
+            )
         )
-        db.session.commit()
+
+
+def _pictures(
+    wanted: list[tuple[int, ParsedRecipe]], budget: float | None, summary: ImportSummary
+) -> dict[int, ProcessedImage]:
+    """The pictures of these recipes, each decoded in its own sandboxed child. With a time
+    `budget` (seconds), the ones not done by then are left out and reported: the recipes
+    still come, and `recipes import-file` has no such limit."""
+    done: dict[int, ProcessedImage] = {}
+    started = time.monotonic()
+    for number, (index, parsed) in enumerate(wanted):
+        where = parsed.where or parsed.data.title
+        # (The first is always tried, so a file always makes some progress.)
+        if budget is not None and number and time.monotonic() - started > budget:
+            summary.picture_problems.append(Skipped(where, _NO_TIME))
+            continue
+        try:
+            done[index] = checked_picture(parsed.image or b"")
+        except ImageRejected as exc:
+            summary.picture_problems.append(Skipped(where, exc.message))
+    return done
+
+
+_NO_TIME = (
+    "Not processed: there were too many pictures for one request. "
+    "Import the file with `recipes import-file` to keep every picture."
+)
 
 
 def import_file(
-    user: User, data: bytes, filename: str = "", *, on_progress: Callable[[int, int], None] | None = None
+    user: User,
+    data: bytes,
+    filename: str = "",
+    *,
+    picture_budget: float | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportSummary:
     """Import every recipe in the file for `user`; FileRejected (nothing imported) if the
-    file cannot be read. Recipes that cannot be used are skipped with a reason."""
-    result = read_file(data, filename)
+    file cannot be read. Recipes that cannot be used are skipped with a reason; with a
+    `picture_budget` (seconds), pictures not decoded in that time are left out."""
+    result = read_file(data, filename)  # before any query: no transaction while reading
     summary = ImportSummary(format=result.format, skipped=list(result.skipped))
     duplicates = _Duplicates(user)
     release_transaction()  # pictures take a while: no transaction (or write lock) meanwhile
-    new: list[NewRecipe] = []
-    wanted_ids: list[int] = []
-    total = len(result.recipes)
-    for number, parsed in enumerate(map(_tidy, result.recipes), start=1):
+    accepted: list[ParsedRecipe] = []
+    for parsed in map(_tidy, result.recipes):
         where = parsed.where or parsed.data.title
         try:
             validate(parsed.data)
@@ -146,22 +185,21 @@ def import_file(
         if duplicates.check_and_add(parsed):
             summary.duplicates.append(Skipped(where, "You already have this recipe."))
             continue
-        picture = None
-        if parsed.image:
-            try:
-                picture = checked_picture(parsed.image)
-            except ImageRejected as exc:
-                summary.picture_problems.append(Skipped(where, exc.message))
-        new.append(NewRecipe(parsed.data, parsed.created_at, parsed.updated_at, picture))
-        if parsed.id is not None:
-            wanted_ids.append(parsed.id)
-        if on_progress is not None:
-            on_progress(number, total)
-    keep_ids = bool(new) and len(wanted_ids) == len(new) and _free_ids(wanted_ids)
+        accepted.append(parsed)
+    pictures = _pictures([(i, p) for i, p in enumerate(accepted) if p.image], picture_budget, summary)
+    new = [
+        NewRecipe(parsed.data, parsed.created_at, parsed.updated_at, pictures.get(index))
+        for index, parsed in enumerate(accepted)
+    ]
+    wanted_ids = [parsed.id for parsed in accepted if parsed.id is not None]
+    keep_ids = bool(new) and len(wanted_ids) == len(new) and _can_keep_ids(wanted_ids)
     if keep_ids:
         new = [replace(item, id=wanted) for item, wanted in zip(new, wanted_ids, strict=True)]
-    ids = add_recipes(user, new)
-    if keep_ids:
-        _reset_id_sequence()
+    ids = add_recipes(
+        user,
+        new,
+        on_batch=(lambda done: on_progress(done, len(new))) if on_progress else None,
+        before_commit=_move_id_sequence if keep_ids else None,
+    )
     summary.imported = [(recipe_id, item.data.title) for recipe_id, item in zip(ids, new, strict=True)]
     return summary
