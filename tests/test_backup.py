@@ -714,3 +714,16 @@ def test_other_files_are_not_backups(tmp_path, name):
 )
 def test_size_labels(size, label):
     assert services.size_label(size) == label
+
+
+def test_abandoned_temporary_files_are_removed_fresh_ones_kept(app):
+    first = backup_of(app)
+    folder = first.parent
+    old = folder / ".recipes-0123456789ab.tmp.db"
+    fresh = folder / ".recipes-ba9876543210.tmp.db"
+    for path in (old, fresh):
+        path.write_bytes(b"half a backup")
+    os.utime(old, (1, 1))
+    backup_of(app)
+    assert not old.exists()
+    assert fresh.exists()  # perhaps another backup being written right now

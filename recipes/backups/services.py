@@ -245,6 +245,7 @@ def create_backup(kind: str = MANUAL, *, target: Path | None = None, prune_old: 
     if kind not in KINDS:
         raise ValueError(f"unknown kind of backup: {kind!r}")
     explicit, directory = _destination(target)
+    _remove_stale_temporaries(directory)
     keep = keep_setting() if prune_old and explicit is None and _same(directory, backups_directory()) else None
     engine = db.engine
     try:
@@ -432,10 +433,25 @@ def _encode(value: Any) -> Any:
 def _gzip_text_writer(path: Path) -> Iterator[IO[str]]:
     with (
         open(path, "wb") as raw,
-        gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=6) as packed,
+        # Level 1: most of a dump is pictures (already compressed) in base64; higher levels
+        # take several times longer for a few per cent.
+        gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=1) as packed,
         io.TextIOWrapper(packed, encoding="utf-8", newline="\n") as out,
     ):
         yield out
+
+
+STALE_TEMPORARY_SECONDS = 6 * 3600
+
+
+def _remove_stale_temporaries(directory: Path) -> None:
+    """Half-written backups of a process that was killed mid-way (none is listed or restored,
+    but they take space): gone once they are clearly abandoned."""
+    cutoff = time.time() - STALE_TEMPORARY_SECONDS
+    for path in directory.glob(".recipes-*.tmp*"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
 
 
 def _private_temporary(directory: Path, suffix: str) -> Path:
