@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from recipes.extensions import db
 from recipes.models import Recipe, RecipeImage
 
+from .archives import zip_of
 from .conftest import Client, create_recipe
 from .test_export import download
 from .test_pictures import photo, post_recipe
@@ -147,10 +148,7 @@ def test_cli_import_file(app: Flask, alice: Client, tmp_path: Path) -> None:
 
 
 def native_zip(objects: list[dict[str, Any]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("recipes.json", json.dumps(objects))
-    return buffer.getvalue()
+    return zip_of({"recipes.json": json.dumps(objects).encode()})
 
 
 def recipe_object(**fields: Any) -> dict[str, Any]:

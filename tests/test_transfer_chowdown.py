@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import time
-import zipfile
 from datetime import UTC, datetime
 
 import pytest
@@ -13,6 +11,7 @@ from recipes.transfer.archive import open_archive
 from recipes.transfer.formats import chowdown
 from recipes.transfer.parsed import FileRejected
 
+from .archives import zip_of
 from .conftest import Client, create_recipe
 
 # As in Chowdown's own repository (clarklab/chowdown, _recipes/green-chile-stew.md).
@@ -94,14 +93,6 @@ title: Welcome to the new site
 ---
 Hello!
 """
-
-
-def zip_of(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def site() -> bytes:

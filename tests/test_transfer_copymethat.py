@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import time
-import zipfile
 
 import pytest
 
 from recipes.transfer.archive import open_archive
 from recipes.transfer.formats import copymethat
 from recipes.transfer.parsed import FileRejected
+
+from .archives import zip_of
 
 HEAD = (
     '<!DOCTYPE html><head><meta http-equiv="Content-Type" content="text/html;charset=UTF-8">'
@@ -78,14 +78,6 @@ WELLINGTON = """
 </ul>
 </div>
 """
-
-
-def zip_of(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def export(*recipes: str, images: dict[str, bytes] | None = None) -> bytes:

@@ -16,17 +16,11 @@ from recipes.transfer.formats import mealie, paprika, tandoor
 from recipes.transfer.formats.common import decode_text, html_to_text
 from recipes.transfer.parsed import ParsedRecipe
 
+from .archives import zip_of as make_zip
+
 EXPORTS = Path(__file__).parent / "data" / "exports"
 WEBP = b"RIFF\x10\x00\x00\x00WEBPVP8 fake"
 SMALL_WEBP = b"RIFF\x08\x00\x00\x00WEBPVP8 min"
-
-
-def make_zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
-    return buffer.getvalue()
 
 
 def by_title(recipes: list[ParsedRecipe]) -> dict[str, ParsedRecipe]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,18 +13,11 @@ from recipes.transfer.archive import open_archive
 from recipes.transfer.formats import native
 from recipes.transfer.parsed import FileRejected
 
+from .archives import zip_of
 from .conftest import Client, create_recipe
 from .test_pictures import photo, post_recipe
 
 NEXTCLOUD_SAMPLE = Path(__file__).parent / "data" / "exports" / "nextcloud-cookbook.zip"
-
-
-def zip_of(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def recipe_object(**fields: Any) -> dict[str, Any]:

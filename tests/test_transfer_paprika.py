@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
-import io
 import json
-import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,18 +16,12 @@ from recipes.transfer.formats import mealie, paprika, tandoor
 from recipes.transfer.formats.common import minutes
 from recipes.transfer.parsed import FileRejected, ParsedRecipe
 
+from .archives import zip_of as make_zip
+
 EXPORTS = Path(__file__).parent / "data" / "exports"
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
-
-
-def make_zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
-    return buffer.getvalue()
 
 
 def paprikarecipe(**fields: Any) -> bytes:

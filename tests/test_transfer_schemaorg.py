@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
 import time
-import zipfile
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,15 +13,8 @@ from recipes.transfer.archive import open_archive
 from recipes.transfer.formats import schemaorg
 from recipes.transfer.parsed import FileRejected, ReadResult
 
+from .archives import zip_of
 from .conftest import Client, create_recipe
-
-
-def zip_of(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def read_json(document: Any, filename: str = "recipe.json") -> ReadResult:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +12,10 @@ from recipes.transfer.archive import open_archive
 from recipes.transfer.formats import mealie, paprika, tandoor
 from recipes.transfer.parsed import FileRejected
 
+from .archives import zip_of as make_zip
+
 EXPORTS = Path(__file__).parent / "data" / "exports"
 PNG = b"\x89PNG\r\n\x1a\n" + b"fake picture"
-
-
-def make_zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
-    return buffer.getvalue()
 
 
 def food(name: str, plural: str | None = None) -> dict[str, Any]:
