@@ -549,24 +549,26 @@ def test_dump_values_of_every_common_type_come_back_as_they_were(app):
         "flag": True,
     }
     empty = {**dict.fromkeys(row), "id": 2}
-    with app.app_context(), db.engine.begin() as connection:
-        metadata.create_all(connection)
-        try:
-            connection.execute(table.insert(), [row, empty])
-            stored = [r._asdict() for r in connection.execute(sa.select(table).order_by(table.c.id))]
-            line = json.dumps([list(r.values()) for r in stored], default=services._encode)
-            reflected = sa.Table("backup_types_probe", sa.MetaData(), autoload_with=connection)
-            decoders = [(c, services._decoder(reflected, c)) for c in stored[0]]
-            connection.execute(table.delete())
-            loaded = [
-                {c: decode(v) if decode else v for (c, decode), v in zip(decoders, values, strict=True)}
-                for values in json.loads(line)
-            ]
-            connection.execute(reflected.insert(), loaded)
-            again = [r._asdict() for r in connection.execute(sa.select(table).order_by(table.c.id))]
-            nulls = connection.execute(sa.select(sa.func.count()).where(table.c.doc.is_(None))).scalar()
-        finally:
-            metadata.drop_all(connection)
+    with app.app_context():
+        with db.engine.begin() as connection:
+            metadata.create_all(connection)
+            try:
+                connection.execute(table.insert(), [row, empty])
+                stored = [r._asdict() for r in connection.execute(sa.select(table).order_by(table.c.id))]
+                line = json.dumps([list(r.values()) for r in stored], default=services._encode)
+                reflected = sa.Table("backup_types_probe", sa.MetaData(), autoload_with=connection)
+                decoders = [(c, services._decoder(reflected, c)) for c in stored[0]]
+                connection.execute(table.delete())
+                loaded = [
+                    {c: decode(v) if decode else v for (c, decode), v in zip(decoders, values, strict=True)}
+                    for values in json.loads(line)
+                ]
+                connection.execute(reflected.insert(), loaded)
+                again = [r._asdict() for r in connection.execute(sa.select(table).order_by(table.c.id))]
+                nulls = connection.execute(sa.select(sa.func.count()).where(table.c.doc.is_(None))).scalar()
+            finally:
+                metadata.drop_all(connection)
+        # After the connection is back in the pool: disposing it first would orphan it.
         dbf.release_database()
     assert again == stored
     assert stored[0]["blob"] == row["blob"] and stored[0]["ref"] == row["ref"]
