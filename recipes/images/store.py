@@ -13,6 +13,12 @@ from ..models import Recipe, RecipeImage, User
 from .processing import ProcessedImage
 
 VARIANTS = ("full", "thumb")
+_EXTENSIONS = {"image/webp": "webp", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def extension(mime: str) -> str:
+    """The file name extension for a stored picture's type (URLs, export files)."""
+    return _EXTENSIONS.get(mime, "webp")
 
 
 class PictureNotFound(Exception):

@@ -14,7 +14,6 @@ from . import store
 bp = Blueprint("images", __name__, url_prefix="/recipes")
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
-_EXTENSIONS = {"image/webp": "webp"}  # what processing.process_image writes
 # A picture's URL changes with its content, so a browser may keep it as long as it likes.
 # "private": it is only for this signed-in user, never for a shared cache.
 CACHE_CONTROL = "private, max-age=31536000, immutable"
@@ -26,10 +25,9 @@ def require_login() -> None:
     """Pictures are shown to signed-in users who may see the recipe."""
 
 
-def picture_url(recipe_id: int, digest: str, variant: str, mime: str = "image/webp") -> str:
-    return url_for(
-        "images.picture", recipe_id=recipe_id, digest=digest, filename=f"{variant}.{_EXTENSIONS.get(mime, 'webp')}"
-    )
+def picture_url(recipe_id: int, digest: str, variant: str, mime: str = "image/webp", *, external: bool = False) -> str:
+    filename = f"{variant}.{store.extension(mime)}"
+    return url_for("images.picture", recipe_id=recipe_id, digest=digest, filename=filename, _external=external)
 
 
 bp.add_app_template_global(picture_url)
@@ -44,7 +42,7 @@ def picture(recipe_id: int, digest: str, filename: str) -> Response:
         found = store.picture_for(current_user, recipe_id, digest, variant)
     except store.PictureNotFound:
         abort(404)
-    if extension != _EXTENSIONS.get(found.mime):
+    if extension != store.extension(found.mime):
         abort(404)
     response = Response(found.data, mimetype=found.mime)
     response.set_etag(f"{digest}-{variant}")

@@ -13,17 +13,17 @@ from sqlalchemy.orm import selectinload
 
 from ..cookbook.text import is_section_header, minutes_text
 from ..extensions import db
+from ..images.store import extension
 from ..models import Recipe, RecipeImage, User
 from .objects import iso_time, recipe_object
 
 RECIPES_FILE = "recipes.json"
 BATCH = 500
-_EXTENSIONS = {"image/webp": "webp", "image/jpeg": "jpg", "image/png": "png"}
 
 
 def picture_path(recipe: Recipe, mime: str = "image/webp") -> str:
     """Where a recipe's picture goes in an export file."""
-    return f"images/{recipe.id}.{_EXTENSIONS.get(mime, 'webp')}"
+    return f"images/{recipe.id}.{extension(mime)}"
 
 
 def _own_recipes(user: User) -> Iterator[Recipe]:

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, send_file, url_for
 from flask_login import current_user, login_required
 
 from ..cookbook import services
+from ..images.views import picture_url
 from ..models import Recipe
 from ..web import MAX_ID
 from . import export
@@ -37,11 +38,7 @@ def _file_name(title: str, extension: str) -> str:
 
 def recipe_jsonld(recipe: Recipe) -> dict[str, object]:
     """The recipe page's JSON-LD (also embedded in the page itself)."""
-    image = (
-        url_for("images.picture", recipe_id=recipe.id, digest=recipe.image_digest, filename="full.webp", _external=True)
-        if recipe.image_digest
-        else None
-    )
+    image = recipe.image_digest and picture_url(recipe.id, recipe.image_digest, "full", external=True)
     return export.recipe_jsonld(recipe, url_for("cookbook.detail", recipe_id=recipe.id, _external=True), image)
 
 

@@ -466,37 +466,58 @@ def _database_recipe(
     steps = _instruction_steps(
         (common.text(item.get("title")), _string(item.get("text"))) for item in sorted(instructions, key=_position)
     )
-    facts: dict[str, str] = {}
-    for fact_row in nutrition:
-        for key, value in fact_row.items():
-            if key in _NOT_NUTRITION or not isinstance(key, str):
-                continue
-            fact = common.text(value)
-            if fact:
-                facts.setdefault(_NUTRITION_KEYS.get(key, key), fact)
-    return RecipeData(
-        title=common.title(_get(row, "name", "title")),
-        description=common.html_to_text(row.get("description")),
+    return _recipe_data(
+        row,
         ingredients=_with_sections(ingredient_entries),
         instructions=steps,
-        servings=_servings(
-            _get(row, "recipe_yield", "recipeYield", "yield"),
-            _get(row, "recipe_servings", "recipeServings"),
-            _get(row, "recipe_yield_quantity", "recipeYieldQuantity"),
-        ),
-        prep_time=common.minutes(_get(row, "prep_time", "prepTime")),
-        cook_time=common.minutes(_get(row, "perform_time", "performTime"))
-        or common.minutes(_get(row, "cook_time", "cookTime")),
-        total_time=common.minutes(_get(row, "total_time", "totalTime")),
-        source_url=common.http_url(_get(row, "org_url", "orgURL", "source_url", "url")),
-        notes=common.notes_text(
-            [
-                {"title": note.get("title"), "text": common.markdown_to_text(note.get("text"))}
-                for note in sorted(notes, key=_position)
-            ]
-        ),
+        notes=[
+            {"title": note.get("title"), "text": common.markdown_to_text(note.get("text"))}
+            for note in sorted(notes, key=_position)
+        ],
         tags=common.tag_names(tags),
-        nutrition=facts,
+        nutrition=_facts(nutrition),
+    )
+
+
+def _facts(rows: Iterable[Mapping[Any, Any]]) -> dict[str, str]:
+    """Nutrition facts under schema.org's names, from a backup's rows or a recipe's object."""
+    facts: dict[str, str] = {}
+    for fact_row in rows:
+        for key, value in fact_row.items():
+            fact = common.text(value)
+            if isinstance(key, str) and key not in _NOT_NUTRITION and fact:
+                facts.setdefault(_NUTRITION_KEYS.get(key, key), fact)
+    return facts
+
+
+def _recipe_data(
+    fields: Mapping[str, Any],
+    *,
+    ingredients: list[str],
+    instructions: list[str],
+    notes: list[Any],
+    tags: list[str],
+    nutrition: dict[str, str],
+) -> RecipeData:
+    """The fields a backup row and an exported recipe share (snake_case or camelCase)."""
+    return RecipeData(
+        title=common.title(_get(fields, "name", "title")),
+        description=common.html_to_text(fields.get("description")),
+        ingredients=ingredients,
+        instructions=instructions,
+        servings=_servings(
+            _get(fields, "recipe_yield", "recipeYield", "yield"),
+            _get(fields, "recipe_servings", "recipeServings"),
+            _get(fields, "recipe_yield_quantity", "recipeYieldQuantity"),
+        ),
+        prep_time=common.minutes(_get(fields, "prep_time", "prepTime")),
+        cook_time=common.minutes(_get(fields, "perform_time", "performTime"))
+        or common.minutes(_get(fields, "cook_time", "cookTime")),
+        total_time=common.minutes(_get(fields, "total_time", "totalTime")),
+        source_url=common.http_url(_get(fields, "org_url", "orgURL", "source_url", "url")),
+        notes=common.notes_text(notes),
+        tags=tags,
+        nutrition=nutrition,
     )
 
 
@@ -571,34 +592,16 @@ def api_recipe_data(document: Mapping[str, Any]) -> RecipeData:
             instruction_entries.append(("", item))
         elif isinstance(item, Mapping):
             instruction_entries.append((common.text(item.get("title") or item.get("name")), _string(item.get("text"))))
-    facts: dict[str, str] = {}
-    for key, value in common.as_dict(document.get("nutrition")).items():
-        fact = common.text(value)
-        if isinstance(key, str) and key not in _NOT_NUTRITION and fact:
-            facts.setdefault(_NUTRITION_KEYS.get(key, key), fact)
-    return RecipeData(
-        title=common.title(document.get("name")),
-        description=common.html_to_text(document.get("description")),
+    return _recipe_data(
+        document,
         ingredients=_with_sections(ingredient_entries),
         instructions=_instruction_steps(instruction_entries),
-        servings=_servings(
-            _get(document, "recipeYield", "recipe_yield"),
-            _get(document, "recipeServings", "recipe_servings"),
-            _get(document, "recipeYieldQuantity", "recipe_yield_quantity"),
-        ),
-        prep_time=common.minutes(_get(document, "prepTime", "prep_time")),
-        cook_time=common.minutes(_get(document, "performTime", "perform_time"))
-        or common.minutes(_get(document, "cookTime", "cook_time")),
-        total_time=common.minutes(_get(document, "totalTime", "total_time")),
-        source_url=common.http_url(_get(document, "orgURL", "org_url", "source_url")),
-        notes=common.notes_text(
-            [
-                {"title": note.get("title"), "text": common.markdown_to_text(note.get("text"))}
-                if isinstance(note, Mapping)
-                else note
-                for note in common.as_list(document.get("notes"))
-            ]
-        ),
+        notes=[
+            {"title": note.get("title"), "text": common.markdown_to_text(note.get("text"))}
+            if isinstance(note, Mapping)
+            else note
+            for note in common.as_list(document.get("notes"))
+        ],
         tags=common.tag_names(document.get("tags"), _get(document, "recipeCategory", "recipe_category")),
-        nutrition=facts,
+        nutrition=_facts([common.as_dict(document.get("nutrition"))]),
     )
