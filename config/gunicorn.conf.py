@@ -15,6 +15,9 @@ timeout = 60
 # Below Docker's 10 s stop timeout, so in-flight requests finish before a SIGKILL.
 graceful_timeout = 8
 keepalive = 5
+# The longest request line Gunicorn takes (its maximum; the default is 4094). A search in a
+# non-Latin script costs up to 12 bytes per character in the URL.
+limit_request_line = 8190
 
 # Logs go to stdout/stderr, where `docker logs` finds them.
 accesslog = "-"

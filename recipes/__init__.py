@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    from . import auth, bootstrap, cli, database, errors, home, search, security
+    from . import api, auth, bootstrap, cli, database, errors, home, search, security
     from . import config as settings
     from .backups.views import bp as backups_bp
     from .cookbook.views import bp as cookbook_bp
@@ -23,6 +23,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .images.views import bp as images_bp
     from .importing.views import bp as importing_bp
     from .schema import migrations_directory
+    from .sharing.views import bp as sharing_bp
     from .transfer.views import bp as transfer_bp
 
     app = Flask(__name__)
@@ -46,4 +47,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(images_bp)
     app.register_blueprint(backups_bp)
     app.register_blueprint(transfer_bp)
+    app.register_blueprint(sharing_bp)
+    api.init_app(app)
     return app

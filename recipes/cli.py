@@ -47,6 +47,28 @@ def create_user_command(username: str, admin: bool, password_stdin: bool) -> Non
     click.echo(f"Created {role} {user.username!r}.")
 
 
+@click.command("create-token")
+@click.argument("username")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+@click.option(
+    "--expires-days", type=click.IntRange(1, 3650), default=None, help="Days until it expires (default: never)."
+)
+@with_appcontext
+def create_token_command(username: str, name: str, expires_days: int | None) -> None:
+    """Make an API token for USERNAME. The token is the last line printed; only its hash is kept."""
+    from .auth.tokens import TokenError, create_token
+
+    try:
+        with write_intent():
+            user = _user_or_fail(username)
+            row, secret = create_token(user, name, expires_days)
+    except TokenError as exc:
+        _fail(exc.message)
+    expiry = f"expires {row.expires_at:%Y-%m-%d}" if row.expires_at else "never expires"
+    click.echo(f"Created API token {row.name!r} for {user.username!r} ({expiry}). It is shown only now:", err=True)
+    click.echo(secret)
+
+
 @click.command("bootstrap")
 def bootstrap_command() -> None:
     """Prepare the config directory and migrate the database (run before the server starts)."""
@@ -268,6 +290,7 @@ def _user_or_fail(username: str) -> User:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
+    app.cli.add_command(create_token_command)
     app.cli.add_command(search_group)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(import_url_command)

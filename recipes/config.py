@@ -103,6 +103,11 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "RECIPES_IMPORT_ALLOW_PRIVATE": env_flag(environ, "RECIPES_IMPORT_ALLOW_PRIVATE"),
         # URL imports per user (each one is an outbound fetch made for them).
         "RECIPES_IMPORT_RATE_LIMIT": env_rate(environ, "RECIPES_IMPORT_RATE_LIMIT", "100/10m"),
+        # Failed logins: per account (whoever tries), and per client address (whichever account).
+        "RECIPES_LOGIN_RATE_LIMIT": env_rate(environ, "RECIPES_LOGIN_RATE_LIMIT", "10/15m"),
+        "RECIPES_LOGIN_IP_RATE_LIMIT": env_rate(environ, "RECIPES_LOGIN_IP_RATE_LIMIT", "50/15m"),
+        # API requests per token (or per signed-in user calling the API from a browser).
+        "RECIPES_API_RATE_LIMIT": env_rate(environ, "RECIPES_API_RATE_LIMIT", "600/1m"),
         # Backups kept in the backups folder, of each kind (made by hand, before a migration,
         # before a restore) on its own.
         "RECIPES_BACKUP_KEEP": env_backup_keep(environ),

@@ -10,6 +10,8 @@ from .extensions import db
 
 
 def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True  # the API answers in JSON whatever the client accepts
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
@@ -20,7 +22,7 @@ def render_error(status: int, title: str, message: str) -> tuple[Response | str,
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
-def _description(error: HTTPException) -> str:
+def describe(error: HTTPException) -> str:
     if error.code == 413:
         # The request's own cap: some forms (an export file) allow more than the app's default.
         limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0
@@ -31,7 +33,7 @@ def _description(error: HTTPException) -> str:
 def handle_http_error(error: HTTPException) -> Response | HTTPException:
     if error.code is None or error.code < 400:
         return error
-    body, status = render_error(error.code, error.name, _description(error))
+    body, status = render_error(error.code, error.name, describe(error))
     response = make_response(body, status)
     # Keep what the error itself says (Allow on a 405, Retry-After, ...).
     for name, value in error.get_headers():

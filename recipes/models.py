@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
@@ -28,6 +29,17 @@ from .extensions import db
 def utcnow() -> datetime:
     # A callable, so each row gets its own time (not the import time).
     return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC datetime: SQLite gives back naive ones (stored in UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a secret token (login sessions, API tokens, share links): its
+    SHA-256. A fast hash is enough for 256 random bits, which no one can guess or look up."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def effective_total_minutes(total: int | None, prep: int | None, cook: int | None) -> int | None:

@@ -1,19 +1,20 @@
 """Rate limits kept in the database, so they hold across Gunicorn workers and app containers.
 
 A limit is "N actions per window" under a key (e.g. "import:user:7"). Each counted action
-is a row; rows older than the window are deleted as the key is used again.
+is a row; rows older than the window are deleted as the key is used again. `count` checks
+and counts in one go; `check` and `record` apart count only some outcomes (failed logins).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, func, select, text
 
 from .extensions import db
-from .models import RateLimitHit, utcnow
+from .models import RateLimitHit, as_utc, utcnow
 
 
 @dataclass(frozen=True)
@@ -35,16 +36,9 @@ class RateLimited(Exception):
         super().__init__(self.message)
 
 
-def _as_utc(moment: datetime) -> datetime:
-    # SQLite gives back naive datetimes (they were stored in UTC).
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
-
-
-def count(key: str, limit: Limit, what: str) -> None:
-    """Count one action under `key`, or raise RateLimited (naming `what`, e.g. "imports")
-    when the window is full.
-
-    Part of the caller's transaction: commit it so the action counts for everyone."""
+def check(key: str, limit: Limit, what: str) -> None:
+    """Raise RateLimited (naming `what`, e.g. "imports") when `key`'s window is full;
+    count nothing. Part of the caller's transaction."""
     if db.session.get_bind().dialect.name == "postgresql":
         # Two workers counting the same key queue here (SQLite's write lock already does this).
         db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
@@ -55,6 +49,23 @@ def count(key: str, limit: Limit, what: str) -> None:
         select(func.count(), func.min(RateLimitHit.at)).where(RateLimitHit.key == key, RateLimitHit.at >= since)
     ).one()
     if used >= limit.count:
-        free_at = _as_utc(oldest) + limit.window
+        free_at = as_utc(oldest) + limit.window
         raise RateLimited(max(1, math.ceil((free_at - now).total_seconds())), what)
-    db.session.add(RateLimitHit(key=key, at=now))
+
+
+def record(key: str) -> None:
+    """Count one action under `key` (part of the caller's transaction)."""
+    db.session.add(RateLimitHit(key=key, at=utcnow()))
+
+
+def count(key: str, limit: Limit, what: str) -> None:
+    """Count one action under `key`, or raise RateLimited when the window is full.
+
+    Part of the caller's transaction: commit it so the action counts for everyone."""
+    check(key, limit, what)
+    record(key)
+
+
+def forget(key: str) -> None:
+    """Drop every counted action under `key` (part of the caller's transaction)."""
+    db.session.execute(delete(RateLimitHit).where(RateLimitHit.key == key))

@@ -35,7 +35,7 @@ class Client(FlaskClient):
 
     def post(self, *args: Any, csrf: bool = True, **kwargs: Any) -> TestResponse:
         data = kwargs.get("data")
-        if csrf and (data is None or isinstance(data, dict)):
+        if csrf and "json" not in kwargs and (data is None or isinstance(data, dict)):
             kwargs["data"] = {"csrf_token": self.csrf_token(), **(data or {})}
         return super().post(*args, **kwargs)
 

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from wtforms import HiddenField, PasswordField, StringField
+from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..web import Form
 from .passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from .tokens import NAME_MAX
 
 PASSWORD_LENGTH = Length(
     min=MIN_PASSWORD_LENGTH,
@@ -34,3 +35,28 @@ class ChangePasswordForm(Form):
         "Repeat the new password",
         validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")],
     )
+
+
+class TokenForm(Form):
+    name = StringField(
+        "Token name",
+        validators=[
+            DataRequired(message="Give the token a name, such as the app that will use it."),
+            Length(max=NAME_MAX),
+        ],
+        description="What will use it, e.g. “Home Assistant”.",
+    )
+    expires = SelectField(
+        "Expires",
+        choices=[
+            SelectChoice("30d", "In 30 days"),
+            SelectChoice("90d", "In 90 days"),
+            SelectChoice("1y", "In a year"),
+            SelectChoice("never", "Never"),
+        ],
+        default="90d",
+    )
+
+
+class RevokeTokenForm(Form):
+    """Only the CSRF token: revoking is a POST."""

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
+import ipaddress
 import re
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from .. import ratelimit
 from ..database import release_transaction
 from ..extensions import db
-from ..models import LoginSession, User
+from ..models import LoginSession, User, token_digest
 from ..web import clean_text
 from .passwords import (
     MAX_PASSWORD_LENGTH,
@@ -144,13 +148,73 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class LoginLimits:
+    """Failed logins allowed per account and per client address in a window."""
+
+    per_account: ratelimit.Limit
+    per_address: ratelimit.Limit
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> LoginLimits:
+        return cls(
+            ratelimit.Limit.from_setting(config["RECIPES_LOGIN_RATE_LIMIT"]),
+            ratelimit.Limit.from_setting(config["RECIPES_LOGIN_IP_RATE_LIMIT"]),
+        )
+
+
+class LoginRefused(Exception):
+    """Wrong username or password (one message for both), or too many failures for now."""
+
+    def __init__(self, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+WRONG_LOGIN = "Wrong username or password."
+
+
+def _login_keys(username: str, address: str) -> tuple[str, str]:
+    """Rate-limit keys for an account name (whether or not it exists: the limit must not
+    tell) and a client address. IPv6 clients are counted by their /64, which one
+    household or one attacker usually has whole."""
+    try:
+        ip = ipaddress.ip_address(address)
+        place = str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
+    except ValueError:
+        place = address[:60] or "unknown"
+    return f"login:user:{normalize_username(username)[:60]}", f"login:ip:{place}"
+
+
+def log_in(username: str, password: str, address: str, limits: LoginLimits) -> User:
+    """The user, if the password is right and neither the account nor the address has had
+    too many failed logins lately (counted in the database, so across every worker).
+
+    LoginRefused otherwise, with the same message for an unknown user and a wrong password.
+    A failure is counted in its own committed transaction; a success clears the account's
+    count (the address's stays)."""
+    account_key, address_key = _login_keys(username, address)
+    try:
+        ratelimit.check(account_key, limits.per_account, "failed logins")
+        ratelimit.check(address_key, limits.per_address, "failed logins")
+    except ratelimit.RateLimited as exc:
+        db.session.commit()  # the expired hits it pruned
+        raise LoginRefused(exc.message, exc.retry_after) from None
+    user = authenticate(username, password)
+    if user is None:
+        db.session.rollback()
+        ratelimit.record(account_key)
+        ratelimit.record(address_key)
+        db.session.commit()
+        raise LoginRefused(WRONG_LOGIN)
+    ratelimit.forget(account_key)  # committed with the new login session
+    return user
 
 
 def _add_login_session(user: User, user_agent: str) -> str:
     token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(user=user, token_hash=_token_hash(token), user_agent=user_agent[:255]))
+    db.session.add(LoginSession(user=user, token_hash=token_digest(token), user_agent=user_agent[:255]))
     return token
 
 
@@ -167,7 +231,7 @@ def load_user_by_session_token(token: str) -> User | None:
     user: User | None = db.session.scalar(
         select(User)
         .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.token_hash == _token_hash(token))
+        .where(LoginSession.token_hash == token_digest(token))
     )
     if user is not None:
         user.attach_login(token)
@@ -177,7 +241,7 @@ def load_user_by_session_token(token: str) -> User | None:
 def end_session(token: str | None) -> None:
     """Forget one login, so a copy of its cookie stops working too. Commits."""
     if token:
-        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == token_digest(token)))
         db.session.commit()
 
 
@@ -192,6 +256,6 @@ def change_password(user: User, current_password: str, new_password: str, keep_t
     user.password_hash = new_hash
     others = delete(LoginSession).where(LoginSession.user_id == user.id)
     if keep_token:
-        others = others.where(LoginSession.token_hash != _token_hash(keep_token))
+        others = others.where(LoginSession.token_hash != token_digest(keep_token))
     db.session.execute(others)
     db.session.commit()

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..models import User
 from ..security import is_safe_redirect
-from ..web import form_status
-from . import services
-from .forms import ChangePasswordForm, LoginForm, RegisterForm
+from ..web import MAX_ID, form_status
+from . import services, tokens
+from .forms import ChangePasswordForm, LoginForm, RegisterForm, RevokeTokenForm, TokenForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -53,7 +53,7 @@ def register() -> Response | str | tuple[str, int]:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | str | tuple[str, int]:
+def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
@@ -63,12 +63,20 @@ def login() -> Response | str | tuple[str, int]:
         flash("Create the first account: it will be the admin.", "info")
         return redirect(url_for("auth.register"))
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data or "", form.password.data or "")
-        if user is not None:
+        limits = services.LoginLimits.from_config(current_app.config)
+        try:
+            user = services.log_in(
+                form.username.data or "", form.password.data or "", request.remote_addr or "", limits
+            )
+        except services.LoginRefused as exc:
+            form.password.errors.append(exc.message)
+            if exc.retry_after:
+                page = render_template("auth/login.html", form=form)
+                return page, 429, {"Retry-After": str(exc.retry_after)}
+        else:
             services.start_session(user, request.user_agent.string)
             _open_browser_session(user)
             return redirect(_after_login_target(form.next.data))
-        form.password.errors.append("Wrong username or password.")
     return render_template("auth/login.html", form=form), form_status(form)
 
 
@@ -101,4 +109,48 @@ def account() -> Response | str | tuple[str, int]:
         else:
             flash("Password changed. Your other devices have been logged out.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form), form_status(form)
+    return _account_page(form=form), form_status(form)
+
+
+def _account_page(**forms: object) -> str:
+    forms.setdefault("form", ChangePasswordForm(formdata=None))
+    forms.setdefault("token_form", TokenForm(formdata=None))
+    # A token made just now, shown this once (it was put in the session by create_token).
+    new_token = session.pop("new_api_token", None)
+    return render_template(
+        "auth/account.html",
+        api_tokens=tokens.tokens_of(current_user),
+        revoke_form=RevokeTokenForm(),
+        new_token=new_token,
+        **forms,
+    )
+
+
+@bp.post("/account/tokens")
+@login_required
+def create_token() -> Response | tuple[str, int]:
+    """Make an API token. Only its hash is kept; the token itself goes to the next view of
+    the account page, once (so reloading that page cannot make a second token)."""
+    token_form = TokenForm()
+    if token_form.validate_on_submit():
+        try:
+            row, secret = tokens.create_token(
+                current_user, token_form.name.data or "", tokens.EXPIRY_CHOICES[token_form.expires.data or "never"]
+            )
+        except tokens.TokenError as exc:
+            token_form[exc.field].errors.append(exc.message)
+        else:
+            session["new_api_token"] = {"name": row.name, "secret": secret}
+            return redirect(url_for("auth.account") + "#api-tokens")
+    return _account_page(token_form=token_form), form_status(token_form)
+
+
+@bp.post(f"/account/tokens/<int(max={MAX_ID}):token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Response:
+    if not RevokeTokenForm().validate_on_submit():
+        abort(400)
+    if not tokens.revoke_token(current_user, token_id):
+        abort(404)  # not one of yours (or already gone)
+    flash("Token revoked: apps using it can no longer reach your recipes.", "success")
+    return redirect(url_for("auth.account") + "#api-tokens")

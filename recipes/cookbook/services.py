@@ -148,6 +148,7 @@ def create_recipe(owner: User, data: RecipeData, picture: ProcessedImage | None 
     def work() -> Recipe:
         recipe = Recipe(owner_id=owner.id)
         _apply(recipe, data, owner)
+        recipe.created_at = recipe.updated_at  # one moment, not two a few microseconds apart
         if picture is not None:
             store.attach(recipe, picture)
         db.session.add(recipe)
@@ -197,6 +198,37 @@ def update_recipe(
         return recipe
 
     return _commit_retrying_once(work)
+
+
+def set_picture(user: User, recipe_id: int, picture: ProcessedImage | None) -> Recipe:
+    """Give one of `user`'s recipes this picture, or none. Owner only."""
+    recipe = get_own_recipe(user, recipe_id)
+    if picture is None:
+        store.detach(recipe)
+    else:
+        store.attach(recipe, picture)
+    recipe.updated_at = utcnow()
+    db.session.commit()
+    return recipe
+
+
+def data_of(recipe: Recipe) -> RecipeData:
+    """What a person set on `recipe`, to change some of it and save it again."""
+    return RecipeData(
+        title=recipe.title,
+        description=recipe.description,
+        ingredients=list(recipe.ingredients),
+        instructions=list(recipe.instructions),
+        servings=recipe.servings,
+        prep_time=recipe.prep_time,
+        cook_time=recipe.cook_time,
+        total_time=recipe.total_time,
+        source_url=recipe.source_url,
+        notes=recipe.notes,
+        tags=[tag.name for tag in recipe.tags],
+        is_public=recipe.is_public,
+        nutrition=dict(recipe.nutrition or {}),
+    )
 
 
 def delete_recipe(user: User, recipe_id: int) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from ..access import visible_to
 from ..extensions import db
 from ..models import Recipe, RecipeImage, User
-from .processing import ProcessedImage
+from .processing import ProcessedImage, Rendition
 
 VARIANTS = ("full", "thumb")
 _EXTENSIONS = {"image/webp": "webp", "image/jpeg": "jpg", "image/png": "png"}
@@ -49,15 +49,40 @@ def detach(recipe: Recipe) -> None:
     recipe.image_digest = None
 
 
+def stored_image(recipe: Recipe) -> ProcessedImage | None:
+    """The recipe's picture in the form `attach` takes, to give another recipe the same
+    picture (a copy): its renditions were checked and re-encoded when first stored, so
+    they are not decoded again."""
+    row = recipe.image
+    if row is None:
+        return None
+    return ProcessedImage(
+        digest=row.digest,
+        mime=row.mime,
+        full=Rendition(row.full, row.width, row.height),
+        thumb=Rendition(row.thumb, row.thumb_width, row.thumb_height),
+    )
+
+
 def picture_for(user: User, recipe_id: int, digest: str, variant: str) -> Picture:
     """The picture's bytes, if `user` may see the recipe and `digest` is its current picture."""
+    return _picture(recipe_id, digest, variant, visible_to(user))
+
+
+def shared_picture(recipe_id: int, digest: str, variant: str) -> Picture:
+    """The picture's bytes if `digest` is the recipe's current picture, for a caller that
+    has already decided the recipe may be seen (a valid share link: no user at all)."""
+    return _picture(recipe_id, digest, variant)
+
+
+def _picture(recipe_id: int, digest: str, variant: str, *conditions: ColumnElement[bool]) -> Picture:
     if variant not in VARIANTS:
         raise PictureNotFound(recipe_id)
     column = RecipeImage.full if variant == "full" else RecipeImage.thumb
     row = db.session.execute(
         select(column, RecipeImage.mime)
         .join(Recipe, Recipe.id == RecipeImage.recipe_id)
-        .where(RecipeImage.recipe_id == recipe_id, RecipeImage.digest == digest, visible_to(user))
+        .where(RecipeImage.recipe_id == recipe_id, RecipeImage.digest == digest, *conditions)
     ).one_or_none()
     if row is None:
         raise PictureNotFound(recipe_id)

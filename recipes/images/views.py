@@ -33,19 +33,30 @@ def picture_url(recipe_id: int, digest: str, variant: str, mime: str = "image/we
 bp.add_app_template_global(picture_url)
 
 
-@bp.get(f"/<int(max={MAX_ID}):recipe_id>/picture/<digest>/<filename>")
-def picture(recipe_id: int, digest: str, filename: str) -> Response:
+def requested_variant(digest: str, filename: str) -> tuple[str, str]:
+    """(variant, extension) named by a picture URL's last parts; a 404 for anything else."""
     variant, _, extension = filename.partition(".")
     if not _DIGEST.fullmatch(digest) or variant not in store.VARIANTS:
         abort(404)
+    return variant, extension
+
+
+def send_picture(found: store.Picture, variant: str, extension: str, cache_control: str) -> Response:
+    """The picture as a response that answers 304 when the browser's copy is current."""
+    if extension != store.extension(found.mime):
+        abort(404)
+    response = Response(found.data, mimetype=found.mime)
+    response.set_etag(f"{found.digest}-{variant}")
+    response.headers["Cache-Control"] = cache_control
+    response.make_conditional(request)  # a 304 when the browser has this picture
+    return response
+
+
+@bp.get(f"/<int(max={MAX_ID}):recipe_id>/picture/<digest>/<filename>")
+def picture(recipe_id: int, digest: str, filename: str) -> Response:
+    variant, extension = requested_variant(digest, filename)
     try:
         found = store.picture_for(current_user, recipe_id, digest, variant)
     except store.PictureNotFound:
         abort(404)
-    if extension != store.extension(found.mime):
-        abort(404)
-    response = Response(found.data, mimetype=found.mime)
-    response.set_etag(f"{digest}-{variant}")
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    response.make_conditional(request)  # a 304 when the browser has this picture
-    return response
+    return send_picture(found, variant, extension, CACHE_CONTROL)

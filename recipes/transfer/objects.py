@@ -7,13 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ..models import Recipe
+from ..models import Recipe, as_utc
 
 
 def iso_time(moment: datetime) -> str:
     """ISO 8601 in UTC; SQLite hands back naive datetimes, which were stored in UTC."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat()
+    return as_utc(moment).astimezone(UTC).isoformat()
 
 
 def parse_iso_time(text: object) -> datetime | None:

@@ -1,0 +1,214 @@
+"""The API's request and response shapes. They validate every request and are the source
+of the OpenAPI document (/api/openapi.json), so the two cannot drift apart.
+
+The limits are the ones the recipe form and the services enforce: what the API accepts,
+the pages accept too, and the other way round.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask_smorest.fields import Upload
+from marshmallow import fields, validate
+
+from ..cookbook.services import TITLE_MAX
+from ..images.store import VARIANTS
+from ..search.service import MAX_MINUTES, MAX_PAGE, MAX_PER_PAGE, MAX_TAGS, SCOPES, SORTS, TAG_MODES
+
+MINUTES = validate.Range(min=0, max=MAX_MINUTES)
+# The first character that is not a space must be one a person can see: a title of only
+# spaces or control characters would be empty once cleaned (see web.clean_text). The spaces
+# are spelt out, exactly those str.strip() removes: `\s` means a few different characters
+# in Python and in JavaScript (this pattern is in the OpenAPI document, for clients).
+SPACES = r"\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+VISIBLE_TEXT = rf"^[{SPACES}]*[^{SPACES}\x00-\x1f]"
+HTTP_URL = rf"^[{SPACES}]*([hH][tT][tT][pP][sS]?://|$)"
+WEB_ADDRESS = rf"^[{SPACES}]*[hH][tT][tT][pP][sS]?://"
+# The fields of a recipe object that are the server's to set; sent back in a PATCH or a
+# POST (a client changing what it fetched), they are ignored.
+READ_ONLY = ("id", "image_url", "created_at", "updated_at")
+
+
+class Strict(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE  # a misspelt field is an error, not silently dropped
+
+
+class RecipeWrite(Strict):
+    """What a client may set on a recipe. The owner is never among it."""
+
+    title = fields.String(
+        validate=[
+            validate.Length(min=1, max=TITLE_MAX),
+            validate.Regexp(VISIBLE_TEXT, error="A recipe needs a title."),
+        ],
+        metadata={"description": "Required when creating a recipe."},
+    )
+    description = fields.String(validate=validate.Length(max=20_000))
+    ingredients = fields.List(
+        fields.String(validate=validate.Length(max=2_000)),
+        validate=validate.Length(max=500),
+        metadata={"description": "One ingredient per item; an item ending in `:` starts a section."},
+    )
+    instructions = fields.List(
+        fields.String(validate=validate.Length(max=10_000)),
+        validate=validate.Length(max=500),
+        metadata={"description": "One step per item."},
+    )
+    servings = fields.String(validate=validate.Length(max=100))
+    prep_time = fields.Integer(strict=True, allow_none=True, validate=MINUTES, metadata={"description": "Minutes."})
+    cook_time = fields.Integer(strict=True, allow_none=True, validate=MINUTES, metadata={"description": "Minutes."})
+    total_time = fields.Integer(
+        strict=True, allow_none=True, validate=MINUTES, metadata={"description": "Minutes; null means prep + cook."}
+    )
+    source_url = fields.String(
+        validate=[
+            validate.Length(max=2048),
+            validate.Regexp(HTTP_URL, error="The source must be an http:// or https:// address."),
+        ]
+    )
+    tags = fields.List(fields.String(validate=validate.Length(max=64)), validate=validate.Length(max=50))
+    notes = fields.String(validate=validate.Length(max=50_000))
+    nutrition = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=60)),
+        values=fields.String(validate=validate.Length(max=120)),
+        metadata={"description": 'Per serving, as text: {"calories": "320 kcal"}.'},
+    )
+    visibility = fields.String(
+        validate=validate.OneOf(["private", "public"]),
+        metadata={"description": "`public`: every signed-in user of this instance may see it."},
+    )
+
+    @ma.pre_load
+    def drop_read_only(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, dict):
+            return {key: value for key, value in data.items() if key not in READ_ONLY}
+        return data
+
+
+class RecipeCreate(RecipeWrite):
+    title = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=TITLE_MAX),
+            validate.Regexp(VISIBLE_TEXT, error="A recipe needs a title."),
+        ],
+    )
+
+
+class Recipe(ma.Schema):
+    """A recipe as the API returns it and the export file keeps it (the dict itself is
+    built by transfer.objects.recipe_object; this documents it)."""
+
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    ingredients = fields.List(fields.String(), required=True)
+    instructions = fields.List(fields.String(), required=True)
+    servings = fields.String(required=True)
+    prep_time = fields.Integer(required=True, allow_none=True)
+    cook_time = fields.Integer(required=True, allow_none=True)
+    total_time = fields.Integer(required=True, allow_none=True)
+    source_url = fields.String(required=True)
+    tags = fields.List(fields.String(), required=True)
+    notes = fields.String(required=True)
+    nutrition = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    image_url = fields.String(
+        required=True, allow_none=True, metadata={"description": "The picture (needs the same token), or null."}
+    )
+    visibility = fields.String(required=True, validate=validate.OneOf(["private", "public"]))
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+    updated_at = fields.String(required=True, metadata={"format": "date-time"})
+
+
+class RecipePage(ma.Schema):
+    items = fields.List(fields.Nested(Recipe), required=True)
+    total = fields.Integer(
+        required=True, metadata={"description": "How many recipes match, counted up to 200 (see total_is_capped)."}
+    )
+    total_is_capped = fields.Boolean(required=True, metadata={"description": "More than `total` recipes match."})
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    has_next = fields.Boolean(required=True)
+
+
+class SearchArgs(ma.Schema):
+    """The same search the recipe list page offers."""
+
+    class Meta:
+        unknown = ma.EXCLUDE  # a cache-busting parameter or a tracker's is harmless here
+
+    q = fields.String(validate=validate.Length(max=500), metadata={"description": 'Words, "phrases", -excluded.'})
+    tag = fields.List(
+        fields.String(validate=validate.Length(max=64)),
+        validate=validate.Length(max=MAX_TAGS),
+        metadata={"description": "Repeat for several tags."},
+    )
+    match = fields.String(validate=validate.OneOf(TAG_MODES), metadata={"description": "Any or all of the tags."})
+    has = fields.String(validate=validate.Length(max=500), metadata={"description": "Ingredients it must have."})
+    not_ = fields.String(
+        data_key="not", validate=validate.Length(max=500), metadata={"description": "Ingredients it must not have."}
+    )
+    max_time = fields.Integer(validate=MINUTES, metadata={"description": "Ready in at most this many minutes."})
+    scope = fields.String(validate=validate.OneOf(SCOPES))
+    sort = fields.String(validate=validate.OneOf(SORTS))
+    page = fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE), load_default=1)
+    per_page = fields.Integer(validate=validate.Range(min=1, max=MAX_PER_PAGE), load_default=24)
+
+
+class ImportRequest(Strict):
+    url = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=2048),
+            validate.Regexp(WEB_ADDRESS, error="Only http:// and https:// addresses can be imported."),
+        ],
+    )
+    again = fields.Boolean(
+        load_default=False, metadata={"description": "Import it even if you already have a recipe from this page."}
+    )
+
+
+class ImageUpload(ma.Schema):
+    image = Upload(required=True, metadata={"description": "A JPEG, PNG, WebP, AVIF or HEIC photo."})
+
+
+class ImageArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    size = fields.String(validate=validate.OneOf(VARIANTS), load_default="full")
+
+
+class TagCount(ma.Schema):
+    name = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class TagList(ma.Schema):
+    items = fields.List(fields.Nested(TagCount), required=True)
+
+
+class Me(ma.Schema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    is_admin = fields.Boolean(required=True)
+
+
+class ErrorBody(ma.Schema):
+    code = fields.String(required=True, metadata={"description": "Stable, for programs: `not_found`, `invalid`, ..."})
+    message = fields.String(required=True, metadata={"description": "For people."})
+    field = fields.String(metadata={"description": "The request field at fault, when there is one."})
+    fields_ = fields.Dict(
+        data_key="fields",
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "Every field at fault, with its messages."},
+    )
+    recipe_id = fields.Integer(metadata={"description": "The recipe you already have from that page."})
+
+
+class Error(ma.Schema):
+    error = fields.Nested(ErrorBody, required=True)

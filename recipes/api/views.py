@@ -1,0 +1,260 @@
+"""The JSON API, `/api/v1`: thin views over the same services the pages and the CLI use.
+
+Every request is authenticated first (api.auth); every answer is a recipe object, a page
+of them, or an error object. The decorators' schemas validate requests and are also what
+the OpenAPI document is made from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Response, current_app, request, url_for
+from flask_smorest import Blueprint
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
+
+from ..cookbook import services
+from ..cookbook.services import RecipeData
+from ..database import release_transaction
+from ..extensions import csrf, db
+from ..images import store
+from ..images.checked import checked_picture
+from ..images.processing import MAX_UPLOAD_BYTES, ImageRejected
+from ..importing.service import ImportPolicy, outcome_of
+from ..models import Recipe
+from ..search.service import SearchRequest, search, tag_counts
+from ..transfer.objects import recipe_object
+from ..web import MAX_ID
+from . import schemas
+from .auth import api_user, authenticate
+from .errors import ApiError, error_response, from_http_exception, invalid
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Recipes, their pictures, tags and imports.")
+csrf.exempt(bp)  # token requests need none; cookie requests are checked in api.auth
+bp.before_request(authenticate)
+bp.register_error_handler(ApiError, error_response)
+bp.register_error_handler(HTTPException, lambda error: error_response(from_http_exception(error)))
+
+RECIPE = f"/recipes/<int(max={MAX_ID}):recipe_id>"
+
+
+def image_url(recipe: Recipe) -> str | None:
+    if not recipe.image_digest:
+        return None
+    return url_for("api.recipe_image", recipe_id=recipe.id, v=recipe.image_digest[:16], _external=True)
+
+
+def recipe_json(recipe: Recipe) -> dict[str, Any]:
+    return recipe_object(recipe, image_url(recipe))
+
+
+def _created(recipe: Recipe) -> tuple[dict[str, Any], int, dict[str, str]]:
+    return recipe_json(recipe), 201, {"Location": url_for("api.recipe", recipe_id=recipe.id, _external=True)}
+
+
+def _data(payload: dict[str, Any], base: RecipeData) -> RecipeData:
+    """`base` with the fields the client sent."""
+    for name, value in payload.items():
+        if name == "visibility":
+            base.is_public = value == "public"
+        else:
+            setattr(base, name, value)
+    return base
+
+
+def _require_json() -> None:
+    """A body-less PATCH would otherwise read as "change nothing" and succeed."""
+    if not request.is_json:
+        raise ApiError(415, "unsupported_media_type", "Send a JSON body, with Content-Type: application/json.")
+
+
+# Where a new recipe's id leads: for clients (and test generators) that follow OpenAPI links.
+RECIPE_LINKS = {
+    name: {"operationId": operation, "parameters": {"recipe_id": "$response.body#/id"}}
+    for name, operation in [
+        ("GetRecipe", "getRecipe"),
+        ("UpdateRecipe", "updateRecipe"),
+        ("DeleteRecipe", "deleteRecipe"),
+        ("PutRecipeImage", "putRecipeImage"),
+        ("GetRecipeImage", "getRecipeImage"),
+        ("DeleteRecipeImage", "deleteRecipeImage"),
+    ]
+}
+
+
+@contextmanager
+def _service_errors() -> Iterator[None]:
+    """The cookbook's domain errors as API errors."""
+    try:
+        yield
+    except services.RecipeNotFound:
+        raise ApiError(404, "not_found", "No such recipe.") from None
+    except services.RecipeInvalid as exc:
+        raise invalid(exc.field, exc.message) from None
+
+
+@bp.get("/recipes")
+@bp.arguments(schemas.SearchArgs, location="query", as_kwargs=False)
+@bp.response(200, schemas.RecipePage)
+@bp.alt_response(
+    414,
+    description="The URL is longer than the server takes (8190 bytes): Gunicorn's own answer, in HTML.",
+    content_type="text/html",
+    schema={"type": "string"},
+)
+@bp.doc(operationId="listRecipes")
+def recipes(args: dict[str, Any]) -> dict[str, Any]:
+    """Search and list the recipes you can see: yours, and public ones."""
+    pairs = [(key, value) for key, value in args.items() if key != "tag"] + [("tag", t) for t in args.get("tag", [])]
+    found = search(api_user(), SearchRequest.from_args(MultiDict(pairs)))
+    ids = [card.id for card in found.items]
+    loaded = db.session.scalars(select(Recipe).options(selectinload(Recipe.tags)).where(Recipe.id.in_(ids)))
+    by_id = {recipe.id: recipe for recipe in loaded}
+    return {
+        "items": [recipe_json(by_id[i]) for i in ids if i in by_id],
+        "total": found.total,
+        "total_is_capped": found.total_is_capped,
+        "page": found.page,
+        "per_page": found.request.per_page,
+        "has_next": found.has_next,
+    }
+
+
+@bp.post("/recipes")
+@bp.doc(responses={201: {"links": RECIPE_LINKS}})
+@bp.arguments(schemas.RecipeCreate)
+@bp.response(201, schemas.Recipe, headers={"Location": {"description": "The new recipe", "schema": {"type": "string"}}})
+@bp.doc(operationId="createRecipe")
+def create_recipe(payload: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Add a recipe."""
+    with _service_errors():
+        recipe = services.create_recipe(api_user(), _data(payload, RecipeData(title="")))
+    return _created(recipe)
+
+
+@bp.get(RECIPE)
+@bp.response(200, schemas.Recipe)
+@bp.doc(operationId="getRecipe")
+def recipe(recipe_id: int) -> dict[str, Any]:
+    """One recipe: yours, or a public one."""
+    with _service_errors():
+        return recipe_json(services.get_visible_recipe(api_user(), recipe_id))
+
+
+@bp.patch(RECIPE)
+@bp.arguments(schemas.RecipeWrite)
+@bp.response(200, schemas.Recipe)
+@bp.doc(operationId="updateRecipe")
+def update_recipe(payload: dict[str, Any], recipe_id: int) -> dict[str, Any]:
+    """Change some fields of one of your recipes; the ones not sent stay as they are."""
+    _require_json()
+    user = api_user()
+    with _service_errors():
+        current = services.data_of(services.get_own_recipe(user, recipe_id))
+        return recipe_json(services.update_recipe(user, recipe_id, _data(payload, current)))
+
+
+@bp.delete(RECIPE)
+@bp.response(204)
+@bp.doc(operationId="deleteRecipe")
+def delete_recipe(recipe_id: int) -> tuple[str, int]:
+    """Delete one of your recipes, and its picture."""
+    with _service_errors():
+        services.delete_recipe(api_user(), recipe_id)
+    return "", 204
+
+
+@bp.post("/recipes/import")
+@bp.arguments(schemas.ImportRequest)
+@bp.response(201, schemas.Recipe)
+@bp.doc(operationId="importRecipe")
+def import_recipe(payload: dict[str, Any]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Import a recipe from a web page's address (counted against your import limit).
+
+    Already have a recipe from that page? A 409 names it (`recipe_id`), unless `again` is true."""
+    policy = ImportPolicy.from_config(current_app.config)
+    outcome = outcome_of(api_user(), payload["url"], policy, again=payload["again"])
+    if outcome.status == "imported" and outcome.recipe is not None:
+        return _created(outcome.recipe)
+    if outcome.status == "exists" and outcome.recipe is not None:
+        where = url_for("api.recipe", recipe_id=outcome.recipe.id, _external=True)
+        raise ApiError(
+            409, "already_imported", outcome.message, recipe_id=outcome.recipe.id, headers={"Location": where}
+        )
+    if outcome.code == "bad_url":
+        raise invalid("url", outcome.message)
+    headers = {"Retry-After": str(outcome.retry_after)} if outcome.retry_after else {}
+    raise ApiError(outcome.http_status, outcome.code or "import_failed", outcome.message, headers=headers)
+
+
+@bp.get(RECIPE + "/image")
+@bp.arguments(schemas.ImageArgs, location="query", as_kwargs=False)
+@bp.response(200, content_type="image/webp", description="The picture: `full` (up to 1600 px) or `thumb`.")
+@bp.doc(operationId="getRecipeImage")
+def recipe_image(args: dict[str, Any], recipe_id: int) -> Response:
+    """A recipe's picture."""
+    user = api_user()
+    with _service_errors():
+        digest = services.get_visible_recipe(user, recipe_id).image_digest
+    if digest is None:
+        raise ApiError(404, "not_found", "This recipe has no picture.")
+    try:
+        found = store.picture_for(user, recipe_id, digest, args["size"])
+    except store.PictureNotFound:
+        raise ApiError(404, "not_found", "This recipe has no picture.") from None
+    response = Response(found.data, mimetype=found.mime)
+    response.set_etag(f"{digest}-{args['size']}")
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.make_conditional(request)  # a 304 when the client has this picture
+    return response
+
+
+@bp.put(RECIPE + "/image")
+@bp.arguments(schemas.ImageUpload, location="files")
+@bp.response(200, schemas.Recipe)
+@bp.doc(operationId="putRecipeImage")
+def put_recipe_image(files: dict[str, Any], recipe_id: int) -> dict[str, Any]:
+    """Give one of your recipes a picture (sent as multipart/form-data, field `image`)."""
+    user = api_user()
+    with _service_errors():
+        services.get_own_recipe(user, recipe_id)  # someone else's recipe: 404 before any decoding
+    upload = bytes(files["image"].read(MAX_UPLOAD_BYTES + 1))
+    release_transaction()  # decoding takes a moment: not while holding the write lock
+    try:
+        picture = checked_picture(upload)
+    except ImageRejected as exc:
+        raise ApiError(422, exc.code, exc.message, field="image", fields={"image": [exc.message]}) from None
+    with _service_errors():
+        return recipe_json(services.set_picture(user, recipe_id, picture))
+
+
+@bp.delete(RECIPE + "/image")
+@bp.response(204)
+@bp.doc(operationId="deleteRecipeImage")
+def delete_recipe_image(recipe_id: int) -> tuple[str, int]:
+    """Remove a recipe's picture."""
+    with _service_errors():
+        services.set_picture(api_user(), recipe_id, None)
+    return "", 204
+
+
+@bp.get("/tags")
+@bp.response(200, schemas.TagList)
+@bp.doc(operationId="listTags")
+def tags() -> dict[str, Any]:
+    """The tags on the recipes you can see, with how many recipes have each."""
+    return {"items": [{"name": name, "count": n} for name, n in tag_counts(api_user(), limit=1000)]}
+
+
+@bp.get("/me")
+@bp.response(200, schemas.Me)
+@bp.doc(operationId="getMe")
+def me() -> dict[str, Any]:
+    """Who the token belongs to: a cheap way to check one."""
+    user = api_user()
+    return {"id": user.id, "username": user.username, "is_admin": user.is_admin}

@@ -1,0 +1,94 @@
+"""Personal API tokens, shared by the account page, the CLI and the API's authentication.
+
+A token is shown once, when it is made; only its SHA-256 is kept. A fast hash is enough
+here (unlike passwords): a token is 256 random bits, nothing anyone could guess or look up.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ApiToken, User, as_utc, token_digest, utcnow
+from ..web import clean_text
+
+PREFIX = "rcp_"
+NAME_MAX = 60
+MAX_TOKENS = 50  # per user: plenty for scripts and apps, and a bound on the account page
+# How stale "last used" may get: writing it on every request would make every API read a write.
+LAST_USED_PRECISION = timedelta(minutes=1)
+EXPIRY_CHOICES: dict[str, int | None] = {"30d": 30, "90d": 90, "1y": 365, "never": None}
+
+
+class TokenError(Exception):
+    def __init__(self, message: str, field: str = "name") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class TokenInvalid(Exception):
+    """Not a token of this instance, revoked, or expired (callers need not know which)."""
+
+
+def is_expired(token: ApiToken, now: datetime | None = None) -> bool:
+    return token.expires_at is not None and as_utc(token.expires_at) <= (now or utcnow())
+
+
+def create_token(user: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
+    """A new token for `user`: the row, and the token itself (shown once, never stored)."""
+    name = clean_text(name).strip()
+    if not name:
+        raise TokenError("Give the token a name, such as the app that will use it.")
+    if len(name) > NAME_MAX:
+        raise TokenError(f"Token names can have at most {NAME_MAX} characters.")
+    if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
+        raise TokenError("A token can last from 1 to 3650 days, or never expire.", "expires")
+    if len(tokens_of(user)) >= MAX_TOKENS:
+        raise TokenError(f"You have {MAX_TOKENS} tokens already: revoke one you no longer use first.")
+    secret = PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    row = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=token_digest(secret),
+        hint=secret[: len(PREFIX) + 4],
+        created_at=now,
+        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row, secret
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc()))
+    )
+
+
+def revoke_token(user: User, token_id: int) -> bool:
+    """Delete one of `user`'s tokens; False when they have no such token."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+    if row is None:
+        return False
+    db.session.delete(row)
+    db.session.commit()
+    return True
+
+
+def authenticate(secret: str) -> tuple[User, ApiToken]:
+    """The user a token belongs to, noting when it was used (part of the caller's
+    transaction). TokenInvalid for anything else."""
+    if not secret.startswith(PREFIX) or len(secret) > 200:
+        raise TokenInvalid
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(secret)))
+    now = utcnow()
+    if row is None or is_expired(row, now):
+        raise TokenInvalid
+    if row.last_used_at is None or now - as_utc(row.last_used_at) >= LAST_USED_PRECISION:
+        row.last_used_at = now
+    return row.user, row

@@ -1,0 +1,177 @@
+"""Share links: creating, listing, revoking and opening them, and saving a shared recipe
+as one's own. Shared by the pages (and later the API and the CLI); no request objects here.
+
+A link is a long random token, shown to its owner once. Only the token's SHA-256 is stored,
+so the database (or a backup of it) holds nothing that opens a page; a token is checked by
+looking its hash up, never by comparing tokens. A revoked link is kept, so its page can say
+"revoked" rather than "unknown", and its owner still sees how often it was opened.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from ..cookbook.services import create_recipe, data_of, get_own_recipe
+from ..extensions import db
+from ..images import store
+from ..models import Recipe, ShareLink, User, as_utc, token_digest, utcnow
+
+# 32 random bytes: 43 URL-safe characters, far beyond guessing (and beyond enumerating).
+TOKEN_BYTES = 32
+# What the owner sees of a link to tell links apart; the rest stays secret.
+HINT_CHARS = 6
+# What a token can look like; anything else is unknown without a database round trip.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{40,128}")
+
+LIVE, EXPIRED, REVOKED = "live", "expired", "revoked"
+
+
+@dataclass(frozen=True)
+class Expiry:
+    label: str
+    lifetime: timedelta | None  # None: until revoked
+
+
+# The choices on the recipe page, by the stable value its form posts.
+EXPIRIES = {
+    "1d": Expiry("1 day", timedelta(days=1)),
+    "1w": Expiry("1 week", timedelta(weeks=1)),
+    "1m": Expiry("1 month", timedelta(days=30)),
+    "never": Expiry("Until I revoke it", None),
+}
+DEFAULT_EXPIRY = "1w"
+
+
+class ShareNotFound(Exception):
+    """No link with this token (never made, mistyped, or its recipe was deleted)."""
+
+
+class ShareGone(Exception):
+    """The link existed but no longer opens the recipe: `reason` is EXPIRED or REVOKED."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ShareInvalid(Exception):
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class AlreadyYours(Exception):
+    """The recipe behind the link is the user's own: there is nothing to save."""
+
+    def __init__(self, recipe_id: int) -> None:
+        super().__init__(recipe_id)
+        self.recipe_id = recipe_id
+
+
+def state_of(share: ShareLink, now: datetime | None = None) -> str:
+    """LIVE, EXPIRED or REVOKED. Revoked wins: it is what the owner last did."""
+    if share.revoked_at is not None:
+        return REVOKED
+    if share.expires_at is not None and as_utc(share.expires_at) <= (now or utcnow()):
+        return EXPIRED
+    return LIVE
+
+
+def create_share(user: User, recipe_id: int, expiry: str) -> tuple[ShareLink, str]:
+    """A new link to the user's own recipe, working for `expiry` (a key of EXPIRIES).
+    Returns the link and its token: the token is not stored, so this is the only time
+    anyone can see it. RecipeNotFound for a recipe that is not the user's."""
+    if expiry not in EXPIRIES:
+        raise ShareInvalid("Choose how long the link should work.", "expiry")
+    recipe = get_own_recipe(user, recipe_id)
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    now = utcnow()
+    lifetime = EXPIRIES[expiry].lifetime
+    share = ShareLink(
+        recipe_id=recipe.id,
+        token_hash=token_digest(token),
+        hint=token[:HINT_CHARS],
+        created_at=now,
+        expires_at=now + lifetime if lifetime is not None else None,
+    )
+    db.session.add(share)
+    db.session.commit()
+    return share, token
+
+
+def shares_of(user: User, recipe_id: int) -> list[ShareLink]:
+    """Every link to the user's own recipe, newest first, whatever its state."""
+    recipe = get_own_recipe(user, recipe_id)
+    return list(
+        db.session.scalars(
+            select(ShareLink)
+            .where(ShareLink.recipe_id == recipe.id)
+            .order_by(ShareLink.created_at.desc(), ShareLink.id.desc())
+        )
+    )
+
+
+def revoke_share(user: User, recipe_id: int, share_id: int) -> ShareLink:
+    """Turn the link off for good, from the next request on. Revoking twice is harmless.
+    RecipeNotFound or ShareNotFound when it is not a link to the user's own recipe."""
+    recipe = get_own_recipe(user, recipe_id)
+    share: ShareLink | None = db.session.scalar(
+        select(ShareLink).where(ShareLink.id == share_id, ShareLink.recipe_id == recipe.id)
+    )
+    if share is None:
+        raise ShareNotFound(share_id)
+    if share.revoked_at is None:
+        share.revoked_at = utcnow()
+    db.session.commit()
+    return share
+
+
+def open_share(token: str) -> ShareLink:
+    """The live link with this token, its recipe (tags, picture) loaded; ShareNotFound or
+    ShareGone otherwise. Asked on every request, so revoking takes effect at once."""
+    if not _TOKEN.fullmatch(token):
+        raise ShareNotFound()
+    share: ShareLink | None = db.session.scalar(
+        select(ShareLink)
+        .options(selectinload(ShareLink.recipe).selectinload(Recipe.tags))
+        .options(selectinload(ShareLink.recipe).selectinload(Recipe.owner))
+        .where(ShareLink.token_hash == token_digest(token))
+    )
+    if share is None:
+        raise ShareNotFound()
+    state = state_of(share)
+    if state != LIVE:
+        raise ShareGone(state)
+    return share
+
+
+def record_view(share_id: int) -> None:
+    """Count one view of the link. Its own short write transaction: the caller ends any
+    read transaction first (and, on SQLite, asks for the write lock up front)."""
+    db.session.execute(
+        update(ShareLink)
+        .where(ShareLink.id == share_id)
+        # Counted in the database, so two views at once both count.
+        .values(views=ShareLink.views + 1, last_viewed_at=utcnow())
+    )
+    db.session.commit()
+
+
+def save_copy(user: User, share: ShareLink) -> Recipe:
+    """A copy of the shared recipe (fields, tags, picture) as the user's own, made in one
+    transaction by the same service that saves any new recipe. AlreadyYours when the user
+    owns the original."""
+    recipe = share.recipe
+    if recipe.owner_id == user.id:
+        raise AlreadyYours(recipe.id)
+    # Private to its new owner, whatever the original's visibility.
+    copy = dataclasses.replace(data_of(recipe), is_public=False)
+    return create_recipe(user, copy, store.stored_image(recipe))

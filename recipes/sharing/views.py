@@ -1,0 +1,203 @@
+"""Share links: made and revoked from the owner's recipe page, opened by anyone at
+`/s/<token>` without logging in, and saved as one's own recipe by a signed-in user."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from ..cookbook import services as cookbook
+from ..cookbook import views as cookbook_views
+from ..database import release_transaction, write_intent
+from ..errors import render_error
+from ..extensions import db
+from ..images import store
+from ..images.views import requested_variant, send_picture
+from ..models import Recipe, ShareLink, as_utc
+from ..transfer.export import recipe_jsonld
+from ..web import MAX_ID
+from . import services
+from .forms import ShareForm
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("sharing", __name__)
+
+# The picture may be kept by the browser, but must be asked about again each time (a 304
+# costs nothing): a revoked link's picture stops showing as soon as its page does.
+PICTURE_CACHE_CONTROL = "private, no-cache"
+
+_GONE = {
+    services.EXPIRED: ("Link expired", "This share link has expired. Ask the person who sent it for a new one."),
+    services.REVOKED: ("Link revoked", "This share link was turned off by the person who shared it."),
+}
+
+
+@bp.after_request
+def keep_links_private(response: Response) -> Response:
+    # The token is in the address: it must not leave in a Referer header, be indexed, or
+    # stay in a cache after the link is revoked. (The recipe's own routes set these too:
+    # the page that shows a new link holds its token.)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@bp.errorhandler(cookbook.RecipeNotFound)
+def recipe_not_found(error: cookbook.RecipeNotFound) -> tuple[Response | str, int]:
+    # Someone else's recipe looks exactly like a missing one.
+    return render_error(404, "Not Found", NotFound.description)
+
+
+@bp.errorhandler(services.ShareNotFound)
+def share_not_found(error: services.ShareNotFound) -> tuple[Response | str, int]:
+    return render_error(404, "Link not found", "No recipe is shared at this address. Check that the link is complete.")
+
+
+@bp.errorhandler(services.ShareGone)
+def share_gone(error: services.ShareGone) -> tuple[Response | str, int]:
+    return render_error(410, *_GONE[error.reason])
+
+
+# --- the owner's side, on the recipe page -------------------------------------------------
+
+
+@bp.app_template_filter("share_time")
+def share_time(moment: datetime | None, missing: str = "—") -> str:
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC") if moment is not None else missing
+
+
+@dataclass
+class SharePanel:
+    form: ShareForm
+    live: list[ShareLink] = field(default_factory=list)
+    inactive: list[tuple[ShareLink, str]] = field(default_factory=list)  # with its state
+
+
+@bp.app_context_processor
+def share_panel_helper() -> dict[str, object]:
+    """`share_panel(recipe)` for the owner's recipe page; queried only when it is shown."""
+
+    def share_panel(recipe: Recipe) -> SharePanel:
+        # A form that failed to post comes back with its errors (see `create`).
+        panel = SharePanel(form=g.get("share_form") or ShareForm())
+        for share in services.shares_of(current_user, recipe.id):
+            state = services.state_of(share)
+            if state == services.LIVE:
+                panel.live.append(share)
+            else:
+                panel.inactive.append((share, state))
+        return panel
+
+    return {"share_panel": share_panel}
+
+
+@bp.post(f"/recipes/<int(max={MAX_ID}):recipe_id>/shares")
+@login_required
+def create(recipe_id: int) -> tuple[Response | str, int]:
+    cookbook.get_own_recipe(current_user, recipe_id)  # a 404 for anyone else, whatever they post
+    form = ShareForm()
+    if form.validate_on_submit():
+        try:
+            share, token = services.create_share(current_user, recipe_id, form.expiry.data or "")
+        except services.ShareInvalid as exc:
+            form[exc.field].errors.append(exc.message)
+        else:
+            url = url_for("sharing.page", token=token, _external=True)
+            return render_template("sharing/created.html", share=share, url=url, recipe=share.recipe), 201
+    # The recipe page again, with the form's errors next to its field.
+    g.share_form = form
+    return cookbook_views.detail(recipe_id), 400
+
+
+@bp.post(f"/recipes/<int(max={MAX_ID}):recipe_id>/shares/<int(max={MAX_ID}):share_id>/revoke")
+@login_required
+def revoke(recipe_id: int, share_id: int) -> Response:
+    try:
+        share = services.revoke_share(current_user, recipe_id, share_id)
+    except services.ShareNotFound:
+        abort(404)
+    flash(f"Revoked the link /s/{share.hint}…: it no longer opens the recipe.", "success")
+    return redirect(url_for("cookbook.detail", recipe_id=recipe_id, _anchor="share"))
+
+
+# --- everyone's side: the link itself -----------------------------------------------------
+
+
+def _picture_url(token: str, recipe: Recipe, *, external: bool = False) -> str | None:
+    if recipe.image is None:
+        return None
+    filename = f"full.{store.extension(recipe.image.mime)}"
+    return url_for("sharing.picture", token=token, digest=recipe.image.digest, filename=filename, _external=external)
+
+
+def _count_view(share_id: int) -> None:
+    """Count a view in its own short write transaction. A GET began a deferred (read)
+    transaction, which SQLite cannot turn into a write while others write: end it, then
+    take the write lock up front. A count that still fails must not fail the page."""
+    release_transaction()
+    with write_intent():
+        try:
+            services.record_view(share_id)
+        except OperationalError:
+            db.session.rollback()
+            log.warning("share link %s: the view was not counted", share_id, exc_info=True)
+
+
+@bp.get("/s/<token>")
+def page(token: str) -> str:
+    share = services.open_share(token)
+    recipe = share.recipe
+    is_owner = current_user.is_authenticated and current_user.id == recipe.owner_id
+    # Absolute addresses in the JSON-LD: another Recipes instance importing this page (see
+    # importing/extract.py) keeps the page's address and fetches the picture from here.
+    page_url = url_for("sharing.page", token=token, _external=True)
+    jsonld = recipe_jsonld(recipe, page_url, _picture_url(token, recipe, external=True))
+    body = render_template(
+        "sharing/page.html",
+        recipe=recipe,
+        token=token,
+        jsonld=jsonld,
+        is_owner=is_owner,
+        picture_src=_picture_url(token, recipe),
+        login_url=url_for("auth.login", next=url_for("sharing.page", token=token)),
+    )
+    # The owner looking at their own link is not a visitor; a HEAD is not a view.
+    if request.method == "GET" and not is_owner:
+        _count_view(share.id)
+    return body
+
+
+@bp.get("/s/<token>/picture/<digest>/<filename>")
+def picture(token: str, digest: str, filename: str) -> Response:
+    variant, extension = requested_variant(digest, filename)
+    share = services.open_share(token)
+    try:
+        found = store.shared_picture(share.recipe_id, digest, variant)
+    except store.PictureNotFound:
+        abort(404)  # not the recipe's current picture
+    return send_picture(found, variant, extension, PICTURE_CACHE_CONTROL)
+
+
+@bp.post("/s/<token>/save")
+def save(token: str) -> Response:
+    share = services.open_share(token)
+    if not current_user.is_authenticated:
+        # Back to the shared page after logging in, not to this POST-only address.
+        flash("Log in to save this recipe to your recipes.", "info")
+        return redirect(url_for("auth.login", next=url_for("sharing.page", token=token)))
+    try:
+        copy = services.save_copy(current_user, share)
+    except services.AlreadyYours as exc:
+        flash("This recipe is already yours.", "info")
+        return redirect(url_for("cookbook.detail", recipe_id=exc.recipe_id))
+    flash(f"Saved “{copy.title}” to your recipes.", "success")
+    return redirect(url_for("cookbook.detail", recipe_id=copy.id))

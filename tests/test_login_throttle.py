@@ -1,0 +1,127 @@
+"""Login throttling: failed logins are counted per account and per client address, in the
+database, so the limit holds across Gunicorn workers; the answer never tells whether the
+account exists."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from argon2 import PasswordHasher
+from flask import Flask
+
+from recipes import create_app
+from recipes.auth.services import LoginLimits, LoginRefused, log_in
+from recipes.ratelimit import Limit
+
+from .conftest import AuthActions, Client
+
+WRONG = "Wrong username or password."
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    return {**app_config, "RECIPES_LOGIN_RATE_LIMIT": (5, 900), "RECIPES_LOGIN_IP_RATE_LIMIT": (12, 900)}
+
+
+def without_token(page: str) -> str:
+    return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", page)
+
+
+def attempt(app: Flask, username: str, password: str, address: str = "192.0.2.10") -> Any:
+    client: Client = app.test_client()  # type: ignore[assignment]
+    client.environ_base["REMOTE_ADDR"] = address
+    return AuthActions(client).login(username, password)
+
+
+def test_an_account_is_locked_for_a_while_after_repeated_failures(app: Flask, make_user: Any) -> None:
+    make_user("alice")
+    for _ in range(5):
+        failed = attempt(app, "alice", "wrong password")
+        assert failed.status_code == 400 and WRONG in failed.text
+    locked = attempt(app, "alice", "correct horse")  # even the right password, for now
+    assert locked.status_code == 429
+    assert "Too many failed logins for now" in locked.text and int(locked.headers["Retry-After"]) > 60
+    assert attempt(app, "alice", "correct horse", address="198.51.100.7").status_code == 429  # any address
+
+
+def test_an_unknown_account_is_throttled_the_same_way(app: Flask, make_user: Any) -> None:
+    make_user("alice")
+    for _ in range(5):
+        assert WRONG in attempt(app, "nobody", "whatever password").text
+    locked_unknown = attempt(app, "nobody", "whatever password")
+    for _ in range(5):
+        attempt(app, "alice", "wrong password", address="198.51.100.8")
+    locked_real = attempt(app, "alice", "wrong password", address="198.51.100.8")
+    assert locked_unknown.status_code == locked_real.status_code == 429
+    # Nothing tells them apart (but the name typed in and the form's own CSRF token).
+    assert without_token(locked_unknown.text.replace("nobody", "alice")) == without_token(locked_real.text)
+
+
+def test_one_address_trying_many_accounts_is_throttled(app: Flask, make_user: Any) -> None:
+    make_user("alice")
+    for number in range(12):
+        assert attempt(app, f"user{number}", "wrong password").status_code == 400
+    assert attempt(app, "alice", "correct horse").status_code == 429  # this address, any account
+    assert attempt(app, "alice", "correct horse", address="198.51.100.9").status_code == 302
+
+
+def test_ipv6_addresses_are_counted_by_their_64(app: Flask, make_user: Any) -> None:
+    make_user("alice")
+    for number in range(12):
+        attempt(app, f"user{number}", "wrong password", address=f"2001:db8:1:2::{number + 1:x}")
+    assert attempt(app, "someone", "wrong password", address="2001:db8:1:2:ffff::1").status_code == 429
+    assert attempt(app, "someone", "wrong password", address="2001:db8:1:3::1").status_code == 400
+
+
+def test_a_successful_login_clears_the_accounts_count(app: Flask, make_user: Any) -> None:
+    make_user("alice")
+    for _ in range(4):
+        attempt(app, "alice", "wrong password")
+    assert attempt(app, "alice", "correct horse").status_code == 302
+    for _ in range(4):
+        assert attempt(app, "alice", "wrong password").status_code == 400
+    assert attempt(app, "alice", "correct horse").status_code == 302
+
+
+def test_the_count_is_shared_by_every_worker(app: Flask, app_config: dict[str, Any], make_user: Any) -> None:
+    """Two app instances on one database, as two Gunicorn workers (or containers) are."""
+    make_user("alice")
+    other_worker = create_app(app_config)
+    other_worker.test_client_class = Client
+    for number in range(5):
+        attempt(app if number % 2 else other_worker, "alice", "wrong password")
+    assert attempt(app, "alice", "correct horse").status_code == 429
+    assert attempt(other_worker, "alice", "correct horse").status_code == 429
+
+
+def test_unknown_users_cost_one_password_check_like_wrong_passwords(
+    app: Flask, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Similar timing: an unknown name still runs one argon2 verification."""
+    make_user("alice")
+    calls: list[str] = []
+    real_verify = PasswordHasher.verify
+
+    def counting_verify(self: PasswordHasher, hash: str, password: str) -> bool:
+        calls.append(password)
+        return real_verify(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    limits = LoginLimits(Limit.from_setting((100, 60)), Limit.from_setting((100, 60)))
+    with app.app_context():
+        for username in ("alice", "nobody"):
+            with pytest.raises(LoginRefused) as refused:
+                log_in(username, "wrong password", "192.0.2.1", limits)
+            assert refused.value.message == WRONG and refused.value.retry_after is None
+    assert len(calls) == 2
+
+
+def test_a_throttled_login_page_still_has_its_form(app: Flask, make_user: Any) -> None:
+    make_user("alice")
+    for _ in range(6):
+        response = attempt(app, "alice", "wrong password")
+    assert response.status_code == 429
+    assert 'name="username"' in response.text and 'name="password"' in response.text
+    assert 'role="alert"' in response.text
