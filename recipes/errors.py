@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+import sqlite3
+
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
@@ -46,7 +50,63 @@ def handle_csrf_error(error: CSRFError) -> tuple[Response | str, int]:
     return render_error(400, "Form expired", "The form was out of date. Go back, reload the page and try again.")
 
 
+# PostgreSQL's SQLSTATE for "disk_full" (psycopg raises errors.DiskFull with it).
+POSTGRES_DISK_FULL = "53100"
+
+
+def disk_full_cause(error: BaseException) -> BaseException | None:
+    """The exception in `error`'s chain that says the disk is full, if any: SQLite's
+    SQLITE_FULL ("database or disk is full"), PostgreSQL's disk_full, or ENOSPC/EDQUOT
+    from writing a file."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
+            return current
+        if isinstance(current, sqlite3.Error) and (
+            getattr(current, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or "database or disk is full" in str(current)
+        ):
+            return current
+        if getattr(current, "sqlstate", None) == POSTGRES_DISK_FULL:
+            return current
+        # SQLAlchemy keeps the driver's exception in `orig`; otherwise follow the chain.
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return None
+
+
+def is_disk_full(error: BaseException) -> bool:
+    return disk_full_cause(error) is not None
+
+
+def disk_full_page() -> tuple[Response | str, int]:
+    db.session.rollback()  # the failed write is undone; reads go on as before
+    return render_error(
+        507,
+        "Disk full",
+        "The server's disk is full, so nothing was saved. "
+        "Whoever runs this server needs to free some space; then try again.",
+    )
+
+
+def handle_storage_error(error: Exception) -> tuple[Response | str, int]:
+    """A full disk is an operator's problem, not a bug: a clear 507 and one log line
+    (no traceback). Any other database or file error goes on to the 500 handler."""
+    cause = disk_full_cause(error)
+    if cause is None:
+        raise error
+    # The driver's own words only: SQLAlchemy's message would add the statement's parameters.
+    current_app.logger.error(
+        "Disk full: %s %s saved nothing (%s: %s)", request.method, request.path, type(cause).__name__, cause
+    )
+    return disk_full_page()
+
+
 def handle_server_error(error: Exception) -> tuple[Response | str, int]:
+    original = getattr(error, "original_exception", None)
+    if original is not None and is_disk_full(original):
+        return disk_full_page()
     db.session.rollback()
     return render_error(500, "Something went wrong", "The server could not finish this request. Nothing was saved.")
 
@@ -55,3 +115,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(500, handle_server_error)
+    app.register_error_handler(OperationalError, handle_storage_error)
+    app.register_error_handler(OSError, handle_storage_error)

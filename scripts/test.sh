@@ -18,6 +18,11 @@ else
     echo "shellcheck is not installed: skipped the shell lint (CI always runs it)" >&2
 fi
 
+echo "== dependency audit"
+# Fails on a known vulnerability in any installed dependency; where no vulnerability
+# service can be reached it checks what it can and names the rest (see the script).
+$BIN/python scripts/audit_deps.py
+
 echo "== tests on SQLite"
 $BIN/pytest -n auto -m "not container" tests
 
