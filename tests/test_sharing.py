@@ -507,3 +507,30 @@ def test_another_instance_imports_a_share_link(publisher: Publisher, app: Flask,
             import_url(carol, share_url, ImportPolicy.from_config(app.config, limited=False), again=True)  # type: ignore[arg-type]
     log = (publisher.config_dir / "gunicorn.log").read_text()
     assert "not counted" not in log and "database is locked" not in log
+    # The access log shows which link was opened, not the secret that opens it.
+    assert token not in log and f"/s/{token[:6]}... HTTP/1.1" in log
+
+
+def test_the_access_log_cuts_share_tokens_short() -> None:
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from recipes.serving import AccessLogWithoutSecrets, redact
+
+    token = "Jtc3dQ" + "x" * 37
+    assert redact(f"GET /s/{token} HTTP/1.1") == "GET /s/Jtc3dQ... HTTP/1.1"
+    assert redact(f"GET /s/{token}/picture/abc/full.webp HTTP/1.1") == "GET /s/Jtc3dQ.../picture/abc/full.webp HTTP/1.1"
+    assert redact("GET /recipes/s/short HTTP/1.1") == "GET /recipes/s/short HTTP/1.1"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/s/{token}",
+        "PATH_INFO": f"/s/{token}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"http://recipes.lan:8288/s/{token}",
+    }
+    response = SimpleNamespace(status="200 OK", headers=[], sent=10)
+    request = SimpleNamespace(headers=[("REFERER", f"http://recipes.lan:8288/s/{token}")])
+    atoms = AccessLogWithoutSecrets(Config()).atoms(response, request, environ, timedelta(milliseconds=5))
+    assert token not in repr(atoms)
+    assert atoms["r"] == "GET /s/Jtc3dQ... HTTP/1.1"
