@@ -63,6 +63,22 @@ def env_rate(environ: Mapping[str, str], name: str, default: str) -> tuple[int, 
     return int(match[1]), int(match[2] or 1) * _RATE_UNITS[match[3]]
 
 
+# The container's health check and `make run`'s own address: always answered.
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1"]
+
+
+def trusted_hosts(environ: Mapping[str, str]) -> list[str] | None:
+    """RECIPES_TRUSTED_HOSTS ("recipes.example.org, .lan": a leading dot takes every
+    subdomain) as Flask's TRUSTED_HOSTS, plus loopback; None when unset (any Host)."""
+    names = [name.strip().lower() for name in environ.get("RECIPES_TRUSTED_HOSTS", "").split(",") if name.strip()]
+    if not names:
+        return None
+    for name in names:
+        if not re.fullmatch(r"\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?", name):
+            raise ConfigError(f"RECIPES_TRUSTED_HOSTS: {name!r} is not a host name (e.g. recipes.example.org or .lan)")
+    return names + [host for host in LOOPBACK_HOSTS if host not in names]
+
+
 DEFAULT_BACKUP_KEEP = 10
 
 
@@ -111,6 +127,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         # Backups kept in the backups folder, of each kind (made by hand, before a migration,
         # before a restore) on its own.
         "RECIPES_BACKUP_KEEP": env_backup_keep(environ),
+        # Host names the app answers to (others get a 400), or None for any.
+        "TRUSTED_HOSTS": trusted_hosts(environ),
         # Only send cookies over HTTPS: turn on when every visit goes through an HTTPS proxy.
         "SESSION_COOKIE_SECURE": env_flag(environ, "RECIPES_SECURE_COOKIES"),
         "REMEMBER_COOKIE_SECURE": env_flag(environ, "RECIPES_SECURE_COOKIES"),

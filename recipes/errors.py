@@ -6,7 +6,9 @@ import errno
 import sqlite3
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -23,6 +25,9 @@ def wants_json() -> bool:
 def render_error(status: int, title: str, message: str) -> tuple[Response | str, int]:
     if wants_json():
         return jsonify(error={"code": title.lower().replace(" ", "_"), "message": message}), status
+    if request_ctx.url_adapter is None:
+        # The Host header was refused (TRUSTED_HOSTS): no URL can be built, so no site page.
+        return f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>", status
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
