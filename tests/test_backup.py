@@ -628,7 +628,7 @@ def test_cli_full_disk_is_one_line(app, runner, monkeypatch):
     def full(*args: Any, **kwargs: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(services, "_fsync", full)
+    monkeypatch.setattr(os, "fsync", full)
     result = runner.invoke(args=["backup"])
     assert result.exit_code == 1
     assert re.fullmatch(r"Error: cannot write the backup into \S+/backups: No space left on device\n", result.output)
