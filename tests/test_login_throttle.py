@@ -15,6 +15,7 @@ from recipes import create_app
 from recipes.auth.services import LoginLimits, LoginRefused, log_in
 from recipes.ratelimit import Limit
 
+from . import database_fixtures as dbf
 from .conftest import AuthActions, Client
 
 WRONG = "Wrong username or password."
@@ -90,10 +91,14 @@ def test_the_count_is_shared_by_every_worker(app: Flask, app_config: dict[str, A
     make_user("alice")
     other_worker = create_app(app_config)
     other_worker.test_client_class = Client
-    for number in range(5):
-        attempt(app if number % 2 else other_worker, "alice", "wrong password")
-    assert attempt(app, "alice", "correct horse").status_code == 429
-    assert attempt(other_worker, "alice", "correct horse").status_code == 429
+    try:
+        for number in range(5):
+            attempt(app if number % 2 else other_worker, "alice", "wrong password")
+        assert attempt(app, "alice", "correct horse").status_code == 429
+        assert attempt(other_worker, "alice", "correct horse").status_code == 429
+    finally:
+        with other_worker.app_context():
+            dbf.release_database()  # its connections, not the garbage collector's
 
 
 def test_unknown_users_cost_one_password_check_like_wrong_passwords(
