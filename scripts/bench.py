@@ -48,6 +48,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from bench_section import write_section  # scripts/ is on the path: run as a script
+from system_packages import ensure_command
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
@@ -159,16 +160,7 @@ def run(command: list[str], env: Mapping[str, str] | None = None, stdin: str = "
 
 
 def ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("wrk is missing: installing it with apt-get", flush=True)
-        apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        if subprocess.run(["apt-get", "install", "-y", "wrk"], env=apt_env, check=False).returncode != 0:
-            subprocess.run(["apt-get", "update"], env=apt_env, check=True)
-            subprocess.run(["apt-get", "install", "-y", "wrk"], env=apt_env, check=True)
-        found = shutil.which("wrk")
+    found = ensure_command("wrk")
     if not found:
         raise BenchError("wrk is not installed: `apt-get install wrk` (Debian/Ubuntu) or `brew install wrk`")
     return found

@@ -57,6 +57,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter
+from system_packages import ensure_command  # scripts/ is on the path: run as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent  # the virtualenv's bin/ when run as `.venv/bin/python scripts/soak.py`
@@ -122,14 +123,7 @@ def children(pid: int) -> list[int]:
 
 def ensure_tini() -> str:
     """tini, as the container has it; installed with apt-get when missing and we are root (as CI is)."""
-    found = shutil.which("tini")
-    if not found and os.geteuid() == 0 and shutil.which("apt-get"):
-        print("tini is missing: installing it with apt-get", flush=True)
-        apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        if subprocess.run(["apt-get", "install", "-y", "tini"], env=apt_env, check=False).returncode != 0:
-            subprocess.run(["apt-get", "update"], env=apt_env, check=False)
-            subprocess.run(["apt-get", "install", "-y", "tini"], env=apt_env, check=False)
-        found = shutil.which("tini")
+    found = ensure_command("tini")
     if not found:
         raise SoakError(
             "tini is not installed (`apt-get install tini`): the soak runs the app under it, as the image does"
