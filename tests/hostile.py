@@ -130,8 +130,9 @@ def assert_clean(page: str, payloads: list[str], where: str) -> None:
 
 def share_path(client: Client, recipe_id: int) -> tuple[str, str]:
     """Make a share link through the recipe page's form: (its path /s/<token>, the page showing it)."""
-    response = client.post(f"/recipes/{recipe_id}/shares", data={"expiry": "1w"})
-    assert response.status_code == 201, response.text
+    made = client.post(f"/recipes/{recipe_id}/shares", data={"expiry": "1w"})
+    assert made.status_code == 303, made.text
+    response = client.get(made.headers["Location"])
     match = re.search(r'id="share-url" type="text" value="http://localhost(/s/[A-Za-z0-9_-]+)"', response.text)
     assert match, response.text
     return match[1], response.text

@@ -40,7 +40,8 @@ PICTURE = re.compile(r'<img src="(/s/[A-Za-z0-9_-]+/picture/([0-9a-f]{64})/full\
 def share(client: Client, recipe_id: int, expiry: str = "1w") -> str:
     """Create a link through the recipe page's form; its path (/s/<token>)."""
     response = client.post(f"/recipes/{recipe_id}/shares", data={"expiry": expiry})
-    assert response.status_code == 201, response.text
+    assert response.status_code == 303, response.text
+    response = client.get(response.headers["Location"])
     match = SHARE_URL.search(response.text)
     assert match, response.text
     return match[2]
@@ -77,14 +78,20 @@ def test_the_owner_creates_sees_and_revokes_links(alice: Client, app: Flask) -> 
     assert 'id="share"' in panel and "No live links." in panel
     assert '<label for="expiry">Link works for</label>' in panel
 
-    created = alice.post(f"/recipes/{recipe_id}/shares", data={"expiry": "1w"})
-    assert created.status_code == 201
+    made = alice.post(f"/recipes/{recipe_id}/shares", data={"expiry": "1w"})
+    assert made.status_code == 303 and made.headers["Location"] == f"/recipes/{recipe_id}/shares/new"
+    created = alice.get(made.headers["Location"])
+    assert created.status_code == 200
     assert created.headers["Cache-Control"] == "no-store"  # the page holds the token
     url, path, token = SHARE_URL.search(created.text).groups()  # type: ignore[union-attr]
     assert url == f"http://localhost{path}" and path == f"/s/{token}"
     assert "readonly" in created.text and 'data-copy="share-url"' in created.text
     assert '<label for="share-url">Share link</label>' in created.text
     assert len(token) >= 43  # 32 random bytes
+    # Shown once: a reload of that page makes no second link and shows no token.
+    again = alice.get(made.headers["Location"])
+    assert again.status_code == 302 and again.headers["Location"] == f"/recipes/{recipe_id}#share"
+    assert token not in alice.get(again.headers["Location"]).text
 
     # Stored hashed: the token itself is nowhere in the database.
     (link,) = links(app)

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import NotFound
@@ -33,6 +33,8 @@ bp = Blueprint("sharing", __name__)
 # The picture may be kept by the browser, but must be asked about again each time (a 304
 # costs nothing): a revoked link's picture stops showing as soon as its page does.
 PICTURE_CACHE_CONTROL = "private, no-cache"
+# Where a link just made waits for the page that shows it (once).
+NEW_LINK = "new_share_link"
 
 _GONE = {
     services.EXPIRED: ("Link expired", "This share link has expired. Ask the person who sent it for a new one."),
@@ -102,7 +104,9 @@ def share_panel_helper() -> dict[str, object]:
 
 @bp.post(f"/recipes/<int(max={MAX_ID}):recipe_id>/shares")
 @login_required
-def create(recipe_id: int) -> tuple[Response | str, int]:
+def create(recipe_id: int) -> Response | tuple[Response | str, int]:
+    """Make a link. Its token goes to the next view of the "created" page, once, through the
+    session (the owner's own cookie): a reload of that page cannot make a second link."""
     cookbook.get_own_recipe(current_user, recipe_id)  # a 404 for anyone else, whatever they post
     form = ShareForm()
     if form.validate_on_submit():
@@ -111,11 +115,24 @@ def create(recipe_id: int) -> tuple[Response | str, int]:
         except services.ShareInvalid as exc:
             form[exc.field].errors.append(exc.message)
         else:
-            url = url_for("sharing.page", token=token, _external=True)
-            return render_template("sharing/created.html", share=share, url=url, recipe=share.recipe), 201
+            session[NEW_LINK] = {"recipe_id": recipe_id, "share_id": share.id, "token": token}
+            return redirect(url_for("sharing.created", recipe_id=recipe_id), 303)
     # The recipe page again, with the form's errors next to its field.
     g.share_form = form
     return cookbook_views.detail(recipe_id), 400
+
+
+@bp.get(f"/recipes/<int(max={MAX_ID}):recipe_id>/shares/new")
+@login_required
+def created(recipe_id: int) -> Response | str:
+    recipe = cookbook.get_own_recipe(current_user, recipe_id)
+    new = session.pop(NEW_LINK, None)
+    share = db.session.get(ShareLink, new["share_id"]) if new and new.get("recipe_id") == recipe_id else None
+    if share is None or share.recipe_id != recipe.id:
+        flash("A new link is shown only once. Make another one if you did not copy it.", "info")
+        return redirect(url_for("cookbook.detail", recipe_id=recipe_id, _anchor="share"))
+    url = url_for("sharing.page", token=new["token"], _external=True)
+    return render_template("sharing/created.html", share=share, url=url, recipe=recipe)
 
 
 @bp.post(f"/recipes/<int(max={MAX_ID}):recipe_id>/shares/<int(max={MAX_ID}):share_id>/revoke")
