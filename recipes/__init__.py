@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    from . import api, auth, bootstrap, cli, database, errors, home, search, security
+    from . import api, auth, bootstrap, cli, database, errors, home, search, security, web
     from . import config as settings
     from .backups.views import bp as backups_bp
     from .cookbook.views import bp as cookbook_bp
@@ -40,6 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
 
+    app.add_template_filter(web.utc_time)
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(cookbook_bp)

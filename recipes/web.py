@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+
+from .models import as_utc
 
 # Werkzeug's int converter would pass 2**70 to the database (an overflow on SQLite).
 MAX_ID = 2**31 - 1
@@ -31,6 +34,12 @@ class Form(FlaskForm):
 def form_status(form: FlaskForm) -> int:
     """400 when a submitted form has errors (so scripts notice), else 200."""
     return 400 if any(field.errors for field in form) else 200
+
+
+def utc_time(moment: datetime | None, missing: str = "—") -> str:
+    """A stored time for a page: "2026-11-21 21:41 UTC" (SQLite gives back naive UTC
+    datetimes), or `missing` when there is none. A template filter."""
+    return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC") if moment is not None else missing
 
 
 def clean_text(text: str) -> str:

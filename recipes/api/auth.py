@@ -52,7 +52,7 @@ def authenticate() -> None:
                 user, token = tokens.authenticate(secret)
                 key = f"api:token:{token.id}"
             else:
-                user = db.session.get_one(User, current_user.id)
+                user = current_user._get_current_object()
                 key = f"api:user:{current_user.id}"
             count(key, limit, "API requests")
         except tokens.TokenInvalid:

@@ -17,7 +17,6 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from webargs.flaskparser import FlaskParser
-from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from ..cookbook import services
@@ -128,10 +127,9 @@ def _service_errors() -> Iterator[None]:
 @bp.doc(operationId="listRecipes")
 def recipes(args: dict[str, Any]) -> Response:
     """Search and list the recipes you can see: yours, and public ones."""
-    # Back to the parameter names the page uses (the schema keeps `not` as `not_`).
-    pairs = [("not" if key == "not_" else key, value) for key, value in args.items() if key != "tag"]
-    pairs += [("tag", t) for t in args.get("tag", [])]
-    found = search(api_user(), SearchRequest.from_args(MultiDict(pairs)))
+    # The schema has checked the parameters (a 422 otherwise); the page's own parser reads
+    # them, so the API and the list page cannot read one differently.
+    found = search(api_user(), SearchRequest.from_args(request.args))
     ids = [card.id for card in found.items]
     loaded = db.session.scalars(select(Recipe).options(selectinload(Recipe.tags)).where(Recipe.id.in_(ids)))
     by_id = {recipe.id: recipe for recipe in loaded}
@@ -221,17 +219,13 @@ def import_recipe(payload: dict[str, Any]) -> tuple[dict[str, Any], int, dict[st
 @bp.doc(operationId="getRecipeImage")
 def recipe_image(args: dict[str, Any], recipe_id: int) -> Response:
     """A recipe's picture."""
-    user = api_user()
-    with _service_errors():
-        digest = services.get_visible_recipe(user, recipe_id).image_digest
-    if digest is None:
-        raise ApiError(404, "not_found", "This recipe has no picture.")
     try:
-        found = store.picture_for(user, recipe_id, digest, args["size"])
+        found = store.current_picture(api_user(), recipe_id, args["size"])
     except store.PictureNotFound:
-        raise ApiError(404, "not_found", "This recipe has no picture.") from None
+        # No such recipe, not one you may see, or no picture: one answer for all three.
+        raise ApiError(404, "not_found", "No such recipe, or it has no picture.") from None
     response = Response(found.data, mimetype=found.mime)
-    response.set_etag(f"{digest}-{args['size']}")
+    response.set_etag(f"{found.digest}-{args['size']}")
     response.headers["Cache-Control"] = "private, no-cache"
     response.make_conditional(request)  # a 304 when the client has this picture
     return response

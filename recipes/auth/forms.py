@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..web import Form
 from .passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
-from .tokens import NAME_MAX
+from .tokens import DEFAULT_EXPIRY, EXPIRIES, NAME_MAX
 
 PASSWORD_LENGTH = Length(
     min=MIN_PASSWORD_LENGTH,
@@ -48,13 +48,8 @@ class TokenForm(Form):
     )
     expires = SelectField(
         "Expires",
-        choices=[
-            SelectChoice("30d", "In 30 days"),
-            SelectChoice("90d", "In 90 days"),
-            SelectChoice("1y", "In a year"),
-            SelectChoice("never", "Never"),
-        ],
-        default="90d",
+        choices=[SelectChoice(value, label) for value, (label, _) in EXPIRIES.items()],
+        default=DEFAULT_EXPIRY,
     )
 
 

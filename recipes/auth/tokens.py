@@ -21,7 +21,14 @@ NAME_MAX = 60
 MAX_TOKENS = 50  # per user: plenty for scripts and apps, and a bound on the account page
 # How stale "last used" may get: writing it on every request would make every API read a write.
 LAST_USED_PRECISION = timedelta(minutes=1)
-EXPIRY_CHOICES: dict[str, int | None] = {"30d": 30, "90d": 90, "1y": 365, "never": None}
+# The account page's choices (value: label, days; None never expires), as share links do it.
+EXPIRIES: dict[str, tuple[str, int | None]] = {
+    "30d": ("In 30 days", 30),
+    "90d": ("In 90 days", 90),
+    "1y": ("In a year", 365),
+    "never": ("Never", None),
+}
+DEFAULT_EXPIRY = "90d"
 
 
 class TokenError(Exception):

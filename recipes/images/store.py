@@ -69,21 +69,28 @@ def picture_for(user: User, recipe_id: int, digest: str, variant: str) -> Pictur
     return _picture(recipe_id, digest, variant, visible_to(user))
 
 
+def current_picture(user: User, recipe_id: int, variant: str) -> Picture:
+    """The recipe's current picture, whatever its digest, if `user` may see the recipe."""
+    return _picture(recipe_id, None, variant, visible_to(user))
+
+
 def shared_picture(recipe_id: int, digest: str, variant: str) -> Picture:
     """The picture's bytes if `digest` is the recipe's current picture, for a caller that
     has already decided the recipe may be seen (a valid share link: no user at all)."""
     return _picture(recipe_id, digest, variant)
 
 
-def _picture(recipe_id: int, digest: str, variant: str, *conditions: ColumnElement[bool]) -> Picture:
+def _picture(recipe_id: int, digest: str | None, variant: str, *conditions: ColumnElement[bool]) -> Picture:
+    """One query; `digest` None means the recipe's current picture, whichever it is."""
     if variant not in VARIANTS:
         raise PictureNotFound(recipe_id)
     column = RecipeImage.full if variant == "full" else RecipeImage.thumb
+    wanted = RecipeImage.digest == (digest if digest is not None else Recipe.image_digest)
     row = db.session.execute(
-        select(column, RecipeImage.mime)
+        select(column, RecipeImage.mime, RecipeImage.digest)
         .join(Recipe, Recipe.id == RecipeImage.recipe_id)
-        .where(RecipeImage.recipe_id == recipe_id, RecipeImage.digest == digest, *conditions)
+        .where(RecipeImage.recipe_id == recipe_id, wanted, *conditions)
     ).one_or_none()
     if row is None:
         raise PictureNotFound(recipe_id)
-    return Picture(data=row[0], mime=row[1], digest=digest)
+    return Picture(data=row[0], mime=row[1], digest=row[2])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
@@ -20,7 +19,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..images import store
 from ..images.views import requested_variant, send_picture
-from ..models import Recipe, ShareLink, as_utc
+from ..models import Recipe, ShareLink
 from ..transfer.export import recipe_jsonld
 from ..web import MAX_ID
 from . import services
@@ -70,11 +69,6 @@ def share_gone(error: services.ShareGone) -> tuple[Response | str, int]:
 
 
 # --- the owner's side, on the recipe page -------------------------------------------------
-
-
-@bp.app_template_filter("share_time")
-def share_time(moment: datetime | None, missing: str = "—") -> str:
-    return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC") if moment is not None else missing
 
 
 @dataclass
