@@ -22,8 +22,8 @@ limit_request_line = 8190
 # Logs go to stdout/stderr, where `docker logs` finds them.
 accesslog = "-"
 errorlog = "-"
-# The access log with share links' tokens cut short (they are secrets; see recipes/serving.py).
-logger_class = "recipes.serving.AccessLogWithoutSecrets"
+# The access log with share links' tokens cut short (they are secrets; see recipes/access_log.py).
+logger_class = "recipes.access_log.AccessLogWithoutSecrets"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 
 # Heartbeat files in memory, not on a possibly slow disk.

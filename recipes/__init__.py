@@ -19,12 +19,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import config as settings
     from .backups.views import bp as backups_bp
     from .cookbook.views import bp as cookbook_bp
+    from .exporting.views import bp as exporting_bp
     from .extensions import csrf, db, migrate
     from .images.views import bp as images_bp
     from .importing.views import bp as importing_bp
     from .schema import migrations_directory
     from .sharing.views import bp as sharing_bp
-    from .transfer.views import bp as transfer_bp
 
     app = Flask(__name__)
     app.config.from_mapping(settings.build(test_config))
@@ -47,7 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(importing_bp)
     app.register_blueprint(images_bp)
     app.register_blueprint(backups_bp)
-    app.register_blueprint(transfer_bp)
+    app.register_blueprint(exporting_bp)
     app.register_blueprint(sharing_bp)
     api.init_app(app)
     return app

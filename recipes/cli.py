@@ -16,7 +16,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from .database import write_intent
 
 if TYPE_CHECKING:
-    from .importing.service import Outcome
+    from .importing.pages.service import Outcome
     from .models import User
 
 
@@ -148,7 +148,7 @@ def import_url_command(username: str, again: bool, urls: tuple[str, ...]) -> Non
     Exits 1 if any address failed; "already imported" is not a failure."""
     from flask import current_app
 
-    from .importing.service import ImportPolicy, import_urls
+    from .importing.pages.service import ImportPolicy, import_urls
 
     user = _user_or_fail(username)
     policy = ImportPolicy.from_config(current_app.config, limited=False)
@@ -173,7 +173,7 @@ def export_command(username: str, path: str) -> None:
     import tempfile
     from pathlib import Path
 
-    from .transfer.export import export_library
+    from .exporting.services import export_library
 
     user = _user_or_fail(username)
     target = Path(path)
@@ -204,8 +204,8 @@ def import_file_command(username: str, path: str) -> None:
     Exits 1 if the file cannot be imported; recipes skipped or already there are listed."""
     from pathlib import Path
 
-    from .transfer.file_import import import_file
-    from .transfer.parsed import FileRejected
+    from .importing.files.parsed import FileRejected
+    from .importing.files.service import import_file
 
     user = _user_or_fail(username)
     try:

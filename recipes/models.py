@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .cookbook import limits
 from .extensions import db
 
 
@@ -109,7 +110,7 @@ class Tag(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    name: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(limits.TAG_MAX), index=True)
 
     def __repr__(self) -> str:
         return f"<Tag {self.name!r}>"
@@ -130,20 +131,20 @@ class Recipe(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(limits.TITLE_MAX))
     description: Mapped[str] = mapped_column(Text, default="")
     # Lists of strings, kept verbatim and in order. An ingredient ending in ":" is a section header.
     ingredients: Mapped[list[str]] = mapped_column(JSON, default=list)
     instructions: Mapped[list[str]] = mapped_column(JSON, default=list)
-    servings: Mapped[str] = mapped_column(String(100), default="")
+    servings: Mapped[str] = mapped_column(String(limits.SERVINGS_MAX), default="")
     prep_time: Mapped[int | None] = mapped_column(Integer)
     cook_time: Mapped[int | None] = mapped_column(Integer)
     total_time: Mapped[int | None] = mapped_column(Integer)
     # The total time as given, or prep + cook when only those are known: what cards show,
     # what "quickest" sorts by and "at most N minutes" filters on (kept by the services).
     total_minutes: Mapped[int | None] = mapped_column(Integer)
-    source_url: Mapped[str] = mapped_column(String(2048), default="")
-    # The source URL normalised and hashed (see importing.urls.source_key): finds "already
+    source_url: Mapped[str] = mapped_column(String(limits.SOURCE_URL_MAX), default="")
+    # The source URL normalised and hashed (see cookbook.sources.source_key): finds "already
     # imported" with a short index, whatever the spelling or tracking parameters of the URL.
     source_key: Mapped[str | None] = mapped_column(String(64))
     # Per serving, as the source gave it: {"calories": "82 kcal", ...}

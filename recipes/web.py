@@ -41,9 +41,3 @@ def utc_time(moment: datetime | None, missing: str = "—") -> str:
     datetimes), or `missing` when there is none. A template filter."""
     return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC") if moment is not None else missing
 
-
-def clean_text(text: str) -> str:
-    """Text as a person meant it: control characters other than tab and newline dropped
-    (NUL cannot be stored in PostgreSQL, and none of them belongs in a recipe), and lone
-    surrogates ("\\ud800" in a JSON file), which no database can store as UTF-8."""
-    return "".join(ch for ch in text if (ch >= " " or ch in "\t\n" or ch == "\r") and not "\ud800" <= ch <= "\udfff")

@@ -31,8 +31,8 @@ from recipes import create_app  # noqa: E402
 from recipes.auth.services import create_user  # noqa: E402
 from recipes.database import write_intent  # noqa: E402
 from recipes.demo.generator import generate  # noqa: E402
+from recipes.importing.files.service import import_file  # noqa: E402
 from recipes.schema import upgrade  # noqa: E402
-from recipes.transfer.file_import import import_file  # noqa: E402
 
 
 def native_file(count: int) -> bytes:

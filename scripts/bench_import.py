@@ -32,7 +32,7 @@ from corpus_score import DEFAULT_DIR, compare, pages, serve_corpus, served_url, 
 from recipes import create_app, net  # noqa: E402
 from recipes.auth.services import create_user  # noqa: E402
 from recipes.database import write_intent  # noqa: E402
-from recipes.importing.service import ImportPolicy, import_url  # noqa: E402
+from recipes.importing.pages.service import ImportPolicy, import_url  # noqa: E402
 from recipes.schema import upgrade  # noqa: E402
 
 

@@ -43,8 +43,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from recipes.cookbook.text import is_section_header  # noqa: E402
-from recipes.importing.extract import NoRecipeFound, extract_recipe  # noqa: E402
+from recipes.cookbook.recipe_text import is_section_header  # noqa: E402
+from recipes.importing.pages.extract import NoRecipeFound, extract_recipe  # noqa: E402
 
 DEFAULT_DIR = ROOT / "tests" / "data" / "recipe-pages"
 FIELDS = ("title", "ingredients", "instructions")

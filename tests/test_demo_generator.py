@@ -14,8 +14,8 @@ from functools import cache
 
 import pytest
 
+from recipes.cookbook.recipe_text import is_section_header, normalize_tag
 from recipes.cookbook.services import RecipeData
-from recipes.cookbook.text import is_section_header, normalize_tag
 from recipes.demo import ABSENT_TERMS, COMMON_TERMS, RARE_TERMS, generate
 
 WORD = re.compile(r"[^\W_]+")

@@ -90,7 +90,7 @@ def test_export_library_in_batches(app: Flask, make_user: Any, monkeypatch: Any)
     from recipes.auth.services import find_user
     from recipes.cookbook.bulk import add_recipes
     from recipes.cookbook.services import RecipeData
-    from recipes.transfer import export
+    from recipes.exporting import services as export
 
     monkeypatch.setattr(export, "BATCH", 7)
     make_user("carol")

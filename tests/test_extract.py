@@ -13,7 +13,7 @@ import pytest
 from recipe_scrapers import scrape_html
 from recipe_scrapers._warnings import FieldNotProvidedByWebsiteWarning
 
-from recipes.importing.extract import (
+from recipes.importing.pages.extract import (
     MAX_TAGS,
     ExtractedRecipe,
     NoRecipeFound,
@@ -520,7 +520,7 @@ def test_any_final_url(final: str) -> None:
 
 
 def test_the_warm_up_page_is_a_recipe_and_warm_up_runs_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    from recipes.importing import extract
+    from recipes.importing.pages import extract
 
     assert extract.extract_recipe(extract._WARM_UP_PAGE, "http://localhost/warm-up").data.title == "Boiled egg"
     calls: list[str] = []

@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from recipes.importing.extract import extract_recipe
+from recipes.importing.pages.extract import extract_recipe
 
 from .corpus import CORPUS, scorer
 

@@ -52,6 +52,6 @@ def test_regex_characters_in_words_are_literal():
     ],
 )
 def test_fold(text, folded):
-    from recipes.search.text import fold
+    from recipes.search.query_text import fold
 
     assert fold(text) == folded

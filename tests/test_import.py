@@ -277,7 +277,7 @@ def test_cli_imports_and_reports(app: Flask, make_user: Any, site: Site) -> None
 def test_a_page_that_takes_too_long_to_read_is_refused_and_the_worker_goes_on(
     app: Flask, alice: Client, site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from recipes.importing import service
+    from recipes.importing.pages import service
 
     monkeypatch.setattr(service, "EXTRACT_DEADLINE", 1.0)
     trap = {"@context": "https://schema.org", "@type": "Recipe", "name": "Trap", "recipeIngredient": ["<" * 300_000]}

@@ -17,7 +17,7 @@ from flask import Flask
 
 from recipes import net
 from recipes.auth.services import find_user
-from recipes.importing.service import ImportPolicy, import_url
+from recipes.importing.pages.service import ImportPolicy, import_url
 
 from .corpus import CORPUS, scorer
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from recipes.importing.urls import BadUrl, check_url, normalize, source_key
+from recipes.cookbook.sources import normalize, source_key
+from recipes.importing.pages.addresses import BadUrl, check_url
 
 
 @pytest.mark.parametrize(

@@ -130,7 +130,7 @@ def test_0003_keeps_recipes_and_fills_their_source_keys(app: Flask, make_user: A
     object, and are found as "already imported" by their source URL."""
     from flask_migrate import downgrade
 
-    from recipes.importing.urls import source_key
+    from recipes.cookbook.sources import source_key
     from recipes.models import Recipe
 
     user_id = make_user("alice")
@@ -262,7 +262,7 @@ def _old_data(revision: str) -> dict[str, list[dict[str, Any]]]:
     (accents, an empty one, times given in different ways), and from 0003 a picture and rate-limit hits."""
     from argon2 import PasswordHasher
 
-    from recipes.importing.urls import source_key
+    from recipes.cookbook.sources import source_key
 
     from .database_fixtures import FAST_TEST_CONFIG
 
@@ -468,7 +468,7 @@ def _read(connection: sa.Connection, table: sa.TableClause) -> list[dict[str, An
 def _expected_at_head(revision: str, data: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """The same rows, with what the later migrations add: total_minutes from the times (0002), and
     (0003) the source key from the source URL, an empty nutrition object and no picture."""
-    from recipes.importing.urls import source_key
+    from recipes.cookbook.sources import source_key
 
     head = {name: [dict(row) for row in rows] for name, rows in data.items()}
     for recipe in head["recipe"]:

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from recipes import sandbox
-from recipes.importing.extract import NoRecipeFound, extract_recipe
+from recipes.importing.pages.extract import NoRecipeFound, extract_recipe
 
 
 def _pid() -> int:

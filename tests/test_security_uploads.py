@@ -7,7 +7,7 @@ Only what other tests do not already cover: the decoder itself (polyglots, bombs
 and fuzzed pictures) is tested in test_image_processing.py; the recipe form with a truncated
 picture, HTML, a GIF and a PNG bomb in test_pictures.py; the API with a truncated JPEG and an
 SVG in test_api.py; the archive reader (zip bombs, traversal, absolute names, symlinks,
-encryption, nesting) in test_transfer_archive.py; a `../` archive and the file form's 413
+encryption, nesting) in test_import_archive.py; a `../` archive and the file form's 413
 in test_file_import.py.
 """
 
@@ -40,7 +40,7 @@ from .test_file_import import upload_file
 from .test_image_processing import PAYLOAD, encode, exif_description, png_with_text
 from .test_image_processing import photo as gradient
 from .test_pictures import FULL, THUMB, png_bomb, post_recipe
-from .test_transfer_archive import MB, raw_zip, zeros_deflated
+from .test_import_archive import MB, raw_zip, zeros_deflated
 
 POLYGLOTS: dict[str, Callable[[], bytes]] = {
     "jpeg+html": lambda: encode(gradient((320, 240)), "JPEG") + PAYLOAD,

@@ -455,7 +455,7 @@ def test_another_instance_imports_a_share_link(publisher: Publisher, app: Flask,
     from recipes.auth.services import create_user
     from recipes.cookbook.services import RecipeData, create_recipe
     from recipes.images.processing import process_image
-    from recipes.importing.service import ImportFailed, ImportPolicy, import_url
+    from recipes.importing.pages.service import ImportFailed, ImportPolicy, import_url
 
     with publisher.app.app_context():
         alice = create_user("alice", "correct horse")
@@ -523,7 +523,7 @@ def test_the_access_log_cuts_share_tokens_short() -> None:
 
     from gunicorn.config import Config
 
-    from recipes.serving import AccessLogWithoutSecrets, redact
+    from recipes.access_log import AccessLogWithoutSecrets, redact
 
     token = "Jtc3dQ" + "x" * 37
     assert redact(f"GET /s/{token} HTTP/1.1") == "GET /s/Jtc3dQ... HTTP/1.1"

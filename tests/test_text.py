@@ -1,6 +1,6 @@
 import pytest
 
-from recipes.cookbook import text
+from recipes.cookbook import recipe_text as text
 
 
 def test_ingredients_kept_verbatim_and_in_order():

@@ -11,6 +11,8 @@ Create Date: 2026-11-21 17:25:06.119565
 """
 
 import json
+import re
+import unicodedata
 
 import sqlalchemy as sa
 from alembic import op
@@ -59,11 +61,51 @@ def upgrade():
     _index_existing_recipes(bind)
 
 
-def _index_existing_recipes(bind):
-    # Uses the application's own document builder and writer: the index format is the
-    # application's, and `recipes search reindex` rebuilds it the same way.
-    from recipes.search.index import document_from_values, write
+# A frozen copy of the index's document format as it was at this revision
+# (recipes/search/index.py and the folding in recipes/search/query_text.py). A migration
+# never imports application code, which may change after it was written; should the
+# format change later, its own migration (or `recipes search reindex`) rebuilds the index.
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_SQLITE_DELETE = sa.text("DELETE FROM recipe_fts WHERE rowid = :id")
+_SQLITE_INSERT = sa.text(
+    "INSERT INTO recipe_fts (rowid, title, tags, ingredients, body) VALUES (:id, :title, :tags, :ingredients, :body)"
+)
+_POSTGRES_UPSERT = sa.text(
+    "INSERT INTO recipe_search (recipe_id, document, ingredients) VALUES (:id, "
+    "setweight(to_tsvector('simple', :title), 'A') || setweight(to_tsvector('simple', :tags), 'B') || "
+    "setweight(to_tsvector('simple', :ingredients), 'C') || setweight(to_tsvector('simple', :body), 'D'), "
+    "to_tsvector('simple', :ingredients)) "
+    "ON CONFLICT (recipe_id) DO UPDATE SET document = excluded.document, ingredients = excluded.ingredients"
+)
 
+
+def _fold(text):
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text)).casefold()
+
+
+def document_from_values(recipe_id, title, tags, ingredients, description, instructions, notes):
+    return {
+        "id": recipe_id,
+        "title": _fold(title),
+        "tags": _fold(", ".join(tags)),
+        "ingredients": _fold("\n".join(ingredients)),
+        "body": _fold("\n".join([description, *instructions, notes])),
+    }
+
+
+def write(connection, documents):
+    if not documents:
+        return
+    if connection.dialect.name == "sqlite":
+        connection.execute(_SQLITE_DELETE, [{"id": d["id"]} for d in documents])
+        connection.execute(_SQLITE_INSERT, documents)
+    else:
+        connection.execute(_POSTGRES_UPSERT, documents)
+
+
+def _index_existing_recipes(bind):
     tags_of = {}
     for recipe_id, name in bind.execute(
         sa.text("SELECT rt.recipe_id, t.name FROM recipe_tag rt JOIN tag t ON t.id = rt.tag_id ORDER BY t.name")

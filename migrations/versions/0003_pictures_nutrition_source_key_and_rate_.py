@@ -12,6 +12,9 @@ Create Date: 2026-11-21 18:42:15.756670
 
 """
 
+import hashlib
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -63,10 +66,40 @@ def upgrade():
     _fill_source_keys(op.get_bind())
 
 
-def _fill_source_keys(bind):
-    # The app's own normaliser, so recipes saved before this revision are found as "already imported".
-    from recipes.importing.urls import source_key
+# A frozen copy of the source-URL normaliser as it was at this revision
+# (recipes/cookbook/sources.py), so recipes saved before it are found as "already imported".
+# A migration never imports application code, which may change after it was written.
+_TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "_hs")
+_TRACKING_NAMES = frozenset({"fbclid", "gclid", "dclid", "msclkid", "igshid", "yclid", "ref", "ref_src", "_ga"})
 
+
+def _is_tracking(name):
+    lowered = name.lower()
+    return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
+
+
+def _normalize(url):
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    port = parts.port if parts.port not in (None, 80, 443) else None
+    netloc = f"{host}:{port}" if port else host
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)])
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit(("https", netloc, path, query, ""))
+
+
+def source_key(url):
+    url = url.strip()
+    if not url.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        normal = _normalize(url)
+    except ValueError:
+        normal = url
+    return hashlib.sha256(normal.encode()).hexdigest()
+
+
+def _fill_source_keys(bind):
     recipe = sa.table("recipe", sa.column("id", sa.Integer), sa.column("source_url"), sa.column("source_key"))
     last_id = 0
     while True:

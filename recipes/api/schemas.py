@@ -1,8 +1,8 @@
 """The API's request and response shapes. They validate every request and are the source
 of the OpenAPI document (/api/openapi.json), so the two cannot drift apart.
 
-The limits are the ones the recipe form and the services enforce: what the API accepts,
-the pages accept too, and the other way round.
+The limits are cookbook.limits, which the recipe form and the services enforce too: what
+the API accepts, the pages accept too, and the other way round.
 """
 
 from __future__ import annotations
@@ -13,13 +13,22 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
-from ..cookbook.services import TITLE_MAX
+from ..cookbook import limits
 from ..images.store import VARIANTS
-from ..search.service import MAX_MINUTES, MAX_PAGE, MAX_PER_PAGE, MAX_TAGS, SCOPES, SORTS, TAG_MODES
+from ..search.service import MAX_PAGE, MAX_PER_PAGE, MAX_TAGS, SCOPES, SORTS, TAG_MODES
 
-MINUTES = validate.Range(min=0, max=MAX_MINUTES)
+MINUTES = validate.Range(min=0, max=limits.MINUTES_MAX, error=limits.MINUTES_RANGE)
+
+
+def at_most(limit: int) -> validate.Length:
+    """A text of at most `limit` characters, refused in the form's words."""
+    return validate.Length(max=limit, error=limits.too_long(limit))
+
+
+def items(most: int, message: str) -> validate.Length:
+    return validate.Length(max=most, error=message)
 # The first character that is not a space must be one a person can see: a title of only
-# spaces or control characters would be empty once cleaned (see web.clean_text). The spaces
+# spaces or control characters would be empty once cleaned (see text_cleaning.clean_text). The spaces
 # are spelt out, exactly those str.strip() removes: `\s` means a few different characters
 # in Python and in JavaScript (this pattern is in the OpenAPI document, for clients).
 SPACES = r"\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -41,23 +50,27 @@ class RecipeWrite(Strict):
 
     title = fields.String(
         validate=[
-            validate.Length(min=1, max=TITLE_MAX),
-            validate.Regexp(VISIBLE_TEXT, error="A recipe needs a title."),
+            validate.Length(min=1, error=limits.TITLE_MISSING),
+            at_most(limits.TITLE_MAX),
+            validate.Regexp(VISIBLE_TEXT, error=limits.TITLE_MISSING),
         ],
         metadata={"description": "Required when creating a recipe."},
     )
-    description = fields.String(validate=validate.Length(max=20_000))
+    description = fields.String(validate=at_most(limits.DESCRIPTION_MAX))
     ingredients = fields.List(
-        fields.String(validate=validate.Length(max=2_000)),
-        validate=validate.Length(max=500),
-        metadata={"description": "One ingredient per item; an item ending in `:` starts a section."},
+        fields.String(validate=at_most(limits.INGREDIENT_MAX)),
+        validate=items(limits.INGREDIENTS_MAX, limits.TOO_MANY_INGREDIENTS),
+        metadata={
+            "description": "One ingredient per item; an item ending in `:` starts a section. "
+            f"At most {limits.INGREDIENTS_TEXT_MAX} characters in all."
+        },
     )
     instructions = fields.List(
-        fields.String(validate=validate.Length(max=10_000)),
-        validate=validate.Length(max=500),
-        metadata={"description": "One step per item."},
+        fields.String(validate=at_most(limits.INSTRUCTIONS_TEXT_MAX)),
+        validate=items(limits.STEPS_MAX, limits.TOO_MANY_STEPS),
+        metadata={"description": f"One step per item; at most {limits.INSTRUCTIONS_TEXT_MAX} characters in all."},
     )
-    servings = fields.String(validate=validate.Length(max=100))
+    servings = fields.String(validate=at_most(limits.SERVINGS_MAX))
     prep_time = fields.Integer(strict=True, allow_none=True, validate=MINUTES, metadata={"description": "Minutes."})
     cook_time = fields.Integer(strict=True, allow_none=True, validate=MINUTES, metadata={"description": "Minutes."})
     total_time = fields.Integer(
@@ -65,15 +78,18 @@ class RecipeWrite(Strict):
     )
     source_url = fields.String(
         validate=[
-            validate.Length(max=2048),
-            validate.Regexp(HTTP_URL, error="The source must be an http:// or https:// address."),
+            at_most(limits.SOURCE_URL_MAX),
+            validate.Regexp(HTTP_URL, error=limits.SOURCE_NOT_HTTP),
         ]
     )
-    tags = fields.List(fields.String(validate=validate.Length(max=64)), validate=validate.Length(max=50))
-    notes = fields.String(validate=validate.Length(max=50_000))
+    tags = fields.List(
+        fields.String(validate=at_most(limits.TAG_MAX)), validate=items(limits.TAGS_MAX, limits.TOO_MANY_TAGS)
+    )
+    notes = fields.String(validate=at_most(limits.NOTES_MAX))
     nutrition = fields.Dict(
-        keys=fields.String(validate=validate.Length(max=60)),
-        values=fields.String(validate=validate.Length(max=120)),
+        keys=fields.String(validate=at_most(limits.NUTRIENT_NAME_MAX)),
+        values=fields.String(validate=at_most(limits.NUTRIENT_VALUE_MAX)),
+        validate=items(limits.NUTRIENTS_MAX, limits.TOO_MANY_NUTRIENTS),
         metadata={"description": 'Per serving, as text: {"calories": "320 kcal"}.'},
     )
     visibility = fields.String(
@@ -92,15 +108,16 @@ class RecipeCreate(RecipeWrite):
     title = fields.String(
         required=True,
         validate=[
-            validate.Length(min=1, max=TITLE_MAX),
-            validate.Regexp(VISIBLE_TEXT, error="A recipe needs a title."),
+            validate.Length(min=1, error=limits.TITLE_MISSING),
+            at_most(limits.TITLE_MAX),
+            validate.Regexp(VISIBLE_TEXT, error=limits.TITLE_MISSING),
         ],
     )
 
 
 class Recipe(ma.Schema):
     """A recipe as the API returns it and the export file keeps it (the dict itself is
-    built by transfer.objects.recipe_object; this documents it)."""
+    built by cookbook.objects.recipe_object; this documents it)."""
 
     id = fields.Integer(required=True)
     title = fields.String(required=True)
@@ -142,7 +159,7 @@ class SearchArgs(ma.Schema):
 
     q = fields.String(validate=validate.Length(max=500), metadata={"description": 'Words, "phrases", -excluded.'})
     tag = fields.List(
-        fields.String(validate=validate.Length(max=64)),
+        fields.String(validate=validate.Length(max=limits.TAG_MAX)),
         validate=validate.Length(max=MAX_TAGS),
         metadata={"description": "Repeat for several tags."},
     )
@@ -162,7 +179,7 @@ class ImportRequest(Strict):
     url = fields.String(
         required=True,
         validate=[
-            validate.Length(min=1, max=2048),
+            validate.Length(min=1, max=limits.SOURCE_URL_MAX),
             validate.Regexp(WEB_ADDRESS, error="Only http:// and https:// addresses can be imported."),
         ],
     )

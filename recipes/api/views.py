@@ -20,16 +20,16 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
 from ..cookbook import services
+from ..cookbook.objects import recipe_object
 from ..cookbook.services import RecipeData
 from ..database import release_transaction
 from ..extensions import csrf, db
 from ..images import store
-from ..images.checked import checked_picture
 from ..images.processing import MAX_UPLOAD_BYTES, ImageRejected
-from ..importing.service import ImportPolicy, outcome_of
+from ..images.sandboxed import checked_picture
+from ..importing.pages.service import ImportPolicy, outcome_of
 from ..models import Recipe
 from ..search.service import SearchRequest, search, tag_counts
-from ..transfer.objects import recipe_object
 from ..web import MAX_ID
 from . import schemas
 from .auth import api_user, authenticate

@@ -16,7 +16,7 @@ from .. import ratelimit
 from ..database import release_transaction
 from ..extensions import db
 from ..models import LoginSession, User, token_digest
-from ..web import clean_text
+from ..text_cleaning import clean_text
 from .passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,

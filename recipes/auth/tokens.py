@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import ApiToken, User, as_utc, token_digest, utcnow
-from ..web import clean_text
+from ..text_cleaning import clean_text
 
 PREFIX = "rcp_"
 NAME_MAX = 60

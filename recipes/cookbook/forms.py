@@ -1,46 +1,59 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, StringField, TextAreaField, URLField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, Field, IntegerField, RadioField, SelectChoice, StringField, TextAreaField, URLField
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from ..images.processing import MAX_UPLOAD_BYTES, accepted_description
 from ..models import Recipe
 from ..web import Form
-from . import text
-from .services import TITLE_MAX, RecipeData
+from . import limits
+from . import recipe_text as text
+from .services import RecipeData
 
-MINUTES = [Optional(), NumberRange(min=0, max=100_000, message="Give the time in minutes, from 0 to 100000.")]
+MINUTES = [Optional(), NumberRange(min=0, max=limits.MINUTES_MAX, message=limits.MINUTES_RANGE)]
+
+
+def _at_most(limit: int) -> Callable[[Form, Field], None]:
+    """At most `limit` characters, counted as the services count them: without the spaces
+    around the text, and a line break as one character (browsers send two)."""
+
+    def check(form: Form, field: Field) -> None:
+        if len((field.data or "").replace("\r\n", "\n").strip()) > limit:
+            raise ValidationError(limits.too_long(limit))
+
+    return check
 
 
 def http_url(form: Form, field: StringField) -> None:
     value = (field.data or "").strip()
     if value and not value.lower().startswith(("http://", "https://")):
-        raise ValidationError("The source must be an http:// or https:// address.")
+        raise ValidationError(limits.SOURCE_NOT_HTTP)
 
 
 class RecipeForm(Form):
-    title = StringField("Title", validators=[DataRequired(message="A recipe needs a title."), Length(max=TITLE_MAX)])
-    description = TextAreaField("Description", validators=[Length(max=20_000)])
+    # The ingredient and instruction boxes have no length check of their own: their limits
+    # are on the lines and steps (`limits`), which `services.validate` checks for every path.
+    title = StringField("Title", validators=[DataRequired(message=limits.TITLE_MISSING), _at_most(limits.TITLE_MAX)])
+    description = TextAreaField("Description", validators=[_at_most(limits.DESCRIPTION_MAX)])
     ingredients = TextAreaField(
         "Ingredients",
-        validators=[Length(max=50_000)],
         description="One per line. End a line with : to start a section.",
     )
     instructions = TextAreaField(
         "Instructions",
-        validators=[Length(max=100_000)],
         description="One step per line, or one per paragraph with blank lines between.",
     )
-    servings = StringField("Servings / yield", validators=[Length(max=100)])
+    servings = StringField("Servings / yield", validators=[_at_most(limits.SERVINGS_MAX)])
     prep_time = IntegerField("Prep time (minutes)", validators=MINUTES)
     cook_time = IntegerField("Cook time (minutes)", validators=MINUTES)
     total_time = IntegerField("Total time (minutes)", validators=MINUTES, description="Leave empty for prep + cook.")
-    source_url = URLField("Source URL", validators=[Length(max=2048), http_url])
-    tags = StringField("Tags", validators=[Length(max=2000)], description="Separated by commas.")
-    notes = TextAreaField("Notes", validators=[Length(max=50_000)])
+    source_url = URLField("Source URL", validators=[_at_most(limits.SOURCE_URL_MAX), http_url])
+    tags = StringField("Tags", validators=[_at_most(limits.TAGS_TEXT_MAX)], description="Separated by commas.")
+    notes = TextAreaField("Notes", validators=[_at_most(limits.NOTES_MAX)])
     picture = FileField("Picture")
     max_picture_bytes = MAX_UPLOAD_BYTES  # also told to the page's script
     remove_picture = BooleanField("Remove the picture")

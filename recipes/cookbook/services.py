@@ -7,7 +7,7 @@ signed-in user when it is public. Changing a recipe is for its owner only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -18,12 +18,11 @@ from ..access import visible_to
 from ..extensions import db
 from ..images import store
 from ..images.processing import ProcessedImage
-from ..importing.urls import source_key
 from ..models import Recipe, Tag, User, effective_total_minutes, recipe_tag, utcnow
-from ..web import clean_text
-from .text import unique_tags
-
-TITLE_MAX = 200
+from ..text_cleaning import clean_text
+from . import limits
+from .recipe_text import unique_tags
+from .sources import source_key
 
 
 class RecipeNotFound(Exception):
@@ -58,17 +57,82 @@ class RecipeData:
 
 
 def validate(data: RecipeData) -> None:
-    if not data.title.strip():
-        raise RecipeInvalid("A recipe needs a title.", "title")
-    if len(data.title.strip()) > TITLE_MAX:
-        raise RecipeInvalid(f"Titles can have at most {TITLE_MAX} characters.", "title")
+    """Refuse a recipe past any limit in `limits`: the one check behind every path that
+    saves a recipe (form, API, URL import, file import, share-link copies, demo data)."""
+    title = data.title.strip()
+    if not title:
+        raise RecipeInvalid(limits.TITLE_MISSING, "title")
+    for name, limit in (
+        ("title", limits.TITLE_MAX),
+        ("description", limits.DESCRIPTION_MAX),
+        ("servings", limits.SERVINGS_MAX),
+        ("source_url", limits.SOURCE_URL_MAX),
+        ("notes", limits.NOTES_MAX),
+    ):
+        if len(getattr(data, name).strip()) > limit:
+            raise RecipeInvalid(limits.too_long(limit), name)
     for name in ("prep_time", "cook_time", "total_time"):
         minutes = getattr(data, name)
-        if minutes is not None and not 0 <= minutes <= 100_000:
-            raise RecipeInvalid("Give the time in minutes, from 0 to 100000.", name)
+        if minutes is not None and not 0 <= minutes <= limits.MINUTES_MAX:
+            raise RecipeInvalid(limits.MINUTES_RANGE, name)
     url = data.source_url.strip()
     if url and not url.lower().startswith(("http://", "https://")):
-        raise RecipeInvalid("The source must be an http:// or https:// address.", "source_url")
+        raise RecipeInvalid(limits.SOURCE_NOT_HTTP, "source_url")
+    _check_list(data.ingredients, "ingredients", limits.INGREDIENTS_MAX, limits.TOO_MANY_INGREDIENTS)
+    _check_items(data.ingredients, "ingredients", "Ingredient line", limits.INGREDIENT_MAX)
+    _check_total(data.ingredients, "ingredients", "The ingredients", limits.INGREDIENTS_TEXT_MAX)
+    _check_list(data.instructions, "instructions", limits.STEPS_MAX, limits.TOO_MANY_STEPS)
+    _check_total(data.instructions, "instructions", "The instructions", limits.INSTRUCTIONS_TEXT_MAX)
+    _check_list(data.tags, "tags", limits.TAGS_MAX, limits.TOO_MANY_TAGS)
+    _check_items([" ".join(tag.split()) for tag in data.tags], "tags", "Tag", limits.TAG_MAX)
+    _check_list(list(data.nutrition), "nutrition", limits.NUTRIENTS_MAX, limits.TOO_MANY_NUTRIENTS)
+    for key, value in data.nutrition.items():
+        if len(str(key).strip()) > limits.NUTRIENT_NAME_MAX:
+            raise RecipeInvalid(limits.too_long(limits.NUTRIENT_NAME_MAX), "nutrition")
+        if len(str(value).strip()) > limits.NUTRIENT_VALUE_MAX:
+            raise RecipeInvalid(limits.too_long(limits.NUTRIENT_VALUE_MAX), "nutrition")
+
+
+def _check_list(items: list[str], name: str, most: int, message: str) -> None:
+    if len(items) > most:
+        raise RecipeInvalid(message, name)
+
+
+def _check_items(items: list[str], name: str, what: str, limit: int) -> None:
+    for number, item in enumerate(items, start=1):
+        if len(item.strip()) > limit:
+            raise RecipeInvalid(limits.line_too_long(what, number, limit), name)
+
+
+def _check_total(items: list[str], name: str, what: str, limit: int) -> None:
+    if sum(len(item.strip()) for item in items) > limit:
+        raise RecipeInvalid(limits.too_long_in_all(what, limit), name)
+
+
+def fit(data: RecipeData) -> RecipeData:
+    """`data` from another app or a web page made to fit what we keep, where that loses
+    nothing a cook needs: the title and the short texts cut to their limits, impossible
+    times and over-long addresses dropped, nutrition facts cut. Lists are not cut (a recipe
+    missing ingredients would be wrong): past their limits, `validate` refuses the recipe."""
+
+    def minutes(value: int | None) -> int | None:
+        return value if value is None or 0 <= value <= limits.MINUTES_MAX else None
+
+    source_url = clean_text(data.source_url).strip()
+    facts = list(clean_nutrition(data.nutrition).items())[: limits.NUTRIENTS_MAX]
+    return replace(
+        data,
+        title=clean_text(data.title).strip()[: limits.TITLE_MAX].strip(),
+        description=clean_text(data.description).strip()[: limits.DESCRIPTION_MAX],
+        servings=clean_text(data.servings).strip()[: limits.SERVINGS_MAX].strip(),
+        notes=clean_text(data.notes).strip()[: limits.NOTES_MAX],
+        source_url=source_url if len(source_url) <= limits.SOURCE_URL_MAX else "",
+        prep_time=minutes(data.prep_time),
+        cook_time=minutes(data.cook_time),
+        total_time=minutes(data.total_time),
+        tags=unique_tags(clean_text(raw) for raw in data.tags)[: limits.TAGS_MAX],
+        nutrition=dict(facts),
+    )
 
 
 def _tags_for(owner: User, names: list[str]) -> list[Tag]:
@@ -110,7 +174,10 @@ def column_values(data: RecipeData) -> dict[str, Any]:
 
 def clean_nutrition(values: dict[str, str]) -> dict[str, str]:
     """Nutrition facts as short texts; empty ones dropped."""
-    cleaned = {clean_text(str(k)).strip()[:60]: clean_text(str(v)).strip()[:120] for k, v in values.items()}
+    cleaned = {
+        clean_text(str(k)).strip()[: limits.NUTRIENT_NAME_MAX]: clean_text(str(v)).strip()[: limits.NUTRIENT_VALUE_MAX]
+        for k, v in values.items()
+    }
     return {k: v for k, v in cleaned.items() if k and v}
 
 

@@ -7,12 +7,13 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..database import release_transaction
-from ..images.checked import checked_picture
 from ..images.processing import ImageRejected, ProcessedImage
+from ..images.sandboxed import checked_picture
 from ..models import Recipe
 from ..search.service import SORTS, SearchRequest, search, tag_counts
 from ..web import MAX_ID, form_status
-from . import services, text
+from . import recipe_text as text
+from . import services
 from .forms import DeleteForm, RecipeForm
 
 bp = Blueprint("cookbook", __name__, url_prefix="/recipes")

@@ -1,1 +1,2 @@
-"""Importing recipes from web pages: fetching (through net), extracting, storing."""
+"""The import wing: recipes from web pages (`pages/`) and from other apps' export files (`files/`);
+the import page and its forms are shared by both."""

@@ -4,9 +4,9 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..cookbook.limits import SOURCE_URL_MAX
 from ..web import Form
-from .service import MAX_URLS, split_urls
-from .urls import MAX_URL_LENGTH
+from .pages.service import MAX_URLS, split_urls
 
 
 def at_most_max_urls(form: Form, field: TextAreaField) -> None:
@@ -19,7 +19,7 @@ class ImportForm(Form):
         "Recipe page address",
         validators=[
             DataRequired(message="Enter the address of a recipe page."),
-            Length(max=MAX_URLS * (MAX_URL_LENGTH + 2)),
+            Length(max=MAX_URLS * (SOURCE_URL_MAX + 2)),
             at_most_max_urls,
         ],
         description="Paste a link, or several links one per line to import them all.",

@@ -14,11 +14,11 @@ from werkzeug.wrappers import Response
 from ..database import release_transaction
 from ..errors import wants_json
 from ..extensions import csrf
-from ..transfer.file_import import import_file
-from ..transfer.parsed import FileRejected
 from ..web import form_status
+from .files.parsed import FileRejected
+from .files.service import import_file
 from .forms import FileImportForm, ImportForm
-from .service import ImportPolicy, Outcome, import_urls, outcome_of
+from .pages.service import ImportPolicy, Outcome, import_urls, outcome_of
 
 bp = Blueprint("importing", __name__, url_prefix="/recipes")
 

@@ -12,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Integer, Select, column, func, literal_column, select, table, text
 
 from ..models import Recipe
-from .text import ParsedQuery, Phrase, exclusion_forms
+from .query_text import ParsedQuery, Phrase, exclusion_forms
 
 # A SELECT of any columns (SQLAlchemy 2.1 types selects by their column tuple).
 AnySelect = Select[*tuple[Any, ...]]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from .text import WORD, fold
+from .query_text import WORD, fold
 
 SNIPPET_RADIUS = 70
 

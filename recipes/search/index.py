@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, scoped_session, selectinload
 
 from ..models import Recipe
-from .text import fold
+from .query_text import fold
 
 # Tables the search owns; they are not in the models' metadata (their types are per database).
 SEARCH_TABLE_PREFIXES = ("recipe_fts", "recipe_search")

@@ -15,13 +15,14 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from ..access import visible_to
-from ..cookbook.text import unique_tags
+from ..cookbook.limits import MINUTES_MAX
+from ..cookbook.recipe_text import unique_tags
 from ..extensions import db
 from ..models import Recipe, Tag, User, recipe_tag
 from . import backends
 from .backends import AnySelect
 from .highlight import snippet
-from .text import ParsedQuery, build_query, clean_query_text, words
+from .query_text import ParsedQuery, build_query, clean_query_text, words
 
 SORTS = ("relevance", "newest", "title", "quickest")
 SCOPES = ("all", "mine", "public")
@@ -30,7 +31,6 @@ DEFAULT_PER_PAGE = 24
 MAX_PER_PAGE = 100
 MAX_PAGE = 10_000
 MAX_TAGS = 10
-MAX_MINUTES = 100_000
 COUNT_CAP = 200
 
 
@@ -72,7 +72,7 @@ class SearchRequest:
             tag_mode=args.get("match") if args.get("match") in TAG_MODES else "any",
             has=has,
             has_not=has_not,
-            max_time=_bounded_int(args.get("max_time"), 0, MAX_MINUTES) if args.get("max_time") else None,
+            max_time=_bounded_int(args.get("max_time"), 0, MINUTES_MAX) if args.get("max_time") else None,
             scope=args.get("scope") if args.get("scope") in SCOPES else "all",
             sort=sort,
             page=_bounded_int(args.get("page"), 1, MAX_PAGE) or 1,

@@ -16,11 +16,11 @@ from ..cookbook import services as cookbook
 from ..cookbook import views as cookbook_views
 from ..database import release_transaction, write_intent
 from ..errors import render_error
+from ..exporting.services import recipe_jsonld
 from ..extensions import db
 from ..images import store
 from ..images.views import requested_variant, send_picture
 from ..models import Recipe, ShareLink
-from ..transfer.export import recipe_jsonld
 from ..web import MAX_ID
 from . import services
 from .forms import ShareForm

@@ -1,1 +1,0 @@
-"""Moving recipes in and out: reading other apps' export files, our own export, backups."""
