@@ -100,5 +100,3 @@ def html_to_text(value: Any) -> str:
         text = _BLOCK_TAG.sub("\n\n", text)
     lines = [clean_line(line) for line in text.split("\n")]
     return _MANY_BLANKS.sub("\n\n", "\n".join(lines)).strip()
-
-

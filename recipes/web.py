@@ -40,4 +40,3 @@ def utc_time(moment: datetime | None, missing: str = "—") -> str:
     """A stored time for a page: "2026-11-21 21:41 UTC" (SQLite gives back naive UTC
     datetimes), or `missing` when there is none. A template filter."""
     return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC") if moment is not None else missing
-

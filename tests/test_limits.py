@@ -199,7 +199,13 @@ def test_a_file_import_skips_a_recipe_past_a_limit_and_fits_the_rest(app: Flask,
     data = _export_zip(
         [
             {"title": "Huge", "ingredients": [LINE] * 2001, "instructions": ["Stir."]},
-            {"title": "Long story", "description": "d" * 30_000, "ingredients": [LINE], "instructions": [], "tags": ["a" * 100]},
+            {
+                "title": "Long story",
+                "description": "d" * 30_000,
+                "ingredients": [LINE],
+                "instructions": [],
+                "tags": ["a" * 100],
+            },
         ]
     )
     response = alice.post("/recipes/import/file", data={"file": (BytesIO(data), "recipes-export.zip")})

@@ -39,8 +39,8 @@ from .test_api import Api, make_token
 from .test_file_import import upload_file
 from .test_image_processing import PAYLOAD, encode, exif_description, png_with_text
 from .test_image_processing import photo as gradient
-from .test_pictures import FULL, THUMB, png_bomb, post_recipe
 from .test_import_archive import MB, raw_zip, zeros_deflated
+from .test_pictures import FULL, THUMB, png_bomb, post_recipe
 
 POLYGLOTS: dict[str, Callable[[], bytes]] = {
     "jpeg+html": lambda: encode(gradient((320, 240)), "JPEG") + PAYLOAD,

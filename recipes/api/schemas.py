@@ -27,6 +27,8 @@ def at_most(limit: int) -> validate.Length:
 
 def items(most: int, message: str) -> validate.Length:
     return validate.Length(max=most, error=message)
+
+
 # The first character that is not a space must be one a person can see: a title of only
 # spaces or control characters would be empty once cleaned (see text_cleaning.clean_text). The spaces
 # are spelt out, exactly those str.strip() removes: `\s` means a few different characters

@@ -345,5 +345,3 @@ def source_url(html: str, final_url: str) -> str:
         if url and len(url) <= SOURCE_URL_MAX:
             return url
     return ""
-
-

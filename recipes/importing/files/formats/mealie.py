@@ -319,7 +319,7 @@ def _servings(yield_text: Any, servings: Any, yield_quantity: Any) -> str:
         return count
     quantity = common.quantity_text(yield_quantity)
     if quantity:
-        return f"{quantity} {text}".strip()[: SERVINGS_MAX]
+        return f"{quantity} {text}".strip()[:SERVINGS_MAX]
     return text
 
 

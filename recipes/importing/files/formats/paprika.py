@@ -169,9 +169,7 @@ def recipe(document: Mapping[str, Any], where: str = "") -> ParsedRecipe:
     if nutrition_note:
         notes = f"{notes}\n\nNutrition:\n{nutrition_note}".strip()
     source_url = common.http_url(document.get("source_url")) or common.http_url(document.get("source"))
-    ingredients = [
-        line.strip() for line in html_to_text(document.get("ingredients")).split("\n") if line.strip()
-    ]
+    ingredients = [line.strip() for line in html_to_text(document.get("ingredients")).split("\n") if line.strip()]
     data = RecipeData(
         title=common.title(document.get("name")),
         description=html_to_text(document.get("description")),

@@ -269,9 +269,9 @@ def recipe_data(document: Mapping[str, Any]) -> RecipeData:
     servings = common.servings(document.get("servings"))
     servings_text = common.text(document.get("servings_text"))
     if servings and servings_text:
-        servings = f"{servings} {servings_text}"[: SERVINGS_MAX]
+        servings = f"{servings} {servings_text}"[:SERVINGS_MAX]
     elif servings_text:
-        servings = servings_text[: SERVINGS_MAX]
+        servings = servings_text[:SERVINGS_MAX]
 
     return RecipeData(
         title=common.title(document.get("name")),
