@@ -1,13 +1,19 @@
 """Packaging for Recipes: `pip install .` gives the app, its templates, static files,
 migrations and default Gunicorn config, plus the `recipes` command."""
 
+import re
 from pathlib import Path
 
 from setuptools import setup
 
+# The one place the version is written is recipes/version.py (read as text: setup.py must
+# not import the package it installs).
+VERSION_FILE = Path(__file__).with_name("recipes") / "version.py"
+VERSION = re.search(r'^__version__ = "([^"]+)"$', VERSION_FILE.read_text(encoding="utf-8"), re.M).group(1)  # type: ignore[union-attr]
+
 setup(
     name="recipes",
-    version="0.1.0",
+    version=VERSION,
     description="A self-hosted recipe manager",
     long_description=Path(__file__).with_name("README.md").read_text(encoding="utf-8"),
     long_description_content_type="text/markdown",

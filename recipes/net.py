@@ -21,7 +21,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import contextvars
-import importlib.metadata
 import ipaddress
 import logging
 import re
@@ -43,6 +42,8 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util.connection import allowed_gai_family
+
+from .version import __version__
 
 logger = logging.getLogger(__name__)
 
@@ -448,14 +449,7 @@ def _host_header(name: str, port: int | None) -> str:
 
 
 def _version() -> str:
-    try:
-        from recipes import __version__
-    except ImportError:
-        try:
-            return importlib.metadata.version("recipes")
-        except importlib.metadata.PackageNotFoundError:
-            return "dev"
-    return str(__version__)
+    return __version__
 
 
 USER_AGENT: Final = f"Recipes/{_version()} (+self-hosted recipe manager)"

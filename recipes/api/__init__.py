@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, Flask, render_template
 from flask_smorest import Api
 
-from .. import __version__
+from ..version import __version__
 from . import schemas
 from .views import bp as api_bp
 

@@ -15,6 +15,7 @@ from ..web import MAX_ID, form_status
 from . import recipe_text as text
 from . import services
 from .forms import DeleteForm, RecipeForm
+from .pages import recipe_page
 
 bp = Blueprint("cookbook", __name__, url_prefix="/recipes")
 
@@ -84,8 +85,7 @@ def create() -> Response | tuple[str, int]:
 
 @bp.get(f"/<int(max={MAX_ID}):recipe_id>")
 def detail(recipe_id: int) -> str:
-    recipe = _visible_or_404(recipe_id)
-    return render_template("cookbook/detail.html", recipe=recipe, is_owner=recipe.owner_id == current_user.id)
+    return recipe_page(_visible_or_404(recipe_id), current_user)
 
 
 @bp.route(f"/<int(max={MAX_ID}):recipe_id>/edit", methods=["GET", "POST"])

@@ -6,14 +6,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from ..cookbook import services as cookbook
-from ..cookbook import views as cookbook_views
+from ..cookbook.pages import recipe_page
 from ..database import release_transaction, write_intent
 from ..errors import render_error
 from ..exporting.services import recipe_jsonld
@@ -80,11 +80,11 @@ class SharePanel:
 
 @bp.app_context_processor
 def share_panel_helper() -> dict[str, object]:
-    """`share_panel(recipe)` for the owner's recipe page; queried only when it is shown."""
+    """`share_panel(recipe, form)` for the owner's recipe page; queried only when it is shown."""
 
-    def share_panel(recipe: Recipe) -> SharePanel:
+    def share_panel(recipe: Recipe, form: ShareForm | None = None) -> SharePanel:
         # A form that failed to post comes back with its errors (see `create`).
-        panel = SharePanel(form=g.get("share_form") or ShareForm())
+        panel = SharePanel(form=form or ShareForm())
         for share in services.shares_of(current_user, recipe.id):
             state = services.state_of(share)
             if state == services.LIVE:
@@ -101,7 +101,7 @@ def share_panel_helper() -> dict[str, object]:
 def create(recipe_id: int) -> Response | tuple[Response | str, int]:
     """Make a link. Its token goes to the next view of the "created" page, once, through the
     session (the owner's own cookie): a reload of that page cannot make a second link."""
-    cookbook.get_own_recipe(current_user, recipe_id)  # a 404 for anyone else, whatever they post
+    recipe = cookbook.get_own_recipe(current_user, recipe_id)  # a 404 for anyone else, whatever they post
     form = ShareForm()
     if form.validate_on_submit():
         try:
@@ -112,8 +112,7 @@ def create(recipe_id: int) -> Response | tuple[Response | str, int]:
             session[NEW_LINK] = {"recipe_id": recipe_id, "share_id": share.id, "token": token}
             return redirect(url_for("sharing.created", recipe_id=recipe_id), 303)
     # The recipe page again, with the form's errors next to its field.
-    g.share_form = form
-    return cookbook_views.detail(recipe_id), 400
+    return recipe_page(recipe, current_user, share_form=form), 400
 
 
 @bp.get(f"/recipes/<int(max={MAX_ID}):recipe_id>/shares/new")
