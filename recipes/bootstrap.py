@@ -13,7 +13,7 @@ import os
 import secrets
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -240,11 +240,16 @@ def migrate(app: Any) -> str | None:
         return str(backup) if backup else None
 
 
-def run() -> Path:
-    """Everything start-up needs, configured from the environment; returns the config directory."""
+def run(create_app: Callable[[], Any] | None = None) -> Path:
+    """Everything start-up needs, configured from the environment; returns the config directory.
+    `create_app` makes the app to migrate; by default the app is found by its import path,
+    the way Gunicorn (`wsgi_app = "recipes:create_app()"`) and `flask --app recipes` find it:
+    bootstrap stands below the package's top, which imports it."""
+    from flask.cli import ScriptInfo
     from sqlalchemy.exc import ArgumentError, OperationalError
 
-    from . import create_app
+    if create_app is None:
+        create_app = ScriptInfo(app_import_path=settings.APP_IMPORT_PATH).load_app
 
     try:
         config = settings.from_environment()

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
+from .config import APP_IMPORT_PATH
 from .database import write_intent
 
 if TYPE_CHECKING:
@@ -85,13 +86,18 @@ def bootstrap_command() -> None:
     click.echo(f"recipes: config directory {directory} is ready")
 
 
-def _create_app() -> Flask:
-    from . import create_app
+class _RecipesGroup(FlaskGroup):
+    """`flask --app recipes`, under its own name: the app is found by its import path (as
+    Gunicorn finds it), since the CLI stands below the package's top, which imports it."""
 
-    return create_app()
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        extra.setdefault("obj", ScriptInfo(app_import_path=APP_IMPORT_PATH, set_debug_flag=self.set_debug_flag))
+        return super().make_context(info_name, args, parent, **extra)
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+@click.group(cls=_RecipesGroup, add_version_option=False)
 def main() -> None:
     """Recipes: a self-hosted recipe manager."""
 

@@ -79,6 +79,8 @@ def trusted_hosts(environ: Mapping[str, str]) -> list[str] | None:
     return names + [host for host in LOOPBACK_HOSTS if host not in names]
 
 
+# Where the app factory is found, by the CLI and bootstrap as by Gunicorn (config/gunicorn.conf.py).
+APP_IMPORT_PATH = "recipes"
 DEFAULT_BACKUP_KEEP = 10
 
 

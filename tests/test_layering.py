@@ -1,0 +1,43 @@
+"""The house's layering, read from the code by scripts/import_graph.py (no module imported)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _graph() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("import_graph", ROOT / "scripts" / "import_graph.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("import_graph", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_no_module_imports_another_in_a_loop() -> None:
+    assert _graph().report()["module cycles"] == []
+
+
+def test_nothing_inside_the_package_imports_its_top() -> None:
+    # recipes/__init__.py builds the app from everything; the version is in version.py.
+    assert _graph().report()["imports of the package top"] == []
+
+
+def test_few_imports_run_back_up_against_the_layering() -> None:
+    # Today: the models' column sizes and search's filters read the recipe's rules
+    # (cookbook/limits.py, cookbook/recipe_text.py), which live with the cookbook above them.
+    back_up = _graph().report()["imports that run back up"]
+    assert len(back_up) <= 5, back_up
+
+
+def test_the_checker_finds_loops_and_resolves_relative_imports() -> None:
+    graph = _graph()
+    edges = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert graph.strongly_connected(sorted(edges), edges) == [["a", "b", "c"]]
+    assert graph._resolve("recipes.cookbook.views", False, 2, "models") == "recipes.models"
+    assert graph._resolve("recipes.importing.files", True, 3, "text_cleaning") == "recipes.text_cleaning"
