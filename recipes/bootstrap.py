@@ -13,20 +13,16 @@ import os
 import secrets
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import text
 
 from . import config as settings
 
 log = logging.getLogger(__name__)
 
 GUNICORN_CONFIG_NAME = "gunicorn.conf.py"
-BACKUP_DIR_NAME = "backups"
-BACKUPS_KEPT = 5
 SECRET_KEY_BYTES = 48
 
 
@@ -42,7 +38,7 @@ def ensure_layout(directory: Path) -> None:
     """Create the config directory and its `backups/`, and prove we can write there."""
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        (directory / BACKUP_DIR_NAME).mkdir(exist_ok=True)
+        (directory / settings.BACKUP_DIR_NAME).mkdir(exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=directory, prefix=".write-test-"):
             pass
     except PermissionError:
@@ -134,7 +130,7 @@ def sqlite_path(database_url: str) -> Path | None:
     return Path(url.database)
 
 
-def backup_sqlite(database: Path, backups: Path, label: str, keep: int = BACKUPS_KEPT) -> Path:
+def backup_sqlite(database: Path, backups: Path, label: str, keep: int = settings.DEFAULT_BACKUP_KEEP) -> Path:
     """A consistent copy of a live SQLite database (the backup API, not a file copy), named,
     kept private and pruned like every backup (see `backups.services`; its kind is
     "pre-migration", pruned apart from backups made by hand). `label` is the schema revision
@@ -158,31 +154,6 @@ def copy_sqlite(source_path: Path, target_path: Path) -> None:
     copy(source_path, target_path)
 
 
-# Any fixed number: the PostgreSQL advisory lock that serialises migrations.
-MIGRATION_LOCK_KEY = 0x5EC1FE5
-
-
-@contextlib.contextmanager
-def migration_lock(engine: Any) -> Iterator[None]:
-    """Let one process at a time migrate (several app containers may start together).
-
-    PostgreSQL: a session advisory lock, held on its own connection. SQLite needs none:
-    start-up transactions take the write lock up front, and Alembic re-reads the
-    version inside its transaction.
-    """
-    if engine.dialect.name != "postgresql":
-        yield
-        return
-    with engine.connect() as connection:
-        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-        connection.commit()
-        try:
-            yield
-        finally:
-            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
-            connection.commit()
-
-
 def migrate(app: Any) -> str | None:
     """Apply pending migrations, after backing up an existing SQLite database.
 
@@ -190,7 +161,7 @@ def migrate(app: Any) -> str | None:
     fails, the database is put back as it was and the error names the backup.
     """
     from .extensions import db
-    from .schema import current_revision, head_revision, upgrade
+    from .schema import current_revision, head_revision, migration_lock, upgrade
 
     with app.app_context(), migration_lock(db.engine):
         current = current_revision()
@@ -199,8 +170,8 @@ def migrate(app: Any) -> str | None:
             log.info("database schema is up to date (%s)", head)
             return None
         database = sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])
-        backups = Path(app.config["RECIPES_CONFIG_DIR"]) / BACKUP_DIR_NAME
-        keep = int(app.config.get("RECIPES_BACKUP_KEEP", BACKUPS_KEPT))
+        backups = Path(app.config["RECIPES_CONFIG_DIR"]) / settings.BACKUP_DIR_NAME
+        keep = int(app.config.get("RECIPES_BACKUP_KEEP", settings.DEFAULT_BACKUP_KEEP))
         backup: Path | None = None
         if current is not None and database is not None and database.exists():
             try:

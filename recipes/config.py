@@ -81,6 +81,8 @@ def trusted_hosts(environ: Mapping[str, str]) -> list[str] | None:
 
 # Where the app factory is found, by the CLI and bootstrap as by Gunicorn (config/gunicorn.conf.py).
 APP_IMPORT_PATH = "recipes"
+# The config directory's folder of backups (made at start-up, used by backups/).
+BACKUP_DIR_NAME = "backups"
 DEFAULT_BACKUP_KEEP = 10
 
 

@@ -27,7 +27,6 @@ from pathlib import Path
 from flask import current_app
 
 from .. import config as settings
-from ..bootstrap import BACKUP_DIR_NAME
 
 MANUAL = "manual"
 PRE_MIGRATION = "pre-migration"
@@ -77,7 +76,7 @@ def size_label(size: int) -> str:
 
 
 def backups_directory() -> Path:
-    return Path(current_app.config["RECIPES_CONFIG_DIR"]) / BACKUP_DIR_NAME
+    return Path(current_app.config["RECIPES_CONFIG_DIR"]) / settings.BACKUP_DIR_NAME
 
 
 def keep_setting() -> int:

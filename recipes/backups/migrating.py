@@ -8,16 +8,10 @@ from typing import Any
 from alembic.runtime.environment import EnvironmentContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from flask import current_app
 from sqlalchemy.engine import Connection
 
 from ..extensions import db
-from ..schema import migrations_directory
-
-
-def _alembic_config() -> Any:
-    directory = current_app.config.get("RECIPES_MIGRATIONS_DIR") or migrations_directory()
-    return current_app.extensions["migrate"].migrate.get_config(str(directory))
+from ..schema import alembic_config as _alembic_config
 
 
 def _scripts() -> ScriptDirectory:

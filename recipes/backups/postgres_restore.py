@@ -12,8 +12,8 @@ from sqlalchemy import MetaData, Table, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from ..bootstrap import migration_lock
 from ..extensions import db
+from ..schema import migration_lock
 from ..search.index import is_search_table, reindex
 from .backup_files import BEFORE_RESTORE, prune
 from .checking import DumpContents, check_dump
