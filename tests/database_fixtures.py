@@ -11,6 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
+from flask import Flask
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -77,3 +78,36 @@ def release_database() -> None:
     session's first, then the pool's, so none is left to the garbage collector."""
     db.session.remove()
     db.engine.dispose()
+
+
+def reset_database(app: Flask, template: str) -> None:
+    """Put `app`'s database back as the `app` fixture made it: migrated and empty.
+
+    For tests that need a clean database more often than once per test (each Hypothesis
+    example). PostgreSQL: the rows are deleted (a few rows go faster so than by TRUNCATE, which
+    makes new files for every table) and the ids restart. SQLite: every
+    connection is given back, then the worker's migrated template is copied over the file
+    (a write-ahead log left beside it would be replayed onto the copy, so it goes first).
+    """
+    with app.app_context():
+        if using_postgres():
+            db.session.remove()
+            _delete_postgres_rows()
+        release_database()
+    if not using_postgres():
+        path = Path(str(make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database))
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        copy_sqlite(Path(template), path)
+
+
+def _delete_postgres_rows() -> None:
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):  # the search table goes with `recipe`
+            conn.execute(table.delete())
+        conn.execute(
+            text(
+                "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+            )
+        )

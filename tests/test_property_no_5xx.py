@@ -24,10 +24,17 @@ from werkzeug.datastructures import MultiDict
 from recipes import net
 
 from .conftest import RECIPE_FORM, Client, create_recipe
+from .database_fixtures import reset_database
 from .test_api import make_token
 
-# The fixtures (an app, a signed-in client) are made once per test and shared by its
-# examples: state left by one example (a recipe, a failed login) is just more input.
+# Every example starts from the same state. pytest makes the fixtures once per test, so the
+# one function-scoped fixture the examples use, `fresh`, is a factory: called first thing in
+# each example, it empties the database and makes again what the example needs (alice signed
+# in, her recipe, her API token). No example sees another's recipes, accounts, failed logins,
+# rate-limit counts, tokens, share links or changed password, and a failing example replays
+# the same way while Hypothesis shrinks it. That is why the function_scoped_fixture health
+# check is suppressed; the other fixtures are stateless (`no_dns`) or settings every example
+# sets alike (`app`'s config).
 SETTINGS = settings(
     max_examples=25,
     deadline=None,
@@ -115,12 +122,70 @@ def no_5xx(response: Any, sent: Any) -> None:
     assert response.status_code < 500, f"{response.status_code} for {sent!r}"
 
 
+# --- each example's own state -------------------------------------------------------------------
+
+
+@dataclass
+class Api:
+    """Alice's token, calling /api/v1. (Not tests.test_api.Api: Hypothesis prints the
+    fixtures of a failing example, and that one answers every attribute it is asked for.)"""
+
+    client: Client
+    token: str
+
+    def __call__(self, method: str, path: str, **kwargs: Any) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        return self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
+
+
+@dataclass
+class World:
+    """What one example starts from: alice signed in, one recipe of hers (id 0: none), her API token."""
+
+    alice: Client
+    recipe_id: int
+    api: Api
+
+
+class Fresh:
+    """Makes each example's state anew (see SETTINGS)."""
+
+    def __init__(self, app: Flask, template: str, login_as: Any) -> None:
+        self.app = app
+        self.template = template
+        self.login_as = login_as
+        # Settings, the same for every example: reach the importer and the API every time.
+        app.config["RECIPES_API_RATE_LIMIT"] = (1_000_000, 60)
+        app.config["RECIPES_IMPORT_RATE_LIMIT"] = (1_000_000, 600)
+
+    def __repr__(self) -> str:
+        return "Fresh()"
+
+    def empty(self) -> Flask:
+        """The app with its database as migrated: no accounts yet."""
+        reset_database(self.app, self.template)
+        return self.app
+
+    def __call__(self, *, recipe: bool = True) -> World:
+        """Alice signed in and her token; her one recipe unless `recipe` is False."""
+        self.empty()
+        alice: Client = self.login_as("alice")
+        api = Api(self.app.test_client(), make_token(self.app, "alice"))  # type: ignore[arg-type]
+        return World(alice, create_recipe(alice) if recipe else 0, api)
+
+
+@pytest.fixture
+def fresh(app: Flask, database_template: str, login_as: Any) -> Fresh:
+    return Fresh(app, database_template, login_as)
+
+
 # --- the pages' forms -----------------------------------------------------------------------------
 
 
 @SETTINGS
 @given(form=fields(["username", "password", "confirm"]), login=fields(["username", "password", "next"]))
-def test_register_and_login_forms(app: Flask, form: dict[str, str], login: dict[str, str]) -> None:
+def test_register_and_login_forms(fresh: Fresh, form: dict[str, str], login: dict[str, str]) -> None:
+    app = fresh.empty()
     app.config["RECIPES_ALLOW_SIGNUP"] = True
     client: Client = app.test_client()  # type: ignore[assignment]
     no_5xx(client.post("/auth/register", data=form), form)
@@ -131,28 +196,25 @@ def test_register_and_login_forms(app: Flask, form: dict[str, str], login: dict[
 RECIPE_FIELDS = [*RECIPE_FORM, "remove_picture"]
 
 
-@pytest.fixture
-def recipe_id(alice: Client) -> int:
-    return create_recipe(alice)
-
-
 @SETTINGS
 @given(form=fields(RECIPE_FIELDS))
-def test_recipe_forms(alice: Client, recipe_id: int, form: dict[str, str]) -> None:
-    no_5xx(alice.post("/recipes/new", data=form), form)
-    no_5xx(alice.post(f"/recipes/{recipe_id}/edit", data=form), form)
+def test_recipe_forms(fresh: Fresh, form: dict[str, str]) -> None:
+    world = fresh()
+    no_5xx(world.alice.post("/recipes/new", data=form), form)
+    no_5xx(world.alice.post(f"/recipes/{world.recipe_id}/edit", data=form), form)
 
 
 @SETTINGS
 @given(form=fields(RECIPE_FIELDS, numbers_as_text))
-def test_recipe_forms_with_numbers(alice: Client, recipe_id: int, form: dict[str, str]) -> None:
-    no_5xx(alice.post("/recipes/new", data=form), form)
+def test_recipe_forms_with_numbers(fresh: Fresh, form: dict[str, str]) -> None:
+    world = fresh()
+    no_5xx(world.alice.post("/recipes/new", data=form), form)
 
 
 @SETTINGS
 @given(url=urls, again=st.sampled_from(["", "y", "on", "\x00"]), as_json=st.booleans())
-def test_import_form(app: Flask, alice: Client, url: str, again: str, as_json: bool) -> None:
-    app.config["RECIPES_IMPORT_RATE_LIMIT"] = (1_000_000, 600)  # reach the importer every time
+def test_import_form(fresh: Fresh, url: str, again: str, as_json: bool) -> None:
+    alice = fresh(recipe=False).alice
     headers = {"Accept": "application/json"} if as_json else {}
     no_5xx(alice.post("/recipes/import", data={"url": url, "again": again}, headers=headers), url)
     no_5xx(alice.get("/recipes/import", query_string={"url": url}), url)
@@ -165,11 +227,12 @@ def test_import_form(app: Flask, alice: Client, url: str, again: str, as_json: b
     password=fields(["current_password", "new_password", "confirm"]),
 )
 def test_account_token_and_share_forms(
-    alice: Client, recipe_id: int, token: dict[str, str], share: dict[str, str], password: dict[str, str]
+    fresh: Fresh, token: dict[str, str], share: dict[str, str], password: dict[str, str]
 ) -> None:
-    no_5xx(alice.post("/auth/account/tokens", data=token), token)
-    no_5xx(alice.post(f"/recipes/{recipe_id}/shares", data=share), share)
-    no_5xx(alice.post("/auth/account", data=password), password)
+    world = fresh()
+    no_5xx(world.alice.post("/auth/account/tokens", data=token), token)
+    no_5xx(world.alice.post(f"/recipes/{world.recipe_id}/shares", data=share), share)
+    no_5xx(world.alice.post("/auth/account", data=password), password)
 
 
 SEARCH_ARGS = ["q", "tag", "match", "has", "not", "max_time", "scope", "sort", "page", "per_page"]
@@ -180,7 +243,8 @@ query_lists = st.lists(
 
 @SETTINGS
 @given(args=query_lists)
-def test_search_arguments(alice: Client, args: list[tuple[str, str]]) -> None:
+def test_search_arguments(fresh: Fresh, args: list[tuple[str, str]]) -> None:
+    alice = fresh(recipe=False).alice
     query = MultiDict(args)
     no_5xx(alice.get("/recipes/", query_string=query), args)
     no_5xx(alice.get("/recipes/tags", query_string=query), args)
@@ -232,37 +296,18 @@ recipe_bodies = st.one_of(
 )
 
 
-@dataclass
-class Api:
-    """Alice's token, calling /api/v1. (Not tests.test_api.Api: Hypothesis prints the
-    fixtures of a failing example, and that one answers every attribute it is asked for.)"""
-
-    client: Client
-    token: str
-
-    def __call__(self, method: str, path: str, **kwargs: Any) -> Any:
-        headers = {"Authorization": f"Bearer {self.token}"}
-        return self.client.open(f"/api/v1{path}", method=method, headers=headers, **kwargs)
-
-
-@pytest.fixture
-def api(app: Flask, alice: Client) -> Api:
-    app.config["RECIPES_API_RATE_LIMIT"] = (1_000_000, 60)
-    app.config["RECIPES_IMPORT_RATE_LIMIT"] = (1_000_000, 600)
-    return Api(app.test_client(), make_token(app, "alice"))  # type: ignore[arg-type]
-
-
 @SETTINGS
 @given(body=recipe_bodies, patch=recipe_bodies)
-def test_api_recipe_bodies(api: Api, recipe_id: int, body: Any, patch: Any) -> None:
-    no_5xx(api("POST", "/recipes", json=body), body)
-    no_5xx(api("PATCH", f"/recipes/{recipe_id}", json=patch), patch)
+def test_api_recipe_bodies(fresh: Fresh, body: Any, patch: Any) -> None:
+    world = fresh()
+    no_5xx(world.api("POST", "/recipes", json=body), body)
+    no_5xx(world.api("PATCH", f"/recipes/{world.recipe_id}", json=patch), patch)
 
 
 @SETTINGS
 @given(body=st.one_of(st.fixed_dictionaries({"url": urls}, optional={"again": json_values}), json_values))
-def test_api_import_bodies(api: Api, body: Any) -> None:
-    no_5xx(api("POST", "/recipes/import", json=body), body)
+def test_api_import_bodies(fresh: Fresh, body: Any) -> None:
+    no_5xx(fresh(recipe=False).api("POST", "/recipes/import", json=body), body)
 
 
 @SETTINGS
@@ -273,14 +318,16 @@ def test_api_import_bodies(api: Api, body: Any) -> None:
 @example(raw=b'{"title": ' * 50_000)
 @example(raw=b"1" * 5000)
 @example(raw=b'{"prep_time": ' + b"9" * 5000 + b"}")
-def test_api_raw_bodies(api: Api, recipe_id: int, raw: bytes) -> None:
-    for method, path in (("POST", "/recipes"), ("PATCH", f"/recipes/{recipe_id}"), ("POST", "/recipes/import")):
-        no_5xx(api(method, path, data=raw, content_type="application/json"), raw)
+def test_api_raw_bodies(fresh: Fresh, raw: bytes) -> None:
+    world = fresh()
+    for method, path in (("POST", "/recipes"), ("PATCH", f"/recipes/{world.recipe_id}"), ("POST", "/recipes/import")):
+        no_5xx(world.api(method, path, data=raw, content_type="application/json"), raw)
 
 
 @SETTINGS
 @given(args=query_lists, size=st.one_of(texts, st.sampled_from(["full", "thumb"])))
-def test_api_query_parameters(api: Api, recipe_id: int, args: list[tuple[str, str]], size: str) -> None:
-    no_5xx(api("GET", "/recipes", query_string=MultiDict(args)), args)
-    no_5xx(api("GET", "/tags", query_string=MultiDict(args)), args)
-    no_5xx(api("GET", f"/recipes/{recipe_id}/image", query_string={"size": size}), size)
+def test_api_query_parameters(fresh: Fresh, args: list[tuple[str, str]], size: str) -> None:
+    world = fresh()
+    no_5xx(world.api("GET", "/recipes", query_string=MultiDict(args)), args)
+    no_5xx(world.api("GET", "/tags", query_string=MultiDict(args)), args)
+    no_5xx(world.api("GET", f"/recipes/{world.recipe_id}/image", query_string={"size": size}), size)
