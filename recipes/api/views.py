@@ -26,6 +26,7 @@ from ..database import release_transaction
 from ..extensions import csrf, db
 from ..images import store
 from ..images.processing import MAX_UPLOAD_BYTES, ImageRejected
+from ..images.responses import picture_response
 from ..images.sandboxed import checked_picture
 from ..importing.pages.service import ImportPolicy, outcome_of
 from ..models import Recipe
@@ -224,11 +225,7 @@ def recipe_image(args: dict[str, Any], recipe_id: int) -> Response:
     except store.PictureNotFound:
         # No such recipe, not one you may see, or no picture: one answer for all three.
         raise ApiError(404, "not_found", "No such recipe, or it has no picture.") from None
-    response = Response(found.data, mimetype=found.mime)
-    response.set_etag(f"{found.digest}-{args['size']}")
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.make_conditional(request)  # a 304 when the client has this picture
-    return response
+    return picture_response(found, args["size"], "private, no-cache")
 
 
 @bp.put(RECIPE + "/image")

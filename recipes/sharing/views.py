@@ -19,7 +19,7 @@ from ..errors import render_error
 from ..exporting.services import recipe_jsonld
 from ..extensions import db
 from ..images import store
-from ..images.views import requested_variant, send_picture
+from ..images.responses import requested_variant, send_picture
 from ..models import Recipe, ShareLink
 from ..web import MAX_ID
 from . import services
