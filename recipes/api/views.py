@@ -206,12 +206,11 @@ def import_recipe(payload: dict[str, Any]) -> tuple[dict[str, Any], int, dict[st
     if outcome.status == "exists" and outcome.recipe is not None:
         where = url_for("api.recipe", recipe_id=outcome.recipe.id, _external=True)
         raise ApiError(
-            409, "already_imported", outcome.message, recipe_id=outcome.recipe.id, headers={"Location": where}
+            409, outcome.error_code, outcome.message, recipe_id=outcome.recipe.id, headers={"Location": where}
         )
     if outcome.code == "bad_url":
         raise invalid("url", outcome.message)
-    headers = {"Retry-After": str(outcome.retry_after)} if outcome.retry_after else {}
-    raise ApiError(outcome.http_status, outcome.code or "import_failed", outcome.message, headers=headers)
+    raise ApiError(outcome.http_status, outcome.error_code, outcome.message, headers=outcome.headers)
 
 
 @bp.get(RECIPE + "/image")
