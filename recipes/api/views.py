@@ -22,12 +22,11 @@ from werkzeug.exceptions import HTTPException
 from ..cookbook import services
 from ..cookbook.objects import recipe_object
 from ..cookbook.services import RecipeData
-from ..database import release_transaction
 from ..extensions import csrf, db
 from ..images import store
-from ..images.processing import MAX_UPLOAD_BYTES, ImageRejected
+from ..images.processing import ImageRejected
 from ..images.responses import picture_response
-from ..images.sandboxed import checked_picture
+from ..images.sandboxed import checked_upload
 from ..importing.pages.service import ImportPolicy, outcome_of
 from ..models import Recipe
 from ..search.service import SearchRequest, search, tag_counts
@@ -236,10 +235,8 @@ def put_recipe_image(files: dict[str, Any], recipe_id: int) -> dict[str, Any]:
     user = api_user()
     with _service_errors():
         services.get_own_recipe(user, recipe_id)  # someone else's recipe: 404 before any decoding
-    upload = bytes(files["image"].read(MAX_UPLOAD_BYTES + 1))
-    release_transaction()  # decoding takes a moment: not while holding the write lock
     try:
-        picture = checked_picture(upload)
+        picture = checked_upload(files["image"])
     except ImageRejected as exc:
         raise ApiError(422, exc.code, exc.message, field="image", fields={"image": [exc.message]}) from None
     with _service_errors():
