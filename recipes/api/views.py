@@ -22,11 +22,11 @@ from werkzeug.exceptions import HTTPException
 from ..cookbook import services
 from ..cookbook.objects import recipe_object
 from ..cookbook.services import RecipeData
-from ..database import release_transaction
 from ..extensions import csrf, db
 from ..images import store
-from ..images.processing import MAX_UPLOAD_BYTES, ImageRejected
-from ..images.sandboxed import checked_picture
+from ..images.processing import ImageRejected
+from ..images.responses import picture_response
+from ..images.sandboxed import checked_upload
 from ..importing.pages.service import ImportPolicy, outcome_of
 from ..models import Recipe
 from ..search.service import SearchRequest, search, tag_counts
@@ -205,12 +205,11 @@ def import_recipe(payload: dict[str, Any]) -> tuple[dict[str, Any], int, dict[st
     if outcome.status == "exists" and outcome.recipe is not None:
         where = url_for("api.recipe", recipe_id=outcome.recipe.id, _external=True)
         raise ApiError(
-            409, "already_imported", outcome.message, recipe_id=outcome.recipe.id, headers={"Location": where}
+            409, outcome.error_code, outcome.message, recipe_id=outcome.recipe.id, headers={"Location": where}
         )
     if outcome.code == "bad_url":
         raise invalid("url", outcome.message)
-    headers = {"Retry-After": str(outcome.retry_after)} if outcome.retry_after else {}
-    raise ApiError(outcome.http_status, outcome.code or "import_failed", outcome.message, headers=headers)
+    raise ApiError(outcome.http_status, outcome.error_code, outcome.message, headers=outcome.headers)
 
 
 @bp.get(RECIPE + "/image")
@@ -224,11 +223,7 @@ def recipe_image(args: dict[str, Any], recipe_id: int) -> Response:
     except store.PictureNotFound:
         # No such recipe, not one you may see, or no picture: one answer for all three.
         raise ApiError(404, "not_found", "No such recipe, or it has no picture.") from None
-    response = Response(found.data, mimetype=found.mime)
-    response.set_etag(f"{found.digest}-{args['size']}")
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.make_conditional(request)  # a 304 when the client has this picture
-    return response
+    return picture_response(found, args["size"], "private, no-cache")
 
 
 @bp.put(RECIPE + "/image")
@@ -240,10 +235,8 @@ def put_recipe_image(files: dict[str, Any], recipe_id: int) -> dict[str, Any]:
     user = api_user()
     with _service_errors():
         services.get_own_recipe(user, recipe_id)  # someone else's recipe: 404 before any decoding
-    upload = bytes(files["image"].read(MAX_UPLOAD_BYTES + 1))
-    release_transaction()  # decoding takes a moment: not while holding the write lock
     try:
-        picture = checked_picture(upload)
+        picture = checked_upload(files["image"])
     except ImageRejected as exc:
         raise ApiError(422, exc.code, exc.message, field="image", fields={"image": [exc.message]}) from None
     with _service_errors():

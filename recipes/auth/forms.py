@@ -48,7 +48,7 @@ class TokenForm(Form):
     )
     expires = SelectField(
         "Expires",
-        choices=[SelectChoice(value, label) for value, (label, _) in EXPIRIES.items()],
+        choices=[SelectChoice(value, expiry.label) for value, expiry in EXPIRIES.items()],
         default=DEFAULT_EXPIRY,
     )
 

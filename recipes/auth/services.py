@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from .. import ratelimit
 from ..database import release_transaction
 from ..extensions import db
 from ..models import LoginSession, User, token_digest
+from ..secret_tokens import mint
 from ..text_cleaning import clean_text
 from .passwords import (
     MAX_PASSWORD_LENGTH,
@@ -213,9 +213,9 @@ def log_in(username: str, password: str, address: str, limits: LoginLimits) -> U
 
 
 def _add_login_session(user: User, user_agent: str) -> str:
-    token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(user=user, token_hash=token_digest(token), user_agent=user_agent[:255]))
-    return token
+    token = mint()
+    db.session.add(LoginSession(user=user, token_hash=token.digest, user_agent=user_agent[:255]))
+    return token.secret
 
 
 def start_session(user: User, user_agent: str = "") -> str:

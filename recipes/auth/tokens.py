@@ -1,19 +1,19 @@
 """Personal API tokens, shared by the account page, the CLI and the API's authentication.
 
-A token is shown once, when it is made; only its SHA-256 is kept. A fast hash is enough
-here (unlike passwords): a token is 256 random bits, nothing anyone could guess or look up.
+A token is shown once, when it is made; only its SHA-256 is kept (minted, and checked for
+expiry, by recipes/secret_tokens.py, as share links are). A revoked token is deleted.
 """
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import ApiToken, User, as_utc, token_digest, utcnow
+from ..secret_tokens import Expiry, expires_at, is_expired, mint
 from ..text_cleaning import clean_text
 
 PREFIX = "rcp_"
@@ -21,12 +21,12 @@ NAME_MAX = 60
 MAX_TOKENS = 50  # per user: plenty for scripts and apps, and a bound on the account page
 # How stale "last used" may get: writing it on every request would make every API read a write.
 LAST_USED_PRECISION = timedelta(minutes=1)
-# The account page's choices (value: label, days; None never expires), as share links do it.
-EXPIRIES: dict[str, tuple[str, int | None]] = {
-    "30d": ("In 30 days", 30),
-    "90d": ("In 90 days", 90),
-    "1y": ("In a year", 365),
-    "never": ("Never", None),
+# The account page's choices, by the stable value its form posts.
+EXPIRIES = {
+    "30d": Expiry("In 30 days", 30),
+    "90d": Expiry("In 90 days", 90),
+    "1y": Expiry("In a year", 365),
+    "never": Expiry("Never", None),
 }
 DEFAULT_EXPIRY = "90d"
 
@@ -42,10 +42,6 @@ class TokenInvalid(Exception):
     """Not a token of this instance, revoked, or expired (callers need not know which)."""
 
 
-def is_expired(token: ApiToken, now: datetime | None = None) -> bool:
-    return token.expires_at is not None and as_utc(token.expires_at) <= (now or utcnow())
-
-
 def create_token(user: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
     """A new token for `user`: the row, and the token itself (shown once, never stored)."""
     name = clean_text(name).strip()
@@ -57,19 +53,19 @@ def create_token(user: User, name: str, expires_in_days: int | None = None) -> t
         raise TokenError("A token can last from 1 to 3650 days, or never expire.", "expires")
     if len(tokens_of(user)) >= MAX_TOKENS:
         raise TokenError(f"You have {MAX_TOKENS} tokens already: revoke one you no longer use first.")
-    secret = PREFIX + secrets.token_urlsafe(32)
+    token = mint(PREFIX)
     now = utcnow()
     row = ApiToken(
         user_id=user.id,
         name=name,
-        token_hash=token_digest(secret),
-        hint=secret[: len(PREFIX) + 4],
+        token_hash=token.digest,
+        hint=token.hint(len(PREFIX) + 4),
         created_at=now,
-        expires_at=now + timedelta(days=expires_in_days) if expires_in_days else None,
+        expires_at=expires_at(now, expires_in_days),
     )
     db.session.add(row)
     db.session.commit()
-    return row, secret
+    return row, token.secret
 
 
 def tokens_of(user: User) -> list[ApiToken]:
@@ -97,7 +93,7 @@ def authenticate(secret: str) -> tuple[User, ApiToken]:
     query = select(ApiToken).options(joinedload(ApiToken.user))
     row = db.session.scalar(query.where(ApiToken.token_hash == token_digest(secret)))
     now = utcnow()
-    if row is None or is_expired(row, now):
+    if row is None or is_expired(row.expires_at, now):
         raise TokenInvalid
     if row.last_used_at is None or now - as_utc(row.last_used_at) >= LAST_USED_PRECISION:
         row.last_used_at = now

@@ -135,7 +135,7 @@ def create_token() -> Response | tuple[str, int]:
     if token_form.validate_on_submit():
         try:
             row, secret = tokens.create_token(
-                current_user, token_form.name.data or "", tokens.EXPIRIES[token_form.expires.data or "never"][1]
+                current_user, token_form.name.data or "", tokens.EXPIRIES[token_form.expires.data or "never"].days
             )
         except tokens.TokenError as exc:
             token_form[exc.field].errors.append(exc.message)

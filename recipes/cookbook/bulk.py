@@ -17,6 +17,7 @@ from sqlalchemy import insert, select
 
 from ..extensions import db
 from ..images.processing import ProcessedImage
+from ..images.store import picture_columns
 from ..models import Recipe, RecipeImage, Tag, User, recipe_tag, utcnow
 from ..search.index import document_from_values, write
 from .services import RecipeData, column_values, tag_names, validate
@@ -131,15 +132,4 @@ def _add_batch(owner: User, batch: tuple[RecipeData | NewRecipe, ...], tag_ids: 
 
 
 def _picture_row(recipe_id: int, picture: ProcessedImage) -> dict[str, Any]:
-    return {
-        "recipe_id": recipe_id,
-        "digest": picture.digest,
-        "mime": picture.mime,
-        "width": picture.full.width,
-        "height": picture.full.height,
-        "thumb_width": picture.thumb.width,
-        "thumb_height": picture.thumb.height,
-        "full": picture.full.data,
-        "thumb": picture.thumb.data,
-        "created_at": utcnow(),
-    }
+    return {"recipe_id": recipe_id, **picture_columns(picture), "created_at": utcnow()}

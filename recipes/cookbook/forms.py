@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, Field, IntegerField, RadioField, SelectChoice, StringField, TextAreaField, URLField
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
@@ -68,14 +69,13 @@ class RecipeForm(Form):
         # Asked when a form is made, not at import: it may load the HEIC decoder.
         self.picture.description = f"A photo: {accepted_description()}."
 
-    def uploaded_picture(self) -> bytes | None:
-        """The bytes of the uploaded picture, if one was chosen (a picture with no file
-        name is the browser's empty file input). Reads one byte past the limit, so an
-        oversized file is noticed without reading all of it."""
-        storage = self.picture.data
+    def uploaded_picture(self) -> FileStorage | None:
+        """The uploaded picture, if one was chosen (a picture with no file name is the
+        browser's empty file input)."""
+        storage: FileStorage | None = self.picture.data
         if storage is None or not getattr(storage, "filename", ""):
             return None
-        return bytes(storage.read(MAX_UPLOAD_BYTES + 1))
+        return storage
 
     def to_data(self) -> RecipeData:
         return RecipeData(

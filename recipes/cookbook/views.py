@@ -6,9 +6,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..database import release_transaction
 from ..images.processing import ImageRejected, ProcessedImage
-from ..images.sandboxed import checked_picture
+from ..images.sandboxed import checked_upload
 from ..models import Recipe
 from ..search.service import SORTS, SearchRequest, search, tag_counts
 from ..web import MAX_ID, form_status
@@ -62,9 +61,8 @@ def _processed_picture(form: RecipeForm) -> ProcessedImage | None:
     upload = form.uploaded_picture()
     if upload is None:
         return None
-    release_transaction()  # decoding takes a moment: not while holding the write lock
     try:
-        return checked_picture(upload)
+        return checked_upload(upload)
     except ImageRejected as exc:
         raise services.RecipeInvalid(exc.message, "picture") from None
 

@@ -4,6 +4,7 @@ who may see the recipe. No request objects in here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, select
 
@@ -32,14 +33,26 @@ class Picture:
     digest: str
 
 
+def picture_columns(image: ProcessedImage) -> dict[str, Any]:
+    """A `RecipeImage` row's picture columns for `image`: the one mapping from a processed
+    picture to its row, for `attach` (one recipe) and the bulk INSERTs of imports."""
+    return {
+        "digest": image.digest,
+        "mime": image.mime,
+        "width": image.full.width,
+        "height": image.full.height,
+        "thumb_width": image.thumb.width,
+        "thumb_height": image.thumb.height,
+        "full": image.full.data,
+        "thumb": image.thumb.data,
+    }
+
+
 def attach(recipe: Recipe, image: ProcessedImage) -> None:
     """Give `recipe` this picture, replacing any other (part of the caller's transaction)."""
     row = recipe.image or RecipeImage()
-    row.digest = image.digest
-    row.mime = image.mime
-    row.width, row.height = image.full.width, image.full.height
-    row.thumb_width, row.thumb_height = image.thumb.width, image.thumb.height
-    row.full, row.thumb = image.full.data, image.thumb.data
+    for column, value in picture_columns(image).items():
+        setattr(row, column, value)
     recipe.image = row
     recipe.image_digest = image.digest
 

@@ -34,6 +34,7 @@ def require_login() -> None:
 
 
 def _outcome_json(outcome: Outcome) -> tuple[Response, int]:
+    """The outcome in the page's own JSON (static/import.js reads it)."""
     body: dict[str, object] = {"status": outcome.status, "url": outcome.url, "message": outcome.message}
     if outcome.recipe is not None:
         body["recipe"] = {
@@ -44,8 +45,7 @@ def _outcome_json(outcome: Outcome) -> tuple[Response, int]:
     if outcome.code:
         body["code"] = outcome.code
     response = jsonify(body)
-    if outcome.retry_after:
-        response.headers["Retry-After"] = str(outcome.retry_after)
+    response.headers.update(outcome.headers)
     return response, outcome.http_status
 
 
@@ -84,9 +84,8 @@ def import_page() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]
     if outcome.status == "exists":
         return render_template("importing/exists.html", outcome=outcome, form=form), 200
     form.url.errors.append(outcome.message)
-    headers = {"Retry-After": str(outcome.retry_after)} if outcome.retry_after else {}
     page = render_template("importing/import.html", form=form, file_form=FileImportForm())
-    return page, outcome.http_status, headers
+    return page, outcome.http_status, outcome.headers
 
 
 # Export files with pictures are big; this one form may send more than the app's usual cap.

@@ -3,47 +3,38 @@ as one's own. Shared by the pages (and later the API and the CLI); no request ob
 
 A link is a long random token, shown to its owner once. Only the token's SHA-256 is stored,
 so the database (or a backup of it) holds nothing that opens a page; a token is checked by
-looking its hash up, never by comparing tokens. A revoked link is kept, so its page can say
-"revoked" rather than "unknown", and its owner still sees how often it was opened.
+looking its hash up, never by comparing tokens (recipes/secret_tokens.py mints them and
+says whether one still works, as it does for API tokens). A revoked link is kept, so its
+page can say "revoked" rather than "unknown", and its owner still sees how often it was opened.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-import secrets
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from .. import secret_tokens
 from ..cookbook.services import create_recipe, data_of, get_own_recipe
 from ..extensions import db
 from ..images import store
-from ..models import Recipe, ShareLink, User, as_utc, token_digest, utcnow
+from ..models import Recipe, ShareLink, User, token_digest, utcnow
+from ..models import as_utc as as_utc  # the tests read it from here
+from ..secret_tokens import Expiry
 
-# 32 random bytes: 43 URL-safe characters, far beyond guessing (and beyond enumerating).
-TOKEN_BYTES = 32
 # What the owner sees of a link to tell links apart; the rest stays secret.
 HINT_CHARS = 6
 # What a token can look like; anything else is unknown without a database round trip.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{40,128}")
 
-LIVE, EXPIRED, REVOKED = "live", "expired", "revoked"
-
-
-@dataclass(frozen=True)
-class Expiry:
-    label: str
-    lifetime: timedelta | None  # None: until revoked
-
-
 # The choices on the recipe page, by the stable value its form posts.
 EXPIRIES = {
-    "1d": Expiry("1 day", timedelta(days=1)),
-    "1w": Expiry("1 week", timedelta(weeks=1)),
-    "1m": Expiry("1 month", timedelta(days=30)),
+    "1d": Expiry("1 day", 1),
+    "1w": Expiry("1 week", 7),
+    "1m": Expiry("1 month", 30),
     "never": Expiry("Until I revoke it", None),
 }
 DEFAULT_EXPIRY = "1w"
@@ -78,11 +69,7 @@ class AlreadyYours(Exception):
 
 def state_of(share: ShareLink, now: datetime | None = None) -> str:
     """LIVE, EXPIRED or REVOKED. Revoked wins: it is what the owner last did."""
-    if share.revoked_at is not None:
-        return REVOKED
-    if share.expires_at is not None and as_utc(share.expires_at) <= (now or utcnow()):
-        return EXPIRED
-    return LIVE
+    return secret_tokens.state_of(share.expires_at, share.revoked_at, now)
 
 
 def create_share(user: User, recipe_id: int, expiry: str) -> tuple[ShareLink, str]:
@@ -92,19 +79,18 @@ def create_share(user: User, recipe_id: int, expiry: str) -> tuple[ShareLink, st
     if expiry not in EXPIRIES:
         raise ShareInvalid("Choose how long the link should work.", "expiry")
     recipe = get_own_recipe(user, recipe_id)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = secret_tokens.mint()
     now = utcnow()
-    lifetime = EXPIRIES[expiry].lifetime
     share = ShareLink(
         recipe_id=recipe.id,
-        token_hash=token_digest(token),
-        hint=token[:HINT_CHARS],
+        token_hash=token.digest,
+        hint=token.hint(HINT_CHARS),
         created_at=now,
-        expires_at=now + lifetime if lifetime is not None else None,
+        expires_at=secret_tokens.expires_at(now, EXPIRIES[expiry].days),
     )
     db.session.add(share)
     db.session.commit()
-    return share, token
+    return share, token.secret
 
 
 def shares_of(user: User, recipe_id: int) -> list[ShareLink]:
@@ -148,7 +134,7 @@ def open_share(token: str) -> ShareLink:
     if share is None:
         raise ShareNotFound()
     state = state_of(share)
-    if state != LIVE:
+    if state != secret_tokens.LIVE:
         raise ShareGone(state)
     return share
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from .. import secret_tokens
 from ..cookbook import services as cookbook
 from ..cookbook.pages import recipe_page
 from ..database import release_transaction, write_intent
@@ -19,7 +20,7 @@ from ..errors import render_error
 from ..exporting.services import recipe_jsonld
 from ..extensions import db
 from ..images import store
-from ..images.views import requested_variant, send_picture
+from ..images.responses import requested_variant, send_picture
 from ..models import Recipe, ShareLink
 from ..web import MAX_ID
 from . import services
@@ -36,8 +37,8 @@ PICTURE_CACHE_CONTROL = "private, no-cache"
 NEW_LINK = "new_share_link"
 
 _GONE = {
-    services.EXPIRED: ("Link expired", "This share link has expired. Ask the person who sent it for a new one."),
-    services.REVOKED: ("Link revoked", "This share link was turned off by the person who shared it."),
+    secret_tokens.EXPIRED: ("Link expired", "This share link has expired. Ask the person who sent it for a new one."),
+    secret_tokens.REVOKED: ("Link revoked", "This share link was turned off by the person who shared it."),
 }
 
 
@@ -87,7 +88,7 @@ def share_panel_helper() -> dict[str, object]:
         panel = SharePanel(form=form or ShareForm())
         for share in services.shares_of(current_user, recipe.id):
             state = services.state_of(share)
-            if state == services.LIVE:
+            if state == secret_tokens.LIVE:
                 panel.live.append(share)
             else:
                 panel.inactive.append((share, state))

@@ -222,14 +222,30 @@ class Outcome:
     code: str = ""  # why it failed: ImportFailed.code
     retry_after: int | None = None  # seconds, when rate limited
 
+    # What an answer about this outcome says, for the import page's JSON and HTML and for
+    # the API alike; each of them only renders it in its own wire format.
+
     @property
     def http_status(self) -> int:
-        """The status an answer about this outcome gets."""
+        """The status an answer about this outcome gets. (The API answers two of them in its
+        own dialect: a recipe that exists already is its 409, a bad address its 422 for the field.)"""
         if self.status == "imported":
             return 201
         if self.status == "failed":
             return {"rate_limited": 429, "bad_url": 400}.get(self.code, 422)
         return 200
+
+    @property
+    def error_code(self) -> str:
+        """Why no recipe was made, as a code for programs: ImportFailed.code when it failed."""
+        if self.status == "exists":
+            return "already_imported"
+        return self.code or "import_failed"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers an answer about this outcome carries: when to try again, if rate limited."""
+        return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
 
 
 def outcome_of(user: User, url: str, policy: ImportPolicy, *, again: bool = False) -> Outcome:
