@@ -13,12 +13,10 @@ import os
 import secrets
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import text
 
 from . import config as settings
 
@@ -158,31 +156,6 @@ def copy_sqlite(source_path: Path, target_path: Path) -> None:
     copy(source_path, target_path)
 
 
-# Any fixed number: the PostgreSQL advisory lock that serialises migrations.
-MIGRATION_LOCK_KEY = 0x5EC1FE5
-
-
-@contextlib.contextmanager
-def migration_lock(engine: Any) -> Iterator[None]:
-    """Let one process at a time migrate (several app containers may start together).
-
-    PostgreSQL: a session advisory lock, held on its own connection. SQLite needs none:
-    start-up transactions take the write lock up front, and Alembic re-reads the
-    version inside its transaction.
-    """
-    if engine.dialect.name != "postgresql":
-        yield
-        return
-    with engine.connect() as connection:
-        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-        connection.commit()
-        try:
-            yield
-        finally:
-            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
-            connection.commit()
-
-
 def migrate(app: Any) -> str | None:
     """Apply pending migrations, after backing up an existing SQLite database.
 
@@ -190,7 +163,7 @@ def migrate(app: Any) -> str | None:
     fails, the database is put back as it was and the error names the backup.
     """
     from .extensions import db
-    from .schema import current_revision, head_revision, upgrade
+    from .schema import current_revision, head_revision, migration_lock, upgrade
 
     with app.app_context(), migration_lock(db.engine):
         current = current_revision()

@@ -11,17 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..schema import head_revision, is_known_revision
 from .dump_format import DUMP_FORMAT, DUMP_VERSION, _dump_lines
 from .errors import RestoreRefused
-from .migrating import _is_known_revision, _scripts
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 GZIP_MAGIC = b"\x1f\x8b"
 
 
 def _check_revision(revision: str, source: Path) -> None:
-    if not _is_known_revision(revision):
-        head = _scripts().get_current_head()
+    if not is_known_revision(revision):
+        head = head_revision()
         raise RestoreRefused(
             f"{source} is from a newer Recipes (schema revision {revision}; this Recipes knows up to {head}): "
             "upgrade Recipes, then restore it"

@@ -12,15 +12,14 @@ from sqlalchemy import MetaData, Table, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from ..bootstrap import migration_lock
 from ..extensions import db
+from ..schema import is_known_revision, migration_lock, run_migrations
 from ..search.index import is_search_table, reindex
 from .backup_files import BEFORE_RESTORE, prune
 from .checking import DumpContents, check_dump
 from .create import _safety_copy
 from .dump_format import _decoder, read_dump
 from .errors import BackupError, _first_line
-from .migrating import _is_known_revision, run_migrations
 from .postgres_dump import _connect
 from .restore_limits import LOAD_BATCH_BYTES, LOAD_BATCH_ROWS, LOCK_WAIT_SECONDS
 from .restore_report import RestoreReport, _report
@@ -33,7 +32,7 @@ def _restore_postgres(source: Path, engine: Engine) -> RestoreReport:
     contents = check_dump(source)
     with _connect(engine) as connection:
         current = MigrationContext.configure(connection).get_current_revision()
-    if current is not None and not _is_known_revision(current):
+    if current is not None and not is_known_revision(current):
         raise BackupError(
             f"the database is at schema revision {current}, which this Recipes does not know: "
             "restore with the Recipes that made it"

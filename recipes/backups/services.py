@@ -7,7 +7,8 @@ hold them:
 - `create`: `create_backup`, on SQLite (`sqlite_backup`) or PostgreSQL (`postgres_dump`, `dump_format`),
   through `temporary_files`, so a backup never appears half-written
 - `restore`: `restore_backup`, after `checking` the file, on SQLite (`sqlite_restore`) or PostgreSQL
-  (`postgres_restore`), with `migrating`, `restore_limits` and `restore_report`
+  (`postgres_restore`), with `restore_limits` and `restore_report`; the migrations run through
+  `recipes.schema`
 - `errors`: `BackupError` and `RestoreRefused`
 """
 

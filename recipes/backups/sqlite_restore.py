@@ -11,11 +11,11 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
+from ..schema import run_migrations
 from .backup_files import BEFORE_RESTORE, SQLITE_SUFFIX, backups_directory, prune
 from .checking import _check_sqlite_file
 from .create import _safety_copy
 from .errors import BackupError, RestoreRefused, _first_line
-from .migrating import run_migrations
 from .restore_report import RestoreReport, _report
 from .sqlite_backup import _live_sqlite_path, copy_sqlite
 from .temporary_files import _private_temporary, _remove_with_journal
