@@ -16,6 +16,7 @@ from typing import Any
 DEFAULT_CONFIG_DIR = "instance"
 SECRET_KEY_FILENAME = "secret_key"  # noqa: S105 (a file name, not a secret)
 DATABASE_FILENAME = "recipes.db"
+BACKUP_DIR_NAME = "backups"
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}

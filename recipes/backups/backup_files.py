@@ -26,14 +26,12 @@ from pathlib import Path
 
 from flask import current_app
 
-from .. import config as settings
-from ..bootstrap import BACKUP_DIR_NAME
+from ..config import BACKUP_DIR_NAME, DEFAULT_BACKUP_KEEP
 
 MANUAL = "manual"
 PRE_MIGRATION = "pre-migration"
 BEFORE_RESTORE = "before-restore"
 KINDS = (MANUAL, PRE_MIGRATION, BEFORE_RESTORE)
-DEFAULT_KEEP = settings.DEFAULT_BACKUP_KEEP
 
 
 SQLITE_SUFFIX = ".db"
@@ -81,7 +79,7 @@ def backups_directory() -> Path:
 
 
 def keep_setting() -> int:
-    return int(current_app.config.get("RECIPES_BACKUP_KEEP", DEFAULT_KEEP))
+    return int(current_app.config.get("RECIPES_BACKUP_KEEP", DEFAULT_BACKUP_KEEP))
 
 
 def backup_name(when: datetime, revision: str | None, kind: str, suffix: str, seq: int = 0) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -58,7 +57,6 @@ def write_sqlite_backup(
     kind: str,
     keep: int | None,
     explicit: Path | None = None,
-    copy: Callable[[Path, Path], None] = copy_sqlite,
 ) -> Path:
     """Back the SQLite `database` up into `directory` (or as `explicit`); prune that kind to `keep`.
 
@@ -70,7 +68,7 @@ def write_sqlite_backup(
     directory.mkdir(parents=True, exist_ok=True)
     temporary = _private_temporary(directory, SQLITE_SUFFIX)
     try:
-        copy(database, temporary)
+        copy_sqlite(database, temporary)
         revision = _finish_sqlite_file(temporary)
         path = _publish(temporary, _candidates(directory, explicit, when, revision, kind, SQLITE_SUFFIX))
     finally:
