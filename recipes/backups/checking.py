@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..schema import head_revision, is_known_revision
+from .backup_files import RestoreRefused
 from .dump_format import DUMP_FORMAT, DUMP_VERSION, _dump_lines
-from .errors import RestoreRefused
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 GZIP_MAGIC = b"\x1f\x8b"

@@ -9,11 +9,18 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from .backup_files import BEFORE_RESTORE, KINDS, MANUAL, backups_directory, keep_setting
-from .errors import BackupError, _first_line
+from .backup_files import (
+    BEFORE_RESTORE,
+    KINDS,
+    MANUAL,
+    BackupError,
+    backups_directory,
+    first_line,
+    keep_setting,
+    remove_stale_temporaries,
+)
 from .postgres_dump import write_postgres_dump
 from .sqlite_backup import _live_sqlite_path, write_sqlite_backup
-from .temporary_files import _remove_stale_temporaries
 
 
 def create_backup(kind: str = MANUAL, *, target: Path | None = None, prune_old: bool = True) -> Path:
@@ -25,7 +32,7 @@ def create_backup(kind: str = MANUAL, *, target: Path | None = None, prune_old: 
     if kind not in KINDS:
         raise ValueError(f"unknown kind of backup: {kind!r}")
     explicit, directory = _destination(target)
-    _remove_stale_temporaries(directory)
+    remove_stale_temporaries(directory)
     keep = keep_setting() if prune_old and explicit is None and _same(directory, backups_directory()) else None
     engine = db.engine
     try:
@@ -38,7 +45,7 @@ def create_backup(kind: str = MANUAL, *, target: Path | None = None, prune_old: 
     except OSError as exc:
         raise BackupError(f"cannot write the backup into {directory}: {exc.strerror or exc}") from None
     except SQLAlchemyError as exc:
-        raise BackupError(f"the database could not be read for the backup: {_first_line(exc)}") from None
+        raise BackupError(f"the database could not be read for the backup: {first_line(exc)}") from None
     raise BackupError(f"backups support SQLite and PostgreSQL databases, not {engine.dialect.name}")
 
 

@@ -24,7 +24,7 @@ from uuid import UUID
 
 from sqlalchemy import JSON, Table, null
 
-from .errors import BackupError
+from .backup_files import BackupError
 
 DUMP_FORMAT = "recipes-pgdump"
 DUMP_VERSION = 1

@@ -22,10 +22,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..search.index import is_search_table
-from .backup_files import DUMP_SUFFIX, prune
+from .backup_files import (
+    DUMP_SUFFIX,
+    BackupError,
+    candidate_paths,
+    first_line,
+    fsync_path,
+    private_temporary,
+    prune,
+    publish,
+)
 from .dump_format import DUMP_FORMAT, DUMP_VERSION, _gzip_text_writer, _write_line
-from .errors import BackupError, _first_line
-from .temporary_files import _candidates, _fsync, _private_temporary, _publish
 
 
 def write_postgres_dump(
@@ -34,15 +41,15 @@ def write_postgres_dump(
     """Dump the PostgreSQL database into `directory` (or as `explicit`); prune that kind to `keep`."""
     when = datetime.now(UTC)
     directory.mkdir(parents=True, exist_ok=True)
-    temporary = _private_temporary(directory, DUMP_SUFFIX)
+    temporary = private_temporary(directory, DUMP_SUFFIX)
     try:
         with _connect(engine) as connection:
             # One snapshot for every table, like pg_dump: REPEATABLE READ, READ ONLY.
             connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             with connection.begin(), _gzip_text_writer(temporary) as out:
                 revision = dump_postgres(connection, out, when)
-        _fsync(temporary)
-        path = _publish(temporary, _candidates(directory, explicit, when, revision, kind, DUMP_SUFFIX))
+        fsync_path(temporary)
+        path = publish(temporary, candidate_paths(directory, explicit, when, revision, kind, DUMP_SUFFIX))
     finally:
         temporary.unlink(missing_ok=True)
     if keep is not None:
@@ -91,6 +98,6 @@ def _connect(engine: Engine) -> Iterator[Connection]:
     try:
         connection = engine.connect()
     except SQLAlchemyError as exc:
-        raise BackupError(f"cannot reach the database: {_first_line(exc)}") from None
+        raise BackupError(f"cannot reach the database: {first_line(exc)}") from None
     with connection:
         yield connection

@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..schema import is_known_revision, migration_lock, run_migrations
 from ..search.index import is_search_table, reindex
-from .backup_files import BEFORE_RESTORE, prune
+from .backup_files import BEFORE_RESTORE, BackupError, first_line, prune
 from .checking import DumpContents, check_dump
 from .create import _safety_copy
 from .dump_format import _decoder, read_dump
-from .errors import BackupError, _first_line
 from .postgres_dump import _connect
 from .restore_limits import LOAD_BATCH_BYTES, LOAD_BATCH_ROWS, LOCK_WAIT_SECONDS
 from .restore_report import RestoreReport, _report
@@ -51,7 +50,7 @@ def _restore_postgres(source: Path, engine: Engine) -> RestoreReport:
             with Session(bind=connection) as session:
                 reindex(session)
     except Exception as exc:  # whatever failed (a migration's own code too), all was rolled back
-        reason = str(exc) if isinstance(exc, BackupError) else f"{exc.__class__.__name__}: {_first_line(exc)}"
+        reason = str(exc) if isinstance(exc, BackupError) else f"{exc.__class__.__name__}: {first_line(exc)}"
         raise BackupError(
             f"restoring {source} failed ({reason}); the database is as it was, a copy is in {safety}"
         ) from None

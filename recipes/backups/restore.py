@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from ..extensions import db
+from .backup_files import BackupError, RestoreRefused
 from .checking import _dump_header, _sniff
-from .errors import BackupError, RestoreRefused
 from .postgres_restore import _restore_postgres
 from .restore_report import RestoreReport
 from .sqlite_restore import _restore_sqlite

@@ -3,13 +3,12 @@
 The names the command line, start-up, the admin's page and the tests use, from the modules that
 hold them:
 
-- `backup_files`: what backups are called, listing them, pruning them (`RECIPES_BACKUP_KEEP` per kind)
-- `create`: `create_backup`, on SQLite (`sqlite_backup`) or PostgreSQL (`postgres_dump`, `dump_format`),
-  through `temporary_files`, so a backup never appears half-written
+- `backup_files`: what backups are called, listing them, pruning them (`RECIPES_BACKUP_KEEP` per kind),
+  writing them so that none appears half-written, and the errors `BackupError` and `RestoreRefused`
+- `create`: `create_backup`, on SQLite (`sqlite_backup`) or PostgreSQL (`postgres_dump`, `dump_format`)
 - `restore`: `restore_backup`, after `checking` the file, on SQLite (`sqlite_restore`) or PostgreSQL
   (`postgres_restore`), with `restore_limits` and `restore_report`; the migrations run through
   `recipes.schema`
-- `errors`: `BackupError` and `RestoreRefused`
 """
 
 from __future__ import annotations
@@ -19,7 +18,9 @@ from .backup_files import (
     MANUAL,
     PRE_MIGRATION,
     SQLITE_SUFFIX,
+    BackupError,
     BackupInfo,
+    RestoreRefused,
     describe,
     find_backup,
     list_backups,
@@ -28,7 +29,6 @@ from .backup_files import (
 )
 from .create import create_backup
 from .dump_format import _decoder, _encode, read_dump
-from .errors import BackupError, RestoreRefused
 from .restore import restore_backup
 from .restore_report import RestoreReport
 from .sqlite_backup import copy_sqlite, write_sqlite_backup

@@ -14,10 +14,17 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from .backup_files import SQLITE_SUFFIX, prune
-from .errors import BackupError
+from .backup_files import (
+    SQLITE_SUFFIX,
+    BackupError,
+    candidate_paths,
+    fsync_path,
+    private_temporary,
+    prune,
+    publish,
+    remove_with_journal,
+)
 from .restore_limits import LOCK_WAIT_SECONDS
-from .temporary_files import _candidates, _fsync, _private_temporary, _publish, _remove_with_journal
 
 
 def _live_sqlite_path(engine: Engine) -> Path:
@@ -66,13 +73,13 @@ def write_sqlite_backup(
     """
     when = datetime.now(UTC)
     directory.mkdir(parents=True, exist_ok=True)
-    temporary = _private_temporary(directory, SQLITE_SUFFIX)
+    temporary = private_temporary(directory, SQLITE_SUFFIX)
     try:
         copy_sqlite(database, temporary)
         revision = _finish_sqlite_file(temporary)
-        path = _publish(temporary, _candidates(directory, explicit, when, revision, kind, SQLITE_SUFFIX))
+        path = publish(temporary, candidate_paths(directory, explicit, when, revision, kind, SQLITE_SUFFIX))
     finally:
-        _remove_with_journal(temporary)
+        remove_with_journal(temporary)
     if keep is not None:
         prune(keep, [kind], directory=directory, protect=[path])
     return path
@@ -89,5 +96,5 @@ def _finish_sqlite_file(path: Path) -> str | None:
             row = None
     finally:
         connection.close()
-    _fsync(path)
+    fsync_path(path)
     return str(row[0]) if row else None

@@ -12,13 +12,21 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
 from ..schema import run_migrations
-from .backup_files import BEFORE_RESTORE, SQLITE_SUFFIX, backups_directory, prune
+from .backup_files import (
+    BEFORE_RESTORE,
+    SQLITE_SUFFIX,
+    BackupError,
+    RestoreRefused,
+    backups_directory,
+    first_line,
+    private_temporary,
+    prune,
+    remove_with_journal,
+)
 from .checking import _check_sqlite_file
 from .create import _safety_copy
-from .errors import BackupError, RestoreRefused, _first_line
 from .restore_report import RestoreReport, _report
 from .sqlite_backup import _live_sqlite_path, copy_sqlite
-from .temporary_files import _private_temporary, _remove_with_journal
 
 
 def _restore_sqlite(source: Path, engine: Engine) -> RestoreReport:
@@ -29,7 +37,7 @@ def _restore_sqlite(source: Path, engine: Engine) -> RestoreReport:
     live = _live_sqlite_path(engine)
     directory = backups_directory()
     directory.mkdir(parents=True, exist_ok=True)
-    staging = _private_temporary(directory, SQLITE_SUFFIX)
+    staging = private_temporary(directory, SQLITE_SUFFIX)
     sidecars = [source.with_name(source.name + end) for end in ("-wal", "-shm")]
     existed = [p.exists() for p in sidecars]
     try:
@@ -56,7 +64,7 @@ def _restore_sqlite(source: Path, engine: Engine) -> RestoreReport:
                 f"cannot write into {live} ({exc}); the database is as it was, a copy is in {safety}"
             ) from None
     finally:
-        _remove_with_journal(staging)
+        remove_with_journal(staging)
     engine.dispose()  # pooled connections would work on; new ones are cheap and surely fresh
     prune(kinds=[BEFORE_RESTORE], protect=[source])
     return _report(source, "sqlite", revision, safety)
@@ -88,7 +96,7 @@ def _migrate_sqlite_file(path: Path, revision: str) -> None:
     except Exception as exc:  # a migration's own code may raise anything
         raise BackupError(
             f"the backup (schema {revision}) could not be migrated to this Recipes' schema "
-            f"({exc.__class__.__name__}: {_first_line(exc)}); nothing was changed"
+            f"({exc.__class__.__name__}: {first_line(exc)}); nothing was changed"
         ) from None
     finally:
         engine.dispose()
