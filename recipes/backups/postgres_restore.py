@@ -17,10 +17,9 @@ from ..schema import is_known_revision, migration_lock, run_migrations
 from ..search.index import is_search_table, reindex
 from .backup_files import BEFORE_RESTORE, BackupError, first_line, prune
 from .checking import DumpContents, check_dump
-from .create import _safety_copy
+from .create import LOCK_WAIT_SECONDS, connect, safety_copy
 from .dump_format import _decoder, read_dump
-from .postgres_dump import _connect
-from .restore_limits import LOAD_BATCH_BYTES, LOAD_BATCH_ROWS, LOCK_WAIT_SECONDS
+from .restore_limits import LOAD_BATCH_BYTES, LOAD_BATCH_ROWS
 from .restore_report import RestoreReport, _report
 
 
@@ -29,16 +28,16 @@ def _restore_postgres(source: Path, engine: Engine) -> RestoreReport:
     revision, load the rows, reset the id sequences, migrate up to head, rebuild the search
     index. Any failure rolls all of it back."""
     contents = check_dump(source)
-    with _connect(engine) as connection:
+    with connect(engine) as connection:
         current = MigrationContext.configure(connection).get_current_revision()
     if current is not None and not is_known_revision(current):
         raise BackupError(
             f"the database is at schema revision {current}, which this Recipes does not know: "
             "restore with the Recipes that made it"
         )
-    safety = _safety_copy()
+    safety = safety_copy()
     try:
-        with migration_lock(engine), _connect(engine) as connection, connection.begin():
+        with migration_lock(engine), connect(engine) as connection, connection.begin():
             # Requests using these tables meanwhile wait for us; we wait for them at most this long.
             connection.execute(text(f"SET LOCAL lock_timeout = '{LOCK_WAIT_SECONDS}s'"))
             _empty_tables(connection)

@@ -5,7 +5,7 @@ hold them:
 
 - `backup_files`: what backups are called, listing them, pruning them (`RECIPES_BACKUP_KEEP` per kind),
   writing them so that none appears half-written, and the errors `BackupError` and `RestoreRefused`
-- `create`: `create_backup`, on SQLite (`sqlite_backup`) or PostgreSQL (`postgres_dump`, `dump_format`)
+- `create`: `create_backup`, a SQLite copy (`copy_sqlite`) or a PostgreSQL dump (in `dump_format`)
 - `restore`: `restore_backup`, after `checking` the file, on SQLite (`sqlite_restore`) or PostgreSQL
   (`postgres_restore`), with `restore_limits` and `restore_report`; the migrations run through
   `recipes.schema`
@@ -27,11 +27,10 @@ from .backup_files import (
     prune,
     size_label,
 )
-from .create import create_backup
+from .create import copy_sqlite, create_backup
 from .dump_format import _decoder, _encode, read_dump
 from .restore import restore_backup
 from .restore_report import RestoreReport
-from .sqlite_backup import copy_sqlite, write_sqlite_backup
 
 __all__ = [
     "DUMP_SUFFIX",
@@ -53,5 +52,4 @@ __all__ = [
     "read_dump",
     "restore_backup",
     "size_label",
-    "write_sqlite_backup",
 ]

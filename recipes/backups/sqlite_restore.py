@@ -24,9 +24,8 @@ from .backup_files import (
     remove_with_journal,
 )
 from .checking import _check_sqlite_file
-from .create import _safety_copy
+from .create import copy_sqlite, live_sqlite_path, safety_copy
 from .restore_report import RestoreReport, _report
-from .sqlite_backup import _live_sqlite_path, copy_sqlite
 
 
 def _restore_sqlite(source: Path, engine: Engine) -> RestoreReport:
@@ -34,7 +33,7 @@ def _restore_sqlite(source: Path, engine: Engine) -> RestoreReport:
     with the backup API: one write transaction, so workers serving meanwhile see the old data
     or the new, never a mix, and keep their connections. Moving a file over the database
     instead would leave running workers on the old file (and its WAL): writes lost."""
-    live = _live_sqlite_path(engine)
+    live = live_sqlite_path(engine)
     directory = backups_directory()
     directory.mkdir(parents=True, exist_ok=True)
     staging = private_temporary(directory, SQLITE_SUFFIX)
@@ -56,7 +55,7 @@ def _restore_sqlite(source: Path, engine: Engine) -> RestoreReport:
         revision = _check_sqlite_file(staging, source)
         _match_page_size(staging, live)
         _migrate_sqlite_file(staging, revision)
-        safety = _safety_copy()
+        safety = safety_copy()
         try:
             copy_sqlite(staging, live)
         except sqlite3.Error as exc:
