@@ -6,9 +6,8 @@ hold them:
 - `backup_files`: what backups are called, listing them, pruning them (`RECIPES_BACKUP_KEEP` per kind),
   writing them so that none appears half-written, and the errors `BackupError` and `RestoreRefused`
 - `create`: `create_backup`, a SQLite copy (`copy_sqlite`) or a PostgreSQL dump (in `dump_format`)
-- `restore`: `restore_backup`, after `checking` the file, on SQLite (`sqlite_restore`) or PostgreSQL
-  (`postgres_restore`), with `restore_limits` and `restore_report`; the migrations run through
-  `recipes.schema`
+- `restore`: `restore_backup`: checking the file, restoring it on SQLite or PostgreSQL (the migrations
+  run through `recipes.schema`), and the `RestoreReport`
 """
 
 from __future__ import annotations
@@ -29,8 +28,7 @@ from .backup_files import (
 )
 from .create import copy_sqlite, create_backup
 from .dump_format import _decoder, _encode, read_dump
-from .restore import restore_backup
-from .restore_report import RestoreReport
+from .restore import RestoreReport, restore_backup
 
 __all__ = [
     "DUMP_SUFFIX",
