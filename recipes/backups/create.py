@@ -48,7 +48,7 @@ from .backup_files import (
     remove_stale_temporaries,
     remove_with_journal,
 )
-from .dump_format import DUMP_FORMAT, DUMP_VERSION, _gzip_text_writer, _write_line
+from .dump_format import DUMP_FORMAT, DUMP_VERSION, gzip_text_writer, write_line
 
 # How long a restore waits for SQLite's write lock (a request writing) or a PostgreSQL
 # table lock before giving up, leaving the database as it was. (Here because the restore
@@ -199,7 +199,7 @@ def write_postgres_dump(
         with connect(engine) as connection:
             # One snapshot for every table, like pg_dump: REPEATABLE READ, READ ONLY.
             connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-            with connection.begin(), _gzip_text_writer(temporary) as out:
+            with connection.begin(), gzip_text_writer(temporary) as out:
                 revision = dump_postgres(connection, out, when)
         fsync_path(temporary)
         path = publish(temporary, candidate_paths(directory, explicit, when, revision, kind, DUMP_SUFFIX))
@@ -220,7 +220,7 @@ def dump_postgres(connection: Connection, out: IO[str], when: datetime) -> str |
     names = [t.name for t in db.metadata.sorted_tables if t.name in present and not is_search_table(t.name)]
     tables = MetaData()
     tables.reflect(bind=connection, only=names)
-    _write_line(
+    write_line(
         out,
         {
             "format": DUMP_FORMAT,
@@ -235,14 +235,14 @@ def dump_postgres(connection: Connection, out: IO[str], when: datetime) -> str |
     counts: dict[str, int] = {}
     for name in names:
         table = tables.tables[name]
-        _write_line(out, {"table": name, "columns": [c.name for c in table.columns]})
+        write_line(out, {"table": name, "columns": [c.name for c in table.columns]})
         query = select(table).order_by(*table.primary_key.columns)
         count = 0
         for row in connection.execute(query, execution_options={"yield_per": 500}):
-            _write_line(out, list(row))
+            write_line(out, list(row))
             count += 1
         counts[name] = count
-    _write_line(out, {"end": counts})
+    write_line(out, {"end": counts})
     return revision
 
 

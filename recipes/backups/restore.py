@@ -44,7 +44,7 @@ from .backup_files import (
     remove_with_journal,
 )
 from .create import LOCK_WAIT_SECONDS, connect, copy_sqlite, live_sqlite_path, safety_copy
-from .dump_format import DUMP_FORMAT, DUMP_VERSION, _decoder, _dump_lines, read_dump
+from .dump_format import DUMP_FORMAT, DUMP_VERSION, column_decoder, dump_lines, read_dump
 
 
 def restore_backup(path: Path) -> RestoreReport:
@@ -174,7 +174,7 @@ _DAMAGED = (OSError, EOFError, ValueError)  # bad gzip data, cut short, bad JSON
 
 def _dump_header(source: Path) -> dict[str, Any]:
     """The header of a dump of ours, or RestoreRefused."""
-    lines = _dump_lines(source)
+    lines = dump_lines(source)
     try:
         _, header = next(lines)
     except (StopIteration, *_DAMAGED):
@@ -189,7 +189,7 @@ def _dump_header(source: Path) -> dict[str, Any]:
 def check_dump(source: Path) -> DumpContents:
     """Read the whole dump once, checking it is one of ours, whole and restorable here."""
     header = _dump_header(source)
-    with contextlib.closing(_dump_lines(source)) as lines:
+    with contextlib.closing(dump_lines(source)) as lines:
         next(lines)
         return _check_dump_body(source, header, lines)
 
@@ -402,7 +402,7 @@ def _load_dump(connection: Connection, source: Path, contents: DumpContents) -> 
     loaded = []
     for name, columns, rows in read_dump(source):
         table = tables.tables[name]
-        decoders = [(column, _decoder(table, column)) for column in columns]
+        decoders = [(column, column_decoder(table, column)) for column in columns]
         batch: list[dict[str, Any]] = []
         size = 0
         for line_size, row in rows:

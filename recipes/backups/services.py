@@ -1,13 +1,16 @@
-"""Backups of the whole database, and restoring one. No request objects in here.
+"""Backups of the whole database, and restoring one: the names the command line, start-up,
+the admin's page and the tests use. No request objects in here.
 
-The names the command line, start-up, the admin's page and the tests use, from the modules that
-hold them:
+They come from the modules that hold them:
 
 - `backup_files`: what backups are called, listing them, pruning them (`RECIPES_BACKUP_KEEP` per kind),
   writing them so that none appears half-written, and the errors `BackupError` and `RestoreRefused`
-- `create`: `create_backup`, a SQLite copy (`copy_sqlite`) or a PostgreSQL dump (in `dump_format`)
+- `create`: `create_backup`, a SQLite copy (`copy_sqlite`, also how a SQLite backup is put back)
+  or a PostgreSQL dump
 - `restore`: `restore_backup`: checking the file, restoring it on SQLite or PostgreSQL (the migrations
   run through `recipes.schema`), and the `RestoreReport`
+
+The PostgreSQL dump's file format (`read_dump` to read one) is `dump_format`'s own.
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from .backup_files import (
     size_label,
 )
 from .create import copy_sqlite, create_backup
-from .dump_format import _decoder, _encode, read_dump
 from .restore import RestoreReport, restore_backup
 
 __all__ = [
@@ -39,15 +41,12 @@ __all__ = [
     "BackupInfo",
     "RestoreRefused",
     "RestoreReport",
-    "_decoder",  # the tests check that every column type survives a dump
-    "_encode",
     "copy_sqlite",
     "create_backup",
     "describe",
     "find_backup",
     "list_backups",
     "prune",
-    "read_dump",
     "restore_backup",
     "size_label",
 ]
