@@ -11,7 +11,6 @@ import contextlib
 import logging
 import os
 import secrets
-import sqlite3
 import tempfile
 from collections.abc import Callable, Mapping
 from importlib import resources
@@ -19,6 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from . import config as settings
+from . import schema
+from .backups.services import PRE_MIGRATION, BackupError, copy_sqlite, create_backup, prune
+from .extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -130,65 +132,36 @@ def sqlite_path(database_url: str) -> Path | None:
     return Path(url.database)
 
 
-def backup_sqlite(database: Path, backups: Path, label: str, keep: int = settings.DEFAULT_BACKUP_KEEP) -> Path:
-    """A consistent copy of a live SQLite database (the backup API, not a file copy), named,
-    kept private and pruned like every backup (see `backups.services`; its kind is
-    "pre-migration", pruned apart from backups made by hand). `label` is the schema revision
-    the caller saw; the file is named by the revision inside the copy, which is the same."""
-    from .backups.services import PRE_MIGRATION, write_sqlite_backup
-
-    return write_sqlite_backup(database, backups, kind=PRE_MIGRATION, keep=keep, copy=copy_sqlite)
-
-
 def prune_backups(backups: Path, keep: int) -> list[Path]:
     """Delete all but the newest `keep` start-up backups; return what was deleted."""
-    from .backups.services import PRE_MIGRATION, prune
-
     return prune(keep, [PRE_MIGRATION], directory=backups)
 
 
-def copy_sqlite(source_path: Path, target_path: Path) -> None:
-    """Copy a SQLite database page by page with SQLite's online backup API."""
-    from .backups.services import copy_sqlite as copy
-
-    copy(source_path, target_path)
-
-
 def migrate(app: Any) -> str | None:
-    """Apply pending migrations, after backing up an existing SQLite database.
+    """Apply pending migrations, after backing up an existing database (SQLite or PostgreSQL).
 
     Returns the backup's path (or None when nothing needed backing up). If a migration
     fails, the database is put back as it was and the error names the backup.
     """
-    from .extensions import db
-    from .schema import current_revision, head_revision, migration_lock, upgrade
-
-    with app.app_context(), migration_lock(db.engine):
-        current = current_revision()
-        head = head_revision()
+    with app.app_context(), schema.migration_lock(db.engine):
+        current = schema.current_revision()
+        head = schema.head_revision()
         if current == head:
             log.info("database schema is up to date (%s)", head)
             return None
         database = sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])
         backups = Path(app.config["RECIPES_CONFIG_DIR"]) / settings.BACKUP_DIR_NAME
-        keep = int(app.config.get("RECIPES_BACKUP_KEEP", settings.DEFAULT_BACKUP_KEEP))
         backup: Path | None = None
-        if current is not None and database is not None and database.exists():
-            try:
-                backup = backup_sqlite(database, backups, label=current, keep=keep)
-            except (sqlite3.Error, OSError) as exc:
-                raise BootstrapError(
-                    f"cannot back up the database into {backups} ({exc}); nothing was changed. "
-                    f"Give uid {_uid()} write access to {backups}"
-                ) from None
-            log.info("backed up the database to %s", backup)
-        elif current is not None and db.engine.dialect.name == "postgresql":
-            from .backups.services import PRE_MIGRATION, BackupError, create_backup
-
+        sqlite_file = database is not None and database.exists()
+        if current is not None and (sqlite_file or db.engine.dialect.name == "postgresql"):
+            # The backups service, as for a backup made by hand: kind "pre-migration", into
+            # backups/, pruned to RECIPES_BACKUP_KEEP apart from the other kinds.
             try:
                 backup = create_backup(PRE_MIGRATION)
             except BackupError as exc:
-                raise BootstrapError(f"{exc}; nothing was changed") from None
+                # A SQLite backup fails mostly for want of write access to backups/.
+                hint = f". Give uid {_uid()} write access to {backups}" if sqlite_file else ""
+                raise BootstrapError(f"{exc}; nothing was changed{hint}") from None
             log.info("backed up the database to %s", backup)
         elif current is not None and database is None:
             log.warning(
@@ -198,7 +171,7 @@ def migrate(app: Any) -> str | None:
                 head,
             )
         try:
-            upgrade()
+            schema.upgrade()
         except Exception as exc:
             if backup is not None and database is not None:
                 copy_sqlite(backup, database)  # put it back as it was

@@ -16,6 +16,7 @@ from typing import Any
 DEFAULT_CONFIG_DIR = "instance"
 SECRET_KEY_FILENAME = "secret_key"  # noqa: S105 (a file name, not a secret)
 DATABASE_FILENAME = "recipes.db"
+BACKUP_DIR_NAME = "backups"
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
@@ -81,8 +82,6 @@ def trusted_hosts(environ: Mapping[str, str]) -> list[str] | None:
 
 # Where the app factory is found, by the CLI and bootstrap as by Gunicorn (config/gunicorn.conf.py).
 APP_IMPORT_PATH = "recipes"
-# The config directory's folder of backups (made at start-up, used by backups/).
-BACKUP_DIR_NAME = "backups"
 DEFAULT_BACKUP_KEEP = 10
 
 

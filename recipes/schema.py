@@ -1,6 +1,9 @@
 """The database schema comes only from the Alembic migrations shipped with the package.
 
-The one place for Alembic: its configuration, the migration lock, the revisions, upgrading.
+The one place that sets Alembic up: which migrations, the head and current revisions,
+upgrading (start-up, `db upgrade`, tests), running the migrations on a connection of one's
+own (a restore, inside its transaction), which revisions this Recipes knows, and the lock
+that lets one process at a time migrate.
 """
 
 from __future__ import annotations
@@ -9,16 +12,22 @@ import contextlib
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 from flask import current_app
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from .extensions import db
+
+# Any fixed number: the PostgreSQL advisory lock that serialises migrations.
+MIGRATION_LOCK_KEY = 0x5EC1FE5
 
 
 def migrations_directory() -> str:
@@ -30,13 +39,16 @@ def _directory() -> str:
     return str(current_app.config.get("RECIPES_MIGRATIONS_DIR") or migrations_directory())
 
 
-def alembic_config() -> Config:
-    """Our Alembic configuration (the one place it is made), for the current app."""
+def _alembic_config() -> Config:
     return current_app.extensions["migrate"].migrate.get_config(_directory())  # type: ignore[no-any-return]
 
 
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_alembic_config())
+
+
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return _scripts().get_current_head()
 
 
 def current_revision() -> str | None:
@@ -44,14 +56,36 @@ def current_revision() -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def is_known_revision(revision: str) -> bool:
+    """Whether `revision` is one of our migrations (a newer Recipes' revision is not)."""
+    try:
+        script = _scripts().get_revision(revision)
+    except CommandError:
+        return False
+    return script is not None and script.revision == revision
+
+
 def upgrade(revision: str = "head") -> None:
     """Apply migrations up to `revision`; errors propagate (Flask-Migrate's own
     `upgrade` would turn them into SystemExit, hiding them from the caller)."""
-    command.upgrade(alembic_config(), revision)
+    command.upgrade(_alembic_config(), revision)
 
 
-# Any fixed number: the PostgreSQL advisory lock that serialises migrations.
-MIGRATION_LOCK_KEY = 0x5EC1FE5
+def run_migrations(connection: Connection, destination: str, *, downgrade: bool = False) -> None:
+    """Run our migrations on `connection` (inside its transaction if it has one), the way
+    `alembic upgrade/downgrade` does, but without env.py, which opens its own connection."""
+    config = _alembic_config()
+    scripts = ScriptDirectory.from_config(config)
+
+    def steps(revision: Any, _context: Any) -> Any:
+        if downgrade:
+            return scripts._downgrade_revs(destination, revision)
+        return scripts._upgrade_revs(destination, revision)
+
+    with EnvironmentContext(config, scripts, fn=steps, destination_rev=destination) as environment:
+        environment.configure(connection=connection, target_metadata=db.metadata, transactional_ddl=True)
+        with environment.begin_transaction():
+            environment.run_migrations()
 
 
 @contextlib.contextmanager

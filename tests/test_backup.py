@@ -26,7 +26,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from recipes import bootstrap, create_app
-from recipes.backups import services
+from recipes.backups import dump_format, services
 from recipes.extensions import db
 from recipes.models import LoginSession, Recipe, RecipeImage, Tag, User
 from recipes.schema import current_revision, head_revision
@@ -173,7 +173,7 @@ def tag_names_in_backup(path: Path) -> list[str]:
             names = [row[0] for row in connection.execute("SELECT name FROM tag")]
         connection.close()
         return names
-    for name, columns, rows in services.read_dump(path):
+    for name, columns, rows in dump_format.read_dump(path):
         if name == "tag":
             index = columns.index("name")
             return [row[index] for _, row in rows]
@@ -555,9 +555,9 @@ def test_dump_values_of_every_common_type_come_back_as_they_were(app):
             try:
                 connection.execute(table.insert(), [row, empty])
                 stored = [r._asdict() for r in connection.execute(sa.select(table).order_by(table.c.id))]
-                line = json.dumps([list(r.values()) for r in stored], default=services._encode)
+                line = json.dumps([list(r.values()) for r in stored], default=dump_format.encode_value)
                 reflected = sa.Table("backup_types_probe", sa.MetaData(), autoload_with=connection)
-                decoders = [(c, services._decoder(reflected, c)) for c in stored[0]]
+                decoders = [(c, dump_format.column_decoder(reflected, c)) for c in stored[0]]
                 connection.execute(table.delete())
                 loaded = [
                     {c: decode(v) if decode else v for (c, decode), v in zip(decoders, values, strict=True)}

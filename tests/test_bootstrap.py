@@ -269,7 +269,7 @@ def test_backup_failure_stops_before_migrating(env, monkeypatch):
     def refuse(*args, **kwargs):
         raise sqlite3.OperationalError("unable to open database file")
 
-    monkeypatch.setattr(bootstrap, "copy_sqlite", refuse)
+    monkeypatch.setattr("recipes.backups.create.copy_sqlite", refuse)
     monkeypatch.setattr("recipes.schema.current_revision", lambda: "0000")
     with pytest.raises(bootstrap.BootstrapError, match=r"cannot back up the database into .*nothing was changed"):
         bootstrap.migrate(create_app())

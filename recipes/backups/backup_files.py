@@ -1,4 +1,5 @@
-"""The backup files: what they are called, listing them, and pruning old ones.
+"""The backup files: what they are called, listing them, pruning old ones, writing one so
+that it is never seen half-written, and the errors a backup or a restore raises.
 
 A backup is one file in `$RECIPES_CONFIG_DIR/backups/` (or wherever `recipes backup PATH` says),
 named for when it was made, the schema revision it holds and why it was made:
@@ -14,29 +15,55 @@ Retention: each kind of backup is pruned on its own to the newest `RECIPES_BACKU
 (default 10). Many backups made by hand (or by a cron job) never push out the backup taken
 before the last upgrade, which is the one wanted when an upgrade went wrong; and restoring
 a few times never deletes the backups made by hand.
+
+Writing: a backup is written as a private, hidden temporary file, then given its final name
+(the first free one) once it is whole; temporaries left by a process killed mid-way are
+cleared away.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
-from collections.abc import Iterable
+import secrets
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
 
-from .. import config as settings
+from ..config import BACKUP_DIR_NAME, DEFAULT_BACKUP_KEEP
 
 MANUAL = "manual"
 PRE_MIGRATION = "pre-migration"
 BEFORE_RESTORE = "before-restore"
 KINDS = (MANUAL, PRE_MIGRATION, BEFORE_RESTORE)
-DEFAULT_KEEP = settings.DEFAULT_BACKUP_KEEP
 
 
 SQLITE_SUFFIX = ".db"
 DUMP_SUFFIX = ".pgdump.json.gz"
+
+# --- errors --------------------------------------------------------------------------------------
+
+
+class BackupError(Exception):
+    """A backup or restore could not be made; the message is one line a person can act on."""
+
+
+class RestoreRefused(BackupError):
+    """The file given to restore is not one this Recipes can restore; nothing was changed."""
+
+
+def first_line(exc: BaseException) -> str:
+    """The one line of a (database) error that a message quotes."""
+    orig = getattr(exc, "orig", None) or exc
+    return (str(orig).strip().splitlines() or [orig.__class__.__name__])[0]
+
+
+# --- names, listing, pruning ---------------------------------------------------------------------
 
 
 _NAME = re.compile(
@@ -76,11 +103,11 @@ def size_label(size: int) -> str:
 
 
 def backups_directory() -> Path:
-    return Path(current_app.config["RECIPES_CONFIG_DIR"]) / settings.BACKUP_DIR_NAME
+    return Path(current_app.config["RECIPES_CONFIG_DIR"]) / BACKUP_DIR_NAME
 
 
 def keep_setting() -> int:
-    return int(current_app.config.get("RECIPES_BACKUP_KEEP", DEFAULT_KEEP))
+    return int(current_app.config.get("RECIPES_BACKUP_KEEP", DEFAULT_BACKUP_KEEP))
 
 
 def backup_name(when: datetime, revision: str | None, kind: str, suffix: str, seq: int = 0) -> str:
@@ -146,3 +173,75 @@ def prune(
     for path in doomed:
         path.unlink(missing_ok=True)
     return doomed
+
+
+# --- writing a backup file -----------------------------------------------------------------------
+
+STALE_TEMPORARY_SECONDS = 6 * 3600
+
+
+def remove_stale_temporaries(directory: Path) -> None:
+    """Half-written backups of a process that was killed mid-way (none is listed or restored,
+    but they take space): gone once they are clearly abandoned."""
+    cutoff = time.time() - STALE_TEMPORARY_SECONDS
+    for path in directory.glob(".recipes-*.tmp*"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+
+
+def private_temporary(directory: Path, suffix: str) -> Path:
+    """A new empty file only we may read (backups hold password hashes), hidden from listings."""
+    path = directory / f".recipes-{secrets.token_hex(6)}.tmp{suffix}"
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
+
+
+def candidate_paths(
+    directory: Path, explicit: Path | None, when: datetime, revision: str | None, kind: str, suffix: str
+) -> Iterator[Path]:
+    """The names to try for a new backup, in order (for `publish`): `explicit` alone if given."""
+    if explicit is not None:
+        yield explicit
+        return
+    # After every backup of that second, even one pruned meanwhile, so names sort as made.
+    stamp = when.astimezone(UTC).strftime("%Y%m%d%H%M%S")
+    used = [info.sort_key[1] for info in list_backups(directory) if info.sort_key[0] == stamp]
+    first = max(used) + 1 if used else 0
+    for seq in range(first, first + 1000):
+        yield directory / backup_name(when, revision, kind, suffix, seq)
+
+
+def publish(temporary: Path, names: Iterable[Path]) -> Path:
+    """Give the finished file the first free name: it appears whole, and never replaces a file."""
+    taken: list[Path] = []
+    for target in names:
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            taken.append(target)
+            continue
+        except OSError:
+            # Some network and FUSE file systems have no hard links: rename instead.
+            if target.exists():
+                taken.append(target)
+                continue
+            os.replace(temporary, target)
+        fsync_path(target.parent)
+        return target
+    raise BackupError(f"{taken[-1]} already exists: give a new file name (a backup never overwrites a file)")
+
+
+def fsync_path(path: Path) -> None:
+    """Make a file's content (or a folder's entries) durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_with_journal(path: Path) -> None:
+    """Remove a temporary SQLite file and the rollback journal SQLite may have left beside it."""
+    for leftover in (path, path.with_name(path.name + "-journal")):
+        leftover.unlink(missing_ok=True)

@@ -24,18 +24,20 @@ from uuid import UUID
 
 from sqlalchemy import JSON, Table, null
 
-from .errors import BackupError
+from .backup_files import BackupError
 
 DUMP_FORMAT = "recipes-pgdump"
 DUMP_VERSION = 1
 
 
-def _write_line(out: IO[str], value: Any) -> None:
-    out.write(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_encode))
+def write_line(out: IO[str], value: Any) -> None:
+    """One line of a dump: `value` as compact JSON (see `encode_value` for what JSON lacks)."""
+    out.write(json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=encode_value))
     out.write("\n")
 
 
-def _encode(value: Any) -> Any:
+def encode_value(value: Any) -> Any:
+    """A database value JSON has no type for, as the dump holds it (`column_decoder` reads it back)."""
     if isinstance(value, bytes | bytearray | memoryview):
         return base64.b64encode(bytes(value)).decode("ascii")
     if isinstance(value, datetime | date | clock_time):
@@ -48,7 +50,8 @@ def _encode(value: Any) -> Any:
 
 
 @contextlib.contextmanager
-def _gzip_text_writer(path: Path) -> Iterator[IO[str]]:
+def gzip_text_writer(path: Path) -> Iterator[IO[str]]:
+    """The new dump at `path`, to write lines of text into."""
     with (
         open(path, "wb") as raw,
         # Level 1: most of a dump is pictures (already compressed) in base64; higher levels
@@ -59,7 +62,8 @@ def _gzip_text_writer(path: Path) -> Iterator[IO[str]]:
         yield out
 
 
-def _dump_lines(path: Path) -> Generator[tuple[int, Any], None, None]:
+def dump_lines(path: Path) -> Generator[tuple[int, Any], None, None]:
+    """Each line of a dump, parsed, with its length."""
     with gzip.open(path, "rt", encoding="utf-8", newline="\n") as lines:
         for line in lines:
             yield len(line), json.loads(line)
@@ -68,7 +72,7 @@ def _dump_lines(path: Path) -> Generator[tuple[int, Any], None, None]:
 def read_dump(source: Path) -> Iterator[tuple[str, list[str], Iterator[tuple[int, list[Any]]]]]:
     """The tables of a dump checked by `check_dump`, in order: (name, columns, rows), each row
     with the length of its line. Values are as in the file (bytes in base64)."""
-    with contextlib.closing(_dump_lines(source)) as lines:
+    with contextlib.closing(dump_lines(source)) as lines:
         yield from _tables_of(lines)
 
 
@@ -93,7 +97,7 @@ def _tables_of(lines: Iterator[tuple[int, Any]]) -> Iterator[tuple[str, list[str
         pending = follows[0]
 
 
-def _decoder(table: Table, column: str) -> Callable[[Any], Any] | None:
+def column_decoder(table: Table, column: str) -> Callable[[Any], Any] | None:
     """How to turn a column's value in the dump back into what the database takes."""
     if column not in table.c:
         raise BackupError(f"the backup's table {table.name} has a column {column} its schema revision does not")

@@ -1,14 +1,16 @@
-"""Backups of the whole database, and restoring one. No request objects in here.
+"""Backups of the whole database, and restoring one: the names the command line, start-up,
+the admin's page and the tests use. No request objects in here.
 
-The names the command line, start-up, the admin's page and the tests use, from the modules that
-hold them:
+They come from the modules that hold them:
 
-- `backup_files`: what backups are called, listing them, pruning them (`RECIPES_BACKUP_KEEP` per kind)
-- `create`: `create_backup`, on SQLite (`sqlite_backup`) or PostgreSQL (`postgres_dump`, `dump_format`),
-  through `temporary_files`, so a backup never appears half-written
-- `restore`: `restore_backup`, after `checking` the file, on SQLite (`sqlite_restore`) or PostgreSQL
-  (`postgres_restore`), with `migrating`, `restore_limits` and `restore_report`
-- `errors`: `BackupError` and `RestoreRefused`
+- `backup_files`: what backups are called, listing them, pruning them (`RECIPES_BACKUP_KEEP` per kind),
+  writing them so that none appears half-written, and the errors `BackupError` and `RestoreRefused`
+- `create`: `create_backup`, a SQLite copy (`copy_sqlite`, also how a SQLite backup is put back)
+  or a PostgreSQL dump
+- `restore`: `restore_backup`: checking the file, restoring it on SQLite or PostgreSQL (the migrations
+  run through `recipes.schema`), and the `RestoreReport`
+
+The PostgreSQL dump's file format (`read_dump` to read one) is `dump_format`'s own.
 """
 
 from __future__ import annotations
@@ -18,19 +20,17 @@ from .backup_files import (
     MANUAL,
     PRE_MIGRATION,
     SQLITE_SUFFIX,
+    BackupError,
     BackupInfo,
+    RestoreRefused,
     describe,
     find_backup,
     list_backups,
     prune,
     size_label,
 )
-from .create import create_backup
-from .dump_format import _decoder, _encode, read_dump
-from .errors import BackupError, RestoreRefused
-from .restore import restore_backup
-from .restore_report import RestoreReport
-from .sqlite_backup import copy_sqlite, write_sqlite_backup
+from .create import copy_sqlite, create_backup
+from .restore import RestoreReport, restore_backup
 
 __all__ = [
     "DUMP_SUFFIX",
@@ -41,16 +41,12 @@ __all__ = [
     "BackupInfo",
     "RestoreRefused",
     "RestoreReport",
-    "_decoder",  # the tests check that every column type survives a dump
-    "_encode",
     "copy_sqlite",
     "create_backup",
     "describe",
     "find_backup",
     "list_backups",
     "prune",
-    "read_dump",
     "restore_backup",
     "size_label",
-    "write_sqlite_backup",
 ]
