@@ -28,7 +28,6 @@ def growth(work: Callable[[T], object], small: T, large: T, *, repeats: int = 3)
     try:
         for _ in range(repeats):
             for which, data in enumerate((small, large)):
-                gc.collect()  # each run starts without the previous run's garbage
                 gc.disable()
                 started = time.thread_time()
                 work(data)
