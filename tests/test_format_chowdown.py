@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -13,6 +13,7 @@ from recipes.importing.files.parsed import FileRejected
 
 from .archives import zip_of
 from .conftest import Client, create_recipe
+from .growth import growth
 
 # As in Chowdown's own repository (clarklab/chowdown, _recipes/green-chile-stew.md).
 GREEN_CHILE_STEW = """---
@@ -220,13 +221,25 @@ def test_broken_yaml_is_skipped_with_the_reason() -> None:
     assert skipped.reason.startswith("its YAML front matter cannot be read")
 
 
-def test_yaml_aliases_cannot_blow_up() -> None:
+def alias_bomb(levels: int) -> bytes:
+    """Front matter whose ingredients and directions are 30 ** (levels + 1) lines of "lol"."""
     lines = ["---", "title: Bomb", "a0: &a0 [" + ", ".join(["lol"] * 30) + "]"]
-    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 30) + "]" for i in range(1, 5)]  # 24 million lines
-    lines += ["ingredients: *a4", "directions: *a4", "---"]
-    started = time.monotonic()
-    [recipe] = chowdown.read(open_archive("\n".join(lines).encode(), "bomb.md")).recipes
-    assert time.monotonic() - started < 2
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 30) + "]" for i in range(1, levels + 1)]
+    lines += [f"ingredients: *a{levels}", f"directions: *a{levels}", "---"]
+    return "\n".join(lines).encode()
+
+
+def test_yaml_aliases_cannot_blow_up() -> None:
+    results: list[Any] = []
+
+    def read(data: bytes) -> None:
+        results.append(chowdown.read(open_archive(data, "bomb.md")))
+
+    # 24 million lines against 810,000: 30 times the tree, hardly more time, as only so much
+    # of it is ever walked (by how the time grows, see tests/growth.py: 30 if all of it were).
+    ratio = growth(read, alias_bomb(3), alias_bomb(4))
+    assert ratio < 5, f"30 times the tree took {ratio:.1f} times as long"
+    [recipe] = results[-1].recipes
     assert 0 < len(recipe.data.ingredients) <= 2000
 
 
@@ -246,12 +259,21 @@ def test_deeply_nested_yaml_is_skipped_not_fatal(front_matter: str) -> None:
     assert skipped.reason == "its YAML front matter cannot be read (it nests too deeply)"
 
 
+def hostile_markdown(n: int) -> bytes:
+    text = "## Ingredients\n- " + "[a](" * n + "\n- " + "![" * n + "\n## Steps\n- " + "[x" * n
+    return (text + "\n\n" + "![" * n).encode()
+
+
 def test_hostile_markdown_lines_take_linear_time() -> None:
-    text = "## Ingredients\n- " + "[a](" * 100_000 + "\n- " + "![" * 100_000 + "\n## Steps\n- " + "[x" * 100_000
-    text += "\n\n" + "![" * 100_000
-    started = time.monotonic()
-    [recipe] = chowdown.read(open_archive(text.encode(), "hostile.md")).recipes
-    assert time.monotonic() - started < 3
+    results: list[Any] = []
+
+    def read(data: bytes) -> None:
+        results.append(chowdown.read(open_archive(data, "hostile.md")))
+
+    # By how the time grows (see tests/growth.py): 4 times the text, about 4 times the time.
+    ratio = growth(read, hostile_markdown(25_000), hostile_markdown(100_000))
+    assert ratio < 10, f"4 times the text took {ratio:.1f} times as long"
+    [recipe] = results[-1].recipes
     assert len(recipe.data.ingredients) == 2
 
 

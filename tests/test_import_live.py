@@ -35,7 +35,9 @@ def test_a_page_built_to_stall_the_parser_is_refused_and_the_worker_lives(tmp_pa
             took = time.monotonic() - started
             assert status == 422, page[:2000]
             assert "took too long" in page
-            assert took < 20  # the extraction deadline, not minutes
+            # The extraction deadline (8 s), not the whole import's (40 s) nor minutes: generous
+            # for a loaded machine, still short of the next deadline that could end it.
+            assert took < 30, took
             # The same (only) worker goes on serving.
             assert browser.submit(f"{base}/recipes/import", {"url": site.url("/plain")}) == 302
     finally:
