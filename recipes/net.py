@@ -448,11 +448,7 @@ def _host_header(name: str, port: int | None) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _version() -> str:
-    return __version__
-
-
-USER_AGENT: Final = f"Recipes/{_version()} (+self-hosted recipe manager)"
+USER_AGENT: Final = f"Recipes/{__version__} (+self-hosted recipe manager)"
 
 
 def fetch(
