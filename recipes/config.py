@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -55,13 +56,45 @@ _RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
 _RATE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
-def env_rate(environ: Mapping[str, str], name: str, default: str) -> tuple[int, int]:
-    """A rate limit as (count, window in seconds): "30/10m" is 30 per 10 minutes, "60/h" 60 an hour."""
-    raw = environ.get(name, "").strip() or default
+@dataclass(frozen=True)
+class RateLimit:
+    """A rate-limit policy: `count` actions per `window`. Parsed once, when the app is made."""
+
+    count: int
+    window: timedelta
+
+    @classmethod
+    def per(cls, count: int, seconds: int) -> RateLimit:
+        return cls(count, timedelta(seconds=seconds))
+
+
+def parse_rate(name: str, raw: str) -> RateLimit:
+    """ "30/10m" is 30 per 10 minutes, "60/h" 60 an hour (units s, m, h, d)."""
     match = _RATE.match(raw)
     if not match or int(match[1]) < 1 or match[2] == "0":
         raise ConfigError(f"{name} must look like 30/10m (30 per 10 minutes; units s, m, h, d), not {raw!r}")
-    return int(match[1]), int(match[2] or 1) * _RATE_UNITS[match[3]]
+    return RateLimit.per(int(match[1]), int(match[2] or 1) * _RATE_UNITS[match[3]])
+
+
+def env_rate(environ: Mapping[str, str], name: str, default: str) -> RateLimit:
+    return parse_rate(name, environ.get(name, "").strip() or default)
+
+
+RATE_LIMIT_SETTINGS = (
+    "RECIPES_IMPORT_RATE_LIMIT",
+    "RECIPES_LOGIN_RATE_LIMIT",
+    "RECIPES_LOGIN_IP_RATE_LIMIT",
+    "RECIPES_API_RATE_LIMIT",
+)
+
+
+def as_rate_limit(name: str, value: RateLimit | str | tuple[int, int]) -> RateLimit:
+    """A rate limit given to `create_app` as a policy, a "30/10m" string or a (count, seconds) pair."""
+    if isinstance(value, RateLimit):
+        return value
+    if isinstance(value, str):
+        return parse_rate(name, value)
+    return RateLimit.per(*value)
 
 
 # The container's health check and `make run`'s own address: always answered.
@@ -162,4 +195,6 @@ def build(test_config: Mapping[str, Any] | None = None) -> dict[str, Any]:
     settings.update(from_environment())
     if test_config:
         settings.update(test_config)
+    for name in RATE_LIMIT_SETTINGS:
+        settings[name] = as_rate_limit(name, settings[name])
     return settings

@@ -8,24 +8,14 @@ and counts in one go; `check` and `record` apart count only some outcomes (faile
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import delete, func, select, text
 
+from .config import RateLimit as Limit
 from .extensions import db
 from .models import RateLimitHit, as_utc, utcnow
 
-
-@dataclass(frozen=True)
-class Limit:
-    count: int
-    window: timedelta
-
-    @classmethod
-    def from_setting(cls, setting: tuple[int, int]) -> Limit:
-        """From a (count, window seconds) setting, see config.env_rate."""
-        return cls(setting[0], timedelta(seconds=setting[1]))
+__all__ = ["Limit", "RateLimited", "check", "count", "forget", "record"]
 
 
 class RateLimited(Exception):

@@ -12,6 +12,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from recipes.auth import tokens
+from recipes.config import RateLimit
 from recipes.extensions import db
 from recipes.models import ApiToken, Recipe, User, token_digest, utcnow
 
@@ -450,7 +451,7 @@ def test_token_requests_need_no_csrf(alice_api: Api) -> None:
 
 
 def test_requests_are_rate_limited_per_token(app: Flask, alice_api: Api, api_for: Any) -> None:
-    app.config["RECIPES_API_RATE_LIMIT"] = (3, 60)
+    app.config["RECIPES_API_RATE_LIMIT"] = RateLimit.per(3, 60)
     assert [alice_api.get("/me").status_code for _ in range(4)] == [200, 200, 200, 429]
     limited = alice_api.get("/me")
     assert limited.json["error"]["code"] == "rate_limited" and int(limited.headers["Retry-After"]) >= 1

@@ -14,6 +14,7 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from recipes.config import RateLimit
 from recipes.extensions import db
 from recipes.models import Recipe, RecipeImage
 
@@ -190,7 +191,7 @@ def test_a_picture_that_fails_does_not_lose_the_recipe(app: Flask, alice: Client
 
 
 def test_imports_are_rate_limited_per_user(app: Flask, alice: Client, bob: Client, site: Site) -> None:
-    app.config["RECIPES_IMPORT_RATE_LIMIT"] = (2, 600)
+    app.config["RECIPES_IMPORT_RATE_LIMIT"] = RateLimit.per(2, 600)
     for n in range(2):
         site.page(f"/r{n}", recipe_page(f"Recipe {n}"))
         assert import_page(alice, site.url(f"/r{n}")).status_code == 302

@@ -114,7 +114,7 @@ def test_unknown_users_cost_one_password_check_like_wrong_passwords(
         return real_verify(self, hash, password)
 
     monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
-    limits = LoginLimits(Limit.from_setting((100, 60)), Limit.from_setting((100, 60)))
+    limits = LoginLimits(Limit.per(100, 60), Limit.per(100, 60))
     with app.app_context():
         for username in ("alice", "nobody"):
             with pytest.raises(LoginRefused) as refused:

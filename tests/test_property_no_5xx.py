@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from recipes import net
+from recipes.config import RateLimit
 
 from .conftest import RECIPE_FORM, Client, create_recipe
 from .database_fixtures import reset_database
@@ -155,8 +156,8 @@ class Fresh:
         self.template = template
         self.login_as = login_as
         # Settings, the same for every example: reach the importer and the API every time.
-        app.config["RECIPES_API_RATE_LIMIT"] = (1_000_000, 60)
-        app.config["RECIPES_IMPORT_RATE_LIMIT"] = (1_000_000, 600)
+        app.config["RECIPES_API_RATE_LIMIT"] = RateLimit.per(1_000_000, 60)
+        app.config["RECIPES_IMPORT_RATE_LIMIT"] = RateLimit.per(1_000_000, 600)
 
     def __repr__(self) -> str:
         return "Fresh()"

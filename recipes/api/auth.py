@@ -44,7 +44,7 @@ def authenticate() -> None:
         raise _unauthorized("This needs an API token (make one on your account page) or a signed-in browser.")
     if secret is None and request.method not in SAFE_METHODS:
         csrf.protect()  # a signed-in browser: the same CSRF rule as every form
-    limit = Limit.from_setting(current_app.config["RECIPES_API_RATE_LIMIT"])
+    limit: Limit = current_app.config["RECIPES_API_RATE_LIMIT"]
     release_transaction()  # loading the session user began a read; the writes below need the lock
     with write_intent():
         try:

@@ -158,8 +158,8 @@ class LoginLimits:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> LoginLimits:
         return cls(
-            ratelimit.Limit.from_setting(config["RECIPES_LOGIN_RATE_LIMIT"]),
-            ratelimit.Limit.from_setting(config["RECIPES_LOGIN_IP_RATE_LIMIT"]),
+            config["RECIPES_LOGIN_RATE_LIMIT"],
+            config["RECIPES_LOGIN_IP_RATE_LIMIT"],
         )
 
 

@@ -66,7 +66,7 @@ class ImportPolicy:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], *, limited: bool = True) -> ImportPolicy:
-        limit = ratelimit.Limit.from_setting(config["RECIPES_IMPORT_RATE_LIMIT"]) if limited else None
+        limit = config["RECIPES_IMPORT_RATE_LIMIT"] if limited else None
         return cls(allow_private=bool(config["RECIPES_IMPORT_ALLOW_PRIVATE"]), limit=limit)
 
 
