@@ -58,6 +58,9 @@ setup(
         "WTForms>=3.3,<4",
         "argon2-cffi>=23.1,<26",
         "gunicorn>=23,<28",
+        # Gunicorn's cooperative workers: slow clients cost a greenlet, not a worker.
+        # (psycopg 3.1.14+ cooperates with gevent by itself.)
+        "gevent>=24.10.1,<27",
         "psycopg[binary]>=3.2,<4",
         "click>=8.1",
         # URL import: the one outbound client (recipes/net.py, requests with addresses

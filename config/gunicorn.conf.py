@@ -10,7 +10,14 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8288')}"
 
 # WEB_CONCURRENCY workers; by default 2 x cores + 1, at most 4 (each holds ~60 MB).
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * (os.cpu_count() or 1) + 1, 4))
-threads = 1
+# Cooperative (gevent) workers: a client that sends its request slowly, or never finishes it,
+# costs a few kilobytes while the worker serves others. A sync worker would be stuck with it
+# until `timeout` (the app reads every body in full before it starts work: recipes/request_body.py).
+worker_class = "gevent"
+# Open connections per worker, slow ones included.
+worker_connections = 1000
+# A worker that stops answering Gunicorn's heartbeat (a request busy on the CPU this long) is
+# replaced. A slow upload keeps the worker answering, so it is not cut off by this.
 timeout = 60
 # Below Docker's 10 s stop timeout, so in-flight requests finish before a SIGKILL.
 graceful_timeout = 8

@@ -17,7 +17,7 @@ __all__ = ["__version__", "create_app"]
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    from . import api, auth, bootstrap, cli, database, errors, home, search, security, web
+    from . import api, auth, bootstrap, cli, database, errors, home, request_body, search, security, web
     from . import config as settings
     from .backups.views import bp as backups_bp
     from .cookbook.views import bp as cookbook_bp
@@ -52,4 +52,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(exporting_bp)
     app.register_blueprint(sharing_bp)
     api.init_app(app)
+    request_body.init_app(app)  # outermost: the body is in before anything else runs
     return app

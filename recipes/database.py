@@ -6,18 +6,28 @@ request is going to write. A deferred transaction that reads and then writes can
 wait for the lock (SQLite returns "database is locked" at once rather than risk a
 deadlock), so requests that change state begin with `BEGIN IMMEDIATE` and queue
 behind each other for up to the busy timeout instead.
+
+Inside one process the writers also queue on a lock of the process's own (the write gate)
+before they ask SQLite. Under Gunicorn's cooperative (gevent) workers many requests share
+one thread: one that held SQLite's write lock and paused (for a socket, a child process)
+would otherwise never be resumed while another sat in SQLite's busy wait, which blocks the
+thread. Waiting on the gate lets it finish. The request body is always in before any of
+this starts (see request_body.py), so no transaction ever waits on a client.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import sqlite3
+import threading
 from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from .extensions import db
 
@@ -64,16 +74,71 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+GATE_KEY = "recipes_write_gate"
+
+
+class _WriteGates:
+    """One write gate per engine, made when the engine is configured: in the worker, after
+    gevent (if used) has patched `threading`, so waiting on it lets other requests run."""
+
+    def __init__(self) -> None:
+        self._gates: dict[int, threading.Lock] = {}
+
+    def make(self, engine: Engine) -> None:
+        self._gates.setdefault(id(engine), threading.Lock())
+
+    def of(self, engine: Engine) -> threading.Lock | None:
+        return self._gates.get(id(engine))
+
+
+write_gates = _WriteGates()
+
+
+def _busy() -> OperationalError:
+    return OperationalError("BEGIN IMMEDIATE", None, sqlite3.OperationalError("database is locked"))
+
+
 def _on_sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+    if not _wants_write_lock():
+        connection.exec_driver_sql("BEGIN")
+        return
+    gate = write_gates.of(connection.engine)
+    if gate is not None:
+        if not gate.acquire(timeout=BUSY_TIMEOUT_MS / 1000):
+            raise _busy()
+        connection.info[GATE_KEY] = gate
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _open_gate(connection.info)
+        raise
+
+
+def _open_gate(info: dict[Any, Any]) -> None:
+    gate = info.pop(GATE_KEY, None)
+    if gate is not None:
+        gate.release()
+
+
+def _on_transaction_end(connection: Any) -> None:
+    _open_gate(connection.info)
+
+
+def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+    # A connection handed back mid-transaction is rolled back by the pool: the gate opens too.
+    _open_gate(record.info)
 
 
 def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
+    write_gates.make(engine)
     if not event.contains(engine, "connect", _on_sqlite_connect):
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
+        event.listen(engine, "commit", _on_transaction_end)
+        event.listen(engine, "rollback", _on_transaction_end)
+        event.listen(engine, "checkin", _on_checkin)
 
 
 def init_app(app: Flask) -> None:

@@ -95,9 +95,30 @@ def disk_full_page() -> tuple[Response | str, int]:
     )
 
 
-def handle_storage_error(error: Exception) -> tuple[Response | str, int]:
+def is_database_busy(error: BaseException) -> bool:
+    """SQLite's write lock stayed taken for the whole busy timeout (another process's long write)."""
+    original = getattr(error, "orig", None)
+    return isinstance(original, sqlite3.OperationalError) and "database is locked" in str(original)
+
+
+BUSY_RETRY_SECONDS = 5
+
+
+def busy_page() -> Response:
+    db.session.rollback()
+    body, status = render_error(503, "Busy", "The server is busy saving something else; nothing was saved. Try again.")
+    response = make_response(body, status)
+    response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    return response
+
+
+def handle_storage_error(error: Exception) -> tuple[Response | str, int] | Response:
     """A full disk is an operator's problem, not a bug: a clear 507 and one log line
-    (no traceback). Any other database or file error goes on to the 500 handler."""
+    (no traceback). A database that stayed busy is a 503 to retry. Any other database or
+    file error goes on to the 500 handler."""
+    if is_database_busy(error):
+        current_app.logger.warning("Database busy: %s %s saved nothing", request.method, request.path)
+        return busy_page()
     cause = disk_full_cause(error)
     if cause is None:
         raise error

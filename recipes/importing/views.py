@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from ..database import release_transaction
 from ..errors import wants_json
 from ..extensions import csrf
+from ..request_body import accepts_body_up_to
 from ..web import form_status
 from .files.parsed import FileRejected
 from .files.service import import_file
@@ -97,9 +98,8 @@ PICTURE_BUDGET = 30.0
 
 @bp.post("/import/file")
 @csrf.exempt  # checked below, once the larger size cap is in place
+@accepts_body_up_to(MAX_FILE_MB * 1024 * 1024)  # CSRFProtect would read it under the app's 16 MB cap
 def import_file_page() -> tuple[str, int]:
-    # Before anything reads the body: CSRFProtect would read it under the app's 16 MB cap.
-    request.max_content_length = MAX_FILE_MB * 1024 * 1024
     # Nor may the upload arrive (or the file be read) under SQLite's write lock, which this
     # POST took when it loaded the user.
     release_transaction()
