@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, and_, or_, select
 
-from .models import Recipe, User
+from .models import PendingRecipe, Recipe, User
+
+
+def published() -> ColumnElement[bool]:
+    """Not part of a file import that is still arriving (see cookbook/bulk.py): such a recipe
+    is nobody's yet, so an import shows whole or not at all."""
+    return Recipe.id.not_in(select(PendingRecipe.recipe_id))
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
     """Recipes `user` may see: their own, and every public one."""
-    return or_(Recipe.owner_id == user.id, Recipe.is_public.is_(True))
+    return and_(or_(Recipe.owner_id == user.id, Recipe.is_public.is_(True)), published())
+
+
+def owned_by(user: User) -> ColumnElement[bool]:
+    """Recipes that are `user`'s to change, export or compare with (all of them, once published)."""
+    return and_(Recipe.owner_id == user.id, published())

@@ -47,6 +47,20 @@ def write_intent() -> Iterator[None]:
         _force_immediate.reset(token)
 
 
+_reads_only: contextvars.ContextVar[bool] = contextvars.ContextVar("reads_only", default=False)
+
+
+@contextlib.contextmanager
+def reads_only() -> Iterator[None]:
+    """Work that only reads, inside a state-changing request (an error page after a failed
+    write): its transaction does not ask for the write lock."""
+    token = _reads_only.set(True)
+    try:
+        yield
+    finally:
+        _reads_only.reset(token)
+
+
 def release_transaction() -> None:
     """End the session's transaction, read-only so far, before slow work (hashing a
     password, decoding a picture, waiting on another web site).
@@ -60,6 +74,8 @@ def release_transaction() -> None:
 def _wants_write_lock() -> bool:
     if _force_immediate.get():
         return True
+    if _reads_only.get():
+        return False
     return has_request_context() and request.method not in SAFE_METHODS
 
 

@@ -12,6 +12,7 @@ from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from .database import reads_only
 from .extensions import db
 
 
@@ -106,7 +107,10 @@ BUSY_RETRY_SECONDS = 5
 
 def busy_page() -> Response:
     db.session.rollback()
-    body, status = render_error(503, "Busy", "The server is busy saving something else; nothing was saved. Try again.")
+    with reads_only():  # the page itself must not wait for the lock again
+        body, status = render_error(
+            503, "Busy", "The server is busy saving something else; nothing was saved. Try again."
+        )
     response = make_response(body, status)
     response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
     return response

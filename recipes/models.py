@@ -191,6 +191,18 @@ class RecipeImage(db.Model):  # type: ignore[name-defined]
     recipe: Mapped[Recipe] = relationship(back_populates="image")
 
 
+class PendingRecipe(db.Model):  # type: ignore[name-defined]
+    """A recipe of a file import still arriving: hidden from everyone (its owner too) until the
+    import's last slice is in, when these rows are deleted in one short transaction. Rows left
+    by an import that died are swept with their recipes (cookbook/bulk.py)."""
+
+    __tablename__ = "pending_recipe"
+
+    recipe_id: Mapped[int] = mapped_column(ForeignKey("recipe.id", ondelete="CASCADE"), primary_key=True)
+    import_key: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class RateLimitHit(db.Model):  # type: ignore[name-defined]
     """One counted action (an import, later a login attempt) under a key such as
     "import:user:7". In the database, so the limit holds across workers and containers."""

@@ -46,7 +46,7 @@ def accepts_body_up_to(limit: int) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def limited(*args: Any, **kwargs: Any) -> Any:
-            request.max_content_length = limit
+            request.max_content_length = getattr(limited, BODY_LIMIT_ATTRIBUTE)
             return view(*args, **kwargs)
 
         setattr(limited, BODY_LIMIT_ATTRIBUTE, limit)

@@ -209,9 +209,10 @@ def test_pictures_past_the_time_budget_are_left_out_not_the_recipes(
 
 
 def test_an_upload_over_the_file_limit_names_that_limit(alice: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    from recipes.importing import views
+    from recipes.request_body import BODY_LIMIT_ATTRIBUTE
 
-    monkeypatch.setattr(views, "MAX_FILE_MB", 1)
+    view = alice.application.view_functions["importing.import_file_page"]
+    monkeypatch.setattr(view, BODY_LIMIT_ATTRIBUTE, 1024 * 1024)
     # A raw body: the test client would spool a multipart file to a temporary file it never
     # closes when the server refuses the body unread (a real server just drops it).
     response = alice.post(

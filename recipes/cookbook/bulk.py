@@ -1,29 +1,47 @@
 """Adding many recipes at once (demo data, and imports of whole libraries).
 
-Rows go in with multi-row INSERTs rather than one ORM object at a time, and the
-search index is written for each batch; all of it is one transaction, so an
-import either lands whole or not at all.
+Rows go in with multi-row INSERTs rather than one ORM object at a time, and the search index
+is written for each batch. Two ways to land whole or not at all:
+
+- `add_recipes`: one transaction (demo data, the CLI's own work).
+- `add_recipes_staged`: file imports, which may be large. Each slice of recipes is its own short
+  transaction, so SQLite's write lock is never held for long and other people's saves go on
+  meanwhile; the slices' recipes are listed in `pending_recipe`, which hides them from every
+  query (`access.published`), until the last slice is in and one small DELETE publishes them
+  all. An import that fails takes its slices back out; one whose process died is swept by the
+  next import after STALE_AFTER.
 """
 
 from __future__ import annotations
 
+import secrets
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from ..extensions import db
 from ..images.processing import ProcessedImage
 from ..images.store import picture_columns
-from ..models import Recipe, RecipeImage, Tag, User, recipe_tag, utcnow
-from ..search.index import document_from_values, write
+from ..models import PendingRecipe, Recipe, RecipeImage, Tag, User, recipe_tag, utcnow
+from ..search.index import document_from_values, remove, write
 from .services import RecipeData, column_values, tag_names, validate
 
 BATCH_SIZE = 1000
 T = TypeVar("T")
+
+# A staged import's slice: at most this many recipes, or about this much data (pictures count).
+SLICE_RECIPES = 200
+SLICE_BYTES = 8 * 1024 * 1024
+# On SQLite, after each slice the write lock stays free this long at most (and no longer than
+# the slice took), so writers of other processes, which poll for it, get their turn.
+SLICE_PAUSE = 0.1
+# An import still pending after this long died with its process: the next import sweeps it.
+STALE_AFTER = timedelta(hours=6)
 
 
 @dataclass
@@ -71,6 +89,90 @@ def add_recipes(
         db.session.rollback()
         raise
     return added
+
+
+def _size(item: RecipeData | NewRecipe) -> int:
+    data = item.data if isinstance(item, NewRecipe) else item
+    picture = item.picture if isinstance(item, NewRecipe) else None
+    text = len(data.description) + len(data.notes) + sum(map(len, data.ingredients)) + sum(map(len, data.instructions))
+    return text + (len(picture.full.data) + len(picture.thumb.data) if picture else 0)
+
+
+def _slices(items: Iterable[T]) -> Iterator[list[T]]:
+    current: list[T] = []
+    size = 0
+    for item in items:
+        current.append(item)
+        size += _size(item)  # type: ignore[arg-type]
+        if len(current) >= SLICE_RECIPES or size >= SLICE_BYTES:
+            yield current
+            current, size = [], 0
+    if current:
+        yield current
+
+
+def _own_tags(owner: User) -> dict[str, int]:
+    return dict(db.session.execute(select(Tag.name, Tag.id).where(Tag.owner_id == owner.id)).all())
+
+
+def add_recipes_staged(
+    owner: User,
+    items: Iterable[NewRecipe],
+    *,
+    on_batch: Callable[[int], None] | None = None,
+    before_each_commit: Callable[[], None] | None = None,
+) -> list[int]:
+    """Add every recipe in `items` for `owner`, in short transactions, published at once at the
+    end (see the module). Raises RecipeInvalid (and leaves nothing) if any recipe is invalid."""
+    sweep_stale_imports()
+    key = secrets.token_hex(16)
+    added: list[int] = []
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    try:
+        for piece in _slices(items):
+            started = time.monotonic()
+            ids = _add_batch(owner, tuple(piece), _own_tags(owner))
+            now = utcnow()
+            db.session.execute(
+                insert(PendingRecipe), [{"recipe_id": rid, "import_key": key, "created_at": now} for rid in ids]
+            )
+            if before_each_commit is not None:
+                before_each_commit()
+            db.session.commit()
+            added.extend(ids)
+            if on_batch is not None:
+                on_batch(len(piece))
+            if sqlite:
+                time.sleep(min(SLICE_PAUSE, time.monotonic() - started))
+        db.session.execute(delete(PendingRecipe).where(PendingRecipe.import_key == key))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        discard_import(key)
+        raise
+    return added
+
+
+def discard_import(key: str) -> int:
+    """Take a staged import's recipes back out (slice by slice); how many there were."""
+    removed = 0
+    while ids := list(
+        db.session.scalars(select(PendingRecipe.recipe_id).where(PendingRecipe.import_key == key).limit(500))
+    ):
+        remove(db.session.connection(), ids)
+        db.session.execute(delete(Recipe).where(Recipe.id.in_(ids)))
+        db.session.execute(delete(PendingRecipe).where(PendingRecipe.recipe_id.in_(ids)))
+        db.session.commit()
+        removed += len(ids)
+    return removed
+
+
+def sweep_stale_imports() -> int:
+    """Discard the imports that have been pending for longer than STALE_AFTER."""
+    since = utcnow() - STALE_AFTER
+    keys = list(db.session.scalars(select(PendingRecipe.import_key).where(PendingRecipe.created_at < since).distinct()))
+    db.session.rollback()
+    return sum(discard_import(key) for key in keys)
 
 
 def _row(owner: User, item: NewRecipe, now: datetime) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..access import visible_to
+from ..access import owned_by, visible_to
 from ..extensions import db
 from ..images import store
 from ..images.processing import ProcessedImage
@@ -235,7 +235,7 @@ def get_visible_recipe(user: User, recipe_id: int) -> Recipe:
 
 
 def get_own_recipe(user: User, recipe_id: int) -> Recipe:
-    recipe: Recipe | None = db.session.scalar(select(Recipe).where(Recipe.id == recipe_id, Recipe.owner_id == user.id))
+    recipe: Recipe | None = db.session.scalar(select(Recipe).where(Recipe.id == recipe_id, owned_by(user)))
     if recipe is None:
         raise RecipeNotFound(recipe_id)
     return recipe

@@ -11,6 +11,7 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..access import owned_by
 from ..cookbook.objects import iso_time, recipe_object
 from ..cookbook.recipe_text import is_section_header, minutes_text
 from ..extensions import db
@@ -33,7 +34,7 @@ def _own_recipes(user: User) -> Iterator[Recipe]:
         batch = db.session.scalars(
             select(Recipe)
             .options(selectinload(Recipe.tags), selectinload(Recipe.image))
-            .where(Recipe.owner_id == user.id, Recipe.id > last_id)
+            .where(owned_by(user), Recipe.id > last_id)
             .order_by(Recipe.id)
             .limit(BATCH)
         ).all()

@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from ..access import visible_to
+from ..access import owned_by, visible_to
 from ..cookbook.limits import MINUTES_MAX
 from ..cookbook.recipe_text import unique_tags
 from ..extensions import db
@@ -236,7 +236,7 @@ def _base(user: User, request: SearchRequest, correlated_tags: bool) -> AnySelec
         Recipe.image_digest,
     ).where(visible_to(user))
     if request.scope == "mine":
-        base = base.where(Recipe.owner_id == user.id)
+        base = base.where(owned_by(user))
     elif request.scope == "public":
         base = base.where(Recipe.is_public.is_(True))
     if request.tags:

@@ -2,8 +2,10 @@
 
 The file's format is recognised from its content. Every recipe found is checked, compared
 with the user's recipes (duplicates are reported, not added twice), its picture decoded
-safely, and then all of them are saved in one transaction: a file imports whole or not at
-all. Nothing is written while the file is read or pictures are decoded.
+safely, and then all of them are saved in short slices that stay hidden until the last one
+is in (cookbook/bulk.add_recipes_staged): a file imports whole or not at all, and other
+people's saves are never held up for long. Nothing is written while the file is read or
+pictures are decoded.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from ...cookbook.bulk import NewRecipe, add_recipes
+from ...cookbook.bulk import NewRecipe, add_recipes_staged
 from ...cookbook.services import RecipeInvalid, fit, validate
 from ...cookbook.sources import source_key
 from ...database import release_transaction
@@ -182,11 +184,16 @@ def import_file(
     keep_ids = bool(new) and len(wanted_ids) == len(new) and _can_keep_ids(wanted_ids)
     if keep_ids:
         new = [replace(item, id=wanted) for item, wanted in zip(new, wanted_ids, strict=True)]
-    ids = add_recipes(
+        # The highest id first: once its slice is in, a recipe someone else adds meanwhile gets
+        # an id above it (SQLite takes the highest plus one; PostgreSQL's counter is moved).
+        new.sort(key=lambda item: -(item.id or 0))
+    release_transaction()
+    ids = add_recipes_staged(
         user,
         new,
         on_batch=(lambda done: on_progress(done, len(new))) if on_progress else None,
-        before_commit=_move_id_sequence if keep_ids else None,
+        before_each_commit=_move_id_sequence if keep_ids else None,
     )
-    summary.imported = [(recipe_id, item.data.title) for recipe_id, item in zip(ids, new, strict=True)]
+    imported = sorted(zip(ids, new, strict=True), key=lambda pair: pair[0]) if keep_ids else zip(ids, new, strict=True)
+    summary.imported = [(recipe_id, item.data.title) for recipe_id, item in imported]
     return summary

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from ... import ratelimit, sandbox
+from ...access import owned_by
 from ...cookbook.services import RecipeInvalid, create_recipe, fit
 from ...cookbook.sources import source_key
 from ...database import release_transaction
@@ -100,7 +101,7 @@ def find_existing(user: User, url: str) -> Recipe | None:
     if key is None:
         return None
     return db.session.scalar(
-        select(Recipe).where(Recipe.owner_id == user.id, Recipe.source_key == key).order_by(Recipe.id).limit(1)
+        select(Recipe).where(owned_by(user), Recipe.source_key == key).order_by(Recipe.id).limit(1)
     )
 
 
