@@ -273,6 +273,27 @@ def test_a_dump_with_tables_not_ours_is_refused_by_name(app, tmp_path, case):
 
 
 @postgres_only
+def test_loading_checks_the_dump_against_postgresqls_own_tables_too(app, tmp_path, monkeypatch):
+    """Inside the restore's transaction, after migrating to the dump's revision: all rolled back."""
+    from recipes.backups import restore
+
+    add_everything(app)
+    good = backup_of(app)
+    bad = edited_dump(good, tmp_path / "bad.pgdump.json.gz", _cut_recipe)
+    monkeypatch.setattr(restore, "_check_dump_schema", lambda source, contents: None)
+    with app.app_context(), pytest.raises(services.BackupError) as failed:
+        try:
+            services.restore_backup(bad)
+        finally:
+            dbf.release_database()
+    assert re.search(
+        r"its tables are not those of schema \w+ here: table recipe lacks columns description, ", str(failed.value)
+    )
+    assert "the database is as it was" in str(failed.value)
+    assert usernames(app) == ["alice", "bob"] and recipe_count(app) == 2
+
+
+@postgres_only
 def test_an_unedited_dump_read_back_and_rewritten_restores(app, tmp_path):
     """The test's own dump editing keeps a good dump good."""
     add_everything(app)
