@@ -205,6 +205,14 @@ def test_many_differences_are_summed_up_on_one_line(app, tmp_path):
     assert message.count("an extra table extra_") == 8
 
 
+@sqlite_only
+def test_names_a_file_chose_cannot_break_the_line(app, tmp_path):
+    good = backup_of(app)
+    bad = tampered(good, tmp_path / "bad.db", 'CREATE TABLE "two\nlines" (x)', f'CREATE TABLE "{"x" * 5000}" (x)')
+    message = assert_refused(app, bad, r"\(an extra table two\\x0alines; an extra table xxxx")
+    assert len(message) < 2200 and message.endswith("…)")
+
+
 # --- PostgreSQL dumps --------------------------------------------------------------------------
 
 Tables = dict[str, tuple[list[str], list[list[Any]]]]

@@ -41,8 +41,10 @@ from .backup_files import BackupError, first_line
 VERSION_TABLE = "alembic_version"
 # Tables SQLite makes itself: for AUTOINCREMENT (which a table's clauses show) and ANALYZE's statistics.
 SQLITE_OWN_TABLES = frozenset({"sqlite_sequence", "sqlite_stat1", "sqlite_stat2", "sqlite_stat3", "sqlite_stat4"})
-# How many differences a message names before it counts the rest.
+# How many differences a message names before it counts the rest, and its longest line.
 SHOWN_PROBLEMS = 8
+SUMMARY_LIMIT = 2000
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 # --- describing a SQLite schema ------------------------------------------------------------------
@@ -403,10 +405,12 @@ def dump_tables_optional(tables: Collection[str]) -> set[str]:
 
 
 def summary(problems: Sequence[str]) -> str:
-    """The differences on one line, the first few by name."""
+    """The differences on one line, the first few by name (a name a file chose may hold anything:
+    control characters are escaped, and the line is cut short if it is very long)."""
     shown = "; ".join(problems[:SHOWN_PROBLEMS])
     rest = len(problems) - SHOWN_PROBLEMS
-    return f"{shown}; and {rest} more" if rest > 0 else shown
+    line = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", f"{shown}; and {rest} more" if rest > 0 else shown)
+    return _shortened(line, SUMMARY_LIMIT)
 
 
 def _s(items: Sized) -> str:
