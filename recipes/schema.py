@@ -2,13 +2,15 @@
 
 The one place that sets Alembic up: which migrations, the head and current revisions,
 upgrading (start-up, `db upgrade`, tests), running the migrations on a connection of one's
-own (a restore, inside its transaction), which revisions this Recipes knows, and the lock
-that lets one process at a time migrate.
+own (a restore, inside its transaction), an empty SQLite database migrated to a revision
+(what a restore compares a backup's schema with), which revisions this Recipes knows, and
+the lock that lets one process at a time migrate.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -21,8 +23,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from flask import current_app
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import StaticPool
 
 from .extensions import db
 
@@ -35,12 +38,13 @@ def migrations_directory() -> str:
     return str(Path(str(resources.files("recipes._migrations"))))
 
 
-def _directory() -> str:
+def migrations_in_use() -> str:
+    """The migrations this app runs: the shipped ones, or RECIPES_MIGRATIONS_DIR's."""
     return str(current_app.config.get("RECIPES_MIGRATIONS_DIR") or migrations_directory())
 
 
 def _alembic_config() -> Config:
-    return current_app.extensions["migrate"].migrate.get_config(_directory())  # type: ignore[no-any-return]
+    return current_app.extensions["migrate"].migrate.get_config(migrations_in_use())  # type: ignore[no-any-return]
 
 
 def _scripts() -> ScriptDirectory:
@@ -86,6 +90,24 @@ def run_migrations(connection: Connection, destination: str, *, downgrade: bool 
         environment.configure(connection=connection, target_metadata=db.metadata, transactional_ddl=True)
         with environment.begin_transaction():
             environment.run_migrations()
+
+
+@contextlib.contextmanager
+def sqlite_database_at(revision: str) -> Iterator[sqlite3.Connection]:
+    """A new, empty in-memory SQLite database migrated to `revision`: its schema is exactly
+    what the migrations make there (foreign keys off while migrating, as env.py does)."""
+    engine = create_engine("sqlite://", poolclass=StaticPool)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            run_migrations(connection, revision)
+            connection.commit()
+            database = connection.connection.driver_connection
+            if not isinstance(database, sqlite3.Connection):
+                raise TypeError(f"expected a sqlite3 connection, got {type(database).__name__}")
+            yield database
+    finally:
+        engine.dispose()
 
 
 @contextlib.contextmanager

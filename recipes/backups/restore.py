@@ -2,8 +2,10 @@
 PostgreSQL restore, and reports the schema revisions, the rows per table now in the database,
 and where the safety copy of the previous database is.
 
-Checking: what the file is (by its content, never by its name), that it is whole, and that this
-Recipes can restore it (format, schema revision). A refused file (`RestoreRefused`) changes nothing.
+Checking: what the file is (by its content, never by its name), that it is whole, that this
+Recipes can restore it (format, schema revision), and that its schema is exactly the one the
+migrations make at its revision (`schema_check`: no table, column, index, trigger or view
+missing or added). A refused file (`RestoreRefused`) changes nothing.
 
 SQLite: a private copy of the backup is checked and migrated, then copied into the live
 database with the backup API.
@@ -45,6 +47,15 @@ from .backup_files import (
 )
 from .create import LOCK_WAIT_SECONDS, connect, copy_sqlite, live_sqlite_path, safety_copy
 from .dump_format import DUMP_FORMAT, DUMP_VERSION, column_decoder, dump_lines, read_dump
+from .schema_check import (
+    VERSION_TABLE,
+    describe_sqlite,
+    dump_problems,
+    dump_tables_optional,
+    expected_schema,
+    sqlite_problems,
+    summary,
+)
 
 
 def restore_backup(path: Path) -> RestoreReport:
@@ -236,7 +247,8 @@ def _check_dump_body(source: Path, header: dict[str, Any], lines: Iterator[tuple
 
 
 def _check_sqlite_file(path: Path, source: Path) -> str:
-    """The schema revision of the SQLite copy at `path`, after checking it is a whole Recipes database."""
+    """The schema revision of the SQLite copy at `path`, after checking it is a whole Recipes
+    database with exactly the schema the migrations make at that revision."""
     connection = sqlite3.connect(path)
     try:
         try:
@@ -256,7 +268,32 @@ def _check_sqlite_file(path: Path, source: Path) -> str:
     if len(revisions) != 1:
         raise RestoreRefused(f"{source} is a SQLite database but not a Recipes backup (it has no schema revision)")
     _check_revision(revisions[0], source)
+    _check_sqlite_schema(path, source, revisions[0])
     return revisions[0]
+
+
+def _check_sqlite_schema(path: Path, source: Path, revision: str) -> None:
+    """The SQLite copy at `path` has exactly the schema the migrations make at `revision`."""
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as connection:
+            schema = describe_sqlite(connection)
+    except sqlite3.DatabaseError as exc:
+        raise RestoreRefused(f"{source} is a damaged SQLite file ({exc})") from None
+    _refuse_unless_ours(source, revision, sqlite_problems(schema, expected_schema(revision)))
+
+
+def _check_dump_schema(source: Path, contents: DumpContents) -> None:
+    """The dump's tables and columns are exactly those of its schema revision."""
+    expected = expected_schema(contents.revision).dump_tables()
+    found = {name: columns for name, (columns, _) in contents.tables.items()}
+    _refuse_unless_ours(source, contents.revision, dump_problems(found, expected, dump_tables_optional(expected)))
+
+
+def _refuse_unless_ours(source: Path, revision: str, problems: list[str]) -> None:
+    if problems:
+        raise RestoreRefused(
+            f"{source} is refused: its schema is not the one Recipes makes at revision {revision} ({summary(problems)})"
+        )
 
 
 # --- SQLite --------------------------------------------------------------------------------------
@@ -361,6 +398,7 @@ def _restore_postgres(source: Path, engine: Engine) -> RestoreReport:
             f"the database is at schema revision {current}, which this Recipes does not know: "
             "restore with the Recipes that made it"
         )
+    _check_dump_schema(source, contents)
     safety = safety_copy()
     try:
         with migration_lock(engine), connect(engine) as connection, connection.begin():
@@ -394,11 +432,18 @@ def _empty_tables(connection: Connection) -> None:
 
 
 def _load_dump(connection: Connection, source: Path, contents: DumpContents) -> list[Table]:
+    """Load the rows into the tables just migrated to the dump's revision: the dump's tables
+    and columns are checked once more against them, PostgreSQL's own."""
     tables = MetaData()
-    missing = [n for n in contents.tables if n not in set(inspect(connection).get_table_names())]
-    if missing:
-        raise BackupError(f"the backup has tables its schema revision does not: {', '.join(missing)}")
-    tables.reflect(bind=connection, only=list(contents.tables))
+    ours = db.metadata.tables.keys() | contents.tables.keys()  # a table of someone else's is none of ours
+    present = inspect(connection).get_table_names()
+    names = [n for n in present if n in ours and n != VERSION_TABLE and not is_search_table(n)]
+    tables.reflect(bind=connection, only=names)
+    expected = {name: [c.name for c in tables.tables[name].columns] for name in names}
+    found = {name: columns for name, (columns, _) in contents.tables.items()}
+    problems = dump_problems(found, expected, dump_tables_optional(expected))
+    if problems:
+        raise BackupError(f"its tables are not those of schema {contents.revision} here: {summary(problems)}")
     loaded = []
     for name, columns, rows in read_dump(source):
         table = tables.tables[name]

@@ -9,6 +9,7 @@ They come from the modules that hold them:
   or a PostgreSQL dump
 - `restore`: `restore_backup`: checking the file, restoring it on SQLite or PostgreSQL (the migrations
   run through `recipes.schema`), and the `RestoreReport`
+- `schema_check`: whether a backup's schema is exactly the one the migrations make at its revision
 
 The PostgreSQL dump's file format (`read_dump` to read one) is `dump_format`'s own.
 """
