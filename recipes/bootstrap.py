@@ -8,6 +8,7 @@ Every failure becomes a `BootstrapError` whose message is one line a person can 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import secrets
@@ -114,11 +115,46 @@ def default_gunicorn_config() -> bytes:
     return resources.files("recipes._defaults").joinpath(GUNICORN_CONFIG_NAME).read_bytes()
 
 
+# SHA-256 of every gunicorn.conf.py an earlier Recipes shipped. A copy still byte for byte one of
+# these was never edited, so it is brought up to date (it would otherwise keep, say, the sync
+# workers that one slow client can stall); a copy someone edited is never touched.
+EARLIER_GUNICORN_CONFIGS = frozenset(
+    {
+        "5c9f0968926f4a847b2cd56168a54afc680c042b59bd4ff015093541e21b996c",
+        "53ff7558d9689825d0ad2168e4f90dd0b573d3a8e891d86c6a4d9de0512dbea8",
+        "8c6483a8aa311cc7901b0272a1742aff5f495c3baaa843a94660d4a7b43dd647",
+        "4d724c4c72de481b67d95ed039365d19b83e4d6c8d5844688a89eee3b64e5f0a",
+        "ad6252dfc5e3fd78964a0239c3704f1c8aa2933328c241c0b11ab33d0dadd708",
+        "34a32dc087c395a7d9abb5fa1c85e1c47448f4c3c3f98840cfbc5da11c5f9c4a",
+    }
+)
+
+
 def seed_gunicorn_config(directory: Path) -> Path:
-    """Copy the default Gunicorn config into the config directory, never over the user's copy."""
+    """Copy the default Gunicorn config into the config directory, never over the user's own
+    copy; an untouched copy of an earlier default is replaced by today's."""
     target = directory / GUNICORN_CONFIG_NAME
-    if write_atomically(target, default_gunicorn_config(), mode=0o644):
+    default = default_gunicorn_config()
+    if write_atomically(target, default, mode=0o644):
         log.info("wrote the default Gunicorn config to %s", target)
+        return target
+    try:
+        current = target.read_bytes()
+    except OSError:
+        return target  # unreadable: Gunicorn will say so
+    if current != default and hashlib.sha256(current).hexdigest() in EARLIER_GUNICORN_CONFIGS:
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{GUNICORN_CONFIG_NAME}.")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(default)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)  # the old copy or the new one, never neither
+        log.info("updated %s to this version's defaults (it was an unedited earlier default)", target)
+    elif current != default and b"worker_class" not in current:
+        log.warning(
+            "%s (edited by you) uses Gunicorn's sync workers, which slow clients can stall; "
+            'see the README (Security) for worker_class = "gevent"',
+            target,
+        )
     return target
 
 

@@ -273,3 +273,29 @@ def test_backup_failure_stops_before_migrating(env, monkeypatch):
     monkeypatch.setattr("recipes.schema.current_revision", lambda: "0000")
     with pytest.raises(bootstrap.BootstrapError, match=r"cannot back up the database into .*nothing was changed"):
         bootstrap.migrate(create_app())
+
+
+def test_an_unedited_earlier_gunicorn_config_is_brought_up_to_date(env, caplog):
+    """A copy still byte for byte an earlier default (here: the sync-worker one of 0.1.0's first
+    releases) gets today's; an edited one is kept and named in a warning."""
+    import hashlib
+
+    env.mkdir()
+    path = env / "gunicorn.conf.py"
+    earlier = subprocess.run(
+        ["git", "show", "5d6bda5:config/gunicorn.conf.py"], capture_output=True, check=False, cwd=Path(__file__).parent
+    )
+    if earlier.returncode != 0:
+        pytest.skip("not a git checkout with the history")
+    assert hashlib.sha256(earlier.stdout).hexdigest() in bootstrap.EARLIER_GUNICORN_CONFIGS
+    path.write_bytes(earlier.stdout)
+    bootstrap.seed_gunicorn_config(env)
+    assert path.read_bytes() == bootstrap.default_gunicorn_config()
+    assert 'worker_class = "gevent"' in path.read_text()
+
+    edited = earlier.stdout + b"\nloglevel = 'debug'\n"
+    path.write_bytes(edited)
+    with caplog.at_level("WARNING"):
+        bootstrap.seed_gunicorn_config(env)
+    assert path.read_bytes() == edited
+    assert "sync workers" in caplog.text
