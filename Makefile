@@ -46,6 +46,7 @@ bench: $(VENV)/.run-installed
 # Root for the disk-full part (it mounts a small tmpfs); elsewhere that part is skipped with a message.
 soak: $(VENV)/.run-installed
 	$(BIN)/python scripts/soak.py --markdown docs/soak.md
+	$(BIN)/python scripts/slow_clients.py
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .

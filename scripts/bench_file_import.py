@@ -81,7 +81,30 @@ def schema_org_file(count: int) -> bytes:
     ).encode()
 
 
-def measure(name: str, data: bytes) -> tuple[str, float, int]:
+class LockWatch:
+    """The longest time a write transaction (SQLite's write lock) stayed open."""
+
+    def __init__(self) -> None:
+        self.longest = 0.0
+        self._since: float | None = None
+
+    def begin(self, _connection: object) -> None:
+        self._since = time.perf_counter()
+
+    def end(self, _connection: object) -> None:
+        if self._since is not None:
+            self.longest = max(self.longest, time.perf_counter() - self._since)
+            self._since = None
+
+
+def measure(name: str, data: bytes) -> tuple[str, float, int, float, int, int]:
+    """(format, seconds, recipes imported, longest write transaction, RSS during, RSS after)."""
+    from sqlalchemy import event
+
+    from recipes.extensions import db
+    from recipes.memory import resident_bytes
+
+    watch = LockWatch()
     with tempfile.TemporaryDirectory(prefix="bench-file-import-") as tmp:
         app = create_app(
             {
@@ -92,12 +115,20 @@ def measure(name: str, data: bytes) -> tuple[str, float, int]:
         )
         with app.app_context():
             upgrade()
+            event.listen(db.engine, "begin", watch.begin)
+            event.listen(db.engine, "commit", watch.end)
+            event.listen(db.engine, "rollback", watch.end)
             with write_intent():
                 user = create_user("bench", "a long enough password")
+                watch.longest = 0.0
                 started = time.perf_counter()
                 summary = import_file(user, data, name)
                 seconds = time.perf_counter() - started
-    return summary.format, seconds, len(summary.imported)
+                during = resident_bytes()
+            db.session.remove()
+    del data
+    after = resident_bytes()
+    return summary.format, seconds, len(summary.imported), watch.longest, during, after
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,18 +136,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recipes", type=int, default=10_000)
     parser.add_argument("--markdown", type=Path)
     args = parser.parse_args(argv)
+    from recipes.memory import give_back, resident_bytes
+
     rows = []
+    mb = 1024 * 1024
+    before = resident_bytes()
     for name, build in (("export.zip", native_file), ("recipes.json", schema_org_file)):
         data = build(args.recipes)
-        file_format, seconds, imported = measure(name, data)
-        rows.append(f"| {file_format} | {len(data) / 1e6:.1f} MB | {imported} | {seconds:.1f} s |")
+        size = len(data)
+        file_format, seconds, imported, longest, during, _ = measure(name, data)
+        del data  # what the import page lets go of when it answers
+        give_back()
+        after = resident_bytes()
+        rows.append(
+            f"| {file_format} | {size / 1e6:.1f} MB | {imported} | {seconds:.1f} s | {longest * 1000:.0f} ms "
+            f"| {before / mb:.0f} / {during / mb:.0f} / {after / mb:.0f} MB |"
+        )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
         f"peak RSS of the whole run {peak:.0f} MB",
         "",
-        "| file | size | recipes imported | time |",
-        "|---|---|---|---|",
+        "| file | size | recipes imported | time | longest write transaction | RSS before / at the end / after (file let go) |",
+        "|---|---|---|---|---|---|",
         *rows,
     ]
     print("\n".join(lines))

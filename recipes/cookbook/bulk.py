@@ -36,10 +36,10 @@ T = TypeVar("T")
 
 # A staged import's slice: at most this many recipes, or about this much data (pictures count).
 SLICE_RECIPES = 200
-SLICE_BYTES = 8 * 1024 * 1024
+SLICE_BYTES = 2 * 1024 * 1024
 # On SQLite, after each slice the write lock stays free this long at most (and no longer than
 # the slice took), so writers of other processes, which poll for it, get their turn.
-SLICE_PAUSE = 0.1
+SLICE_PAUSE = 0.05
 # An import still pending after this long died with its process: the next import sweeps it.
 STALE_AFTER = timedelta(hours=6)
 

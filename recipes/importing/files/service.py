@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 
+from ... import memory, sandbox
 from ...cookbook.bulk import NewRecipe, add_recipes_staged
 from ...cookbook.services import RecipeInvalid, fit, validate
 from ...cookbook.sources import source_key
@@ -59,6 +60,25 @@ def read_file(data: bytes, filename: str = "") -> ReadResult:
             return result
     names = ", ".join(module.NAME for module in formats)
     raise FileRejected(f"This file is not an export Recipes can read. It reads: {names}.")
+
+
+# How long reading one file may take, and the message when it takes longer (or needs more
+# memory than the child may have).
+READ_DEADLINE = 300.0
+TOO_BIG_TO_READ = (
+    "This file could not be read in time or within the memory an import may use. "
+    "Split it into smaller files, or import it with `recipes import-file`."
+)
+
+
+def read_in_child(data: bytes, filename: str = "") -> ReadResult:
+    """`read_file` in a forked child (recipes/sandbox.py): the memory a large file's reading
+    takes goes back to the system when the child ends, instead of staying with the worker, and
+    a file built to make a reader spin is stopped at READ_DEADLINE."""
+    try:
+        return sandbox.call(read_file, data, filename, seconds=READ_DEADLINE)
+    except sandbox.TooSlow:
+        raise FileRejected(TOO_BIG_TO_READ) from None
 
 
 def _tidy(parsed: ParsedRecipe) -> ParsedRecipe:
@@ -158,8 +178,24 @@ def import_file(
 ) -> ImportSummary:
     """Import every recipe in the file for `user`; FileRejected (nothing imported) if the
     file cannot be read. Recipes that cannot be used are skipped with a reason; with a
-    `picture_budget` (seconds), pictures not decoded in that time are left out."""
-    result = read_file(data, filename)  # before any query: no transaction while reading
+    `picture_budget` (seconds), pictures not decoded in that time are left out.
+
+    The memory the file's reading took goes back to the system afterwards, so a worker that
+    imported a large file does not stay large."""
+    try:
+        return _import_file(user, data, filename, picture_budget, on_progress)
+    finally:
+        memory.give_back()
+
+
+def _import_file(
+    user: User,
+    data: bytes,
+    filename: str,
+    picture_budget: float | None,
+    on_progress: Callable[[int, int], None] | None,
+) -> ImportSummary:
+    result = read_in_child(data, filename)  # before any query: no transaction while reading
     summary = ImportSummary(format=result.format, skipped=list(result.skipped))
     duplicates = _Duplicates(user)
     release_transaction()  # pictures take a while: no transaction (or write lock) meanwhile
