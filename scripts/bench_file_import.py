@@ -157,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}; "
         f"peak RSS of the whole run {peak:.0f} MB",
         "",
-        "| file | size | recipes imported | time | longest write transaction | RSS before / at the end / after (file let go) |",
+        "| file | size | recipes imported | time | longest write transaction "
+        "| RSS before / at the end / after (file let go) |",
         "|---|---|---|---|---|---|",
         *rows,
     ]
