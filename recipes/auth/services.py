@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import LoginSession, User, token_digest
 from ..secret_tokens import mint
 from ..text_cleaning import clean_text
+from .devices import Device
 from .passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -187,16 +188,33 @@ def _login_keys(username: str, address: str) -> tuple[str, str]:
     return f"login:user:{normalize_username(username)[:60]}", f"login:ip:{place}"
 
 
-def log_in(username: str, password: str, address: str, limits: LoginLimits) -> User:
+def _device_key(username: str, device: Device | None) -> str | None:
+    """The rate-limit key of a browser that has signed in to this account before (see
+    devices.py), or None: no device cookie, or one that does not know this account."""
+    if device is None:
+        return None
+    user = find_user(username)
+    if user is None or not device.knows(user.id):
+        return None
+    return f"login:device:{user.id}:{device.nonce}"
+
+
+def log_in(username: str, password: str, address: str, limits: LoginLimits, device: Device | None = None) -> User:
     """The user, if the password is right and neither the account nor the address has had
     too many failed logins lately (counted in the database, so across every worker).
 
+    A browser that has signed in to this account before (`device`, from its device
+    cookie) is counted on its own instead of under the account: guessing from elsewhere
+    cannot lock the owner out, and its own failures lock out only itself. The address's
+    limit holds for everyone.
+
     LoginRefused otherwise, with the same message for an unknown user and a wrong password.
-    A failure is counted in its own committed transaction; a success clears the account's
-    count (the address's stays)."""
+    A failure is counted in its own committed transaction; a success clears the count it
+    was held to (the account's or the device's; the address's stays)."""
     account_key, address_key = _login_keys(username, address)
+    throttle_key = _device_key(username, device) or account_key
     try:
-        ratelimit.check(account_key, limits.per_account, "failed logins")
+        ratelimit.check(throttle_key, limits.per_account, "failed logins")
         ratelimit.check(address_key, limits.per_address, "failed logins")
     except ratelimit.RateLimited as exc:
         db.session.commit()  # the expired hits it pruned
@@ -204,11 +222,11 @@ def log_in(username: str, password: str, address: str, limits: LoginLimits) -> U
     user = authenticate(username, password)
     if user is None:
         db.session.rollback()
-        ratelimit.record(account_key)
+        ratelimit.record(throttle_key)
         ratelimit.record(address_key)
         db.session.commit()
         raise LoginRefused(WRONG_LOGIN)
-    ratelimit.forget(account_key)  # committed with the new login session
+    ratelimit.forget(throttle_key)  # committed with the new login session
     return user
 
 

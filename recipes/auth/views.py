@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response
 from ..models import User
 from ..security import is_safe_redirect
 from ..web import MAX_ID, form_status
-from . import services, tokens
+from . import devices, services, tokens
 from .forms import ChangePasswordForm, LoginForm, RegisterForm, RevokeTokenForm, TokenForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -19,6 +19,26 @@ def _open_browser_session(user: User) -> None:
     session.clear()
     session.permanent = True
     login_user(user)
+
+
+def _this_device() -> devices.Device | None:
+    return devices.read(current_app.config["SECRET_KEY"], request.cookies.get(devices.COOKIE_NAME))
+
+
+def _remember_device(response: Response, user: User, device: devices.Device | None) -> Response:
+    """Give the browser (or renew) its device cookie, now knowing `user`: see devices.py.
+    Sent only to the account pages (login and sign-up), and kept after logout (that is its point)."""
+    known = (device or devices.new_device()).signed_in(user.id)
+    response.set_cookie(
+        devices.COOKIE_NAME,
+        devices.cookie_value(current_app.config["SECRET_KEY"], known),
+        max_age=int(devices.LIFETIME.total_seconds()),
+        path=f"{request.script_root}{bp.url_prefix}/",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _after_login_target(candidate: str | None) -> str:
@@ -48,7 +68,7 @@ def register() -> Response | str | tuple[str, int]:
         else:
             _open_browser_session(user)
             flash(f"Welcome, {user.username}! Your account is ready.", "success")
-            return redirect(url_for("cookbook.index"))
+            return _remember_device(redirect(url_for("cookbook.index")), user, _this_device())
     return render_template("auth/register.html", form=form, first_account=first_account), form_status(form)
 
 
@@ -64,9 +84,10 @@ def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]
         return redirect(url_for("auth.register"))
     if form.validate_on_submit():
         limits = services.LoginLimits.from_config(current_app.config)
+        device = _this_device()
         try:
             user = services.log_in(
-                form.username.data or "", form.password.data or "", request.remote_addr or "", limits
+                form.username.data or "", form.password.data or "", request.remote_addr or "", limits, device
             )
         except services.LoginRefused as exc:
             form.password.errors.append(exc.message)
@@ -76,7 +97,7 @@ def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]
         else:
             services.start_session(user, request.user_agent.string)
             _open_browser_session(user)
-            return redirect(_after_login_target(form.next.data))
+            return _remember_device(redirect(_after_login_target(form.next.data)), user, device)
     return render_template("auth/login.html", form=form), form_status(form)
 
 
