@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import LoginSession, User, token_digest
 from ..secret_tokens import mint
 from ..text_cleaning import clean_text
+from . import setup_code
 from .devices import Device
 from .passwords import (
     MAX_PASSWORD_LENGTH,
@@ -86,8 +87,9 @@ def _taken() -> AccountError:
     return AccountError("That username is taken.", "username")
 
 
-def _add_user(username: str, password: str, admin: bool | None, allow_signup: bool) -> User:
-    """Stage a new account in the session (not committed). The first account is an admin."""
+def _add_user(username: str, password: str, admin: bool | None, allow_signup: bool, may_be_first: bool = True) -> User:
+    """Stage a new account in the session (not committed). The first account is an admin,
+    and can only be made when `may_be_first` (the setup code was given, see setup_code.py)."""
     name = validate_username(username)
     validate_password(password)
     if find_user(name) is not None:
@@ -100,6 +102,8 @@ def _add_user(username: str, password: str, admin: bool | None, allow_signup: bo
     if find_user(name) is not None:  # registered while we were hashing
         raise _taken()
     is_first = user_count() == 0
+    if is_first and not may_be_first:
+        raise AccountError(setup_code.NEEDED, "setup_code")
     user = User(username=name, password_hash=password_hash, is_admin=bool(admin) or is_first)
     db.session.add(user)
     return user
@@ -120,10 +124,13 @@ def create_user(username: str, password: str, *, admin: bool | None = None) -> U
     return user
 
 
-def register(username: str, password: str, *, allow_signup: bool, user_agent: str = "") -> User:
+def register(
+    username: str, password: str, *, allow_signup: bool, user_agent: str = "", setup_code_ok: bool = False
+) -> User:
     """Sign-up: a new account, already logged in, in one transaction. The returned user
-    carries its login token (see User.get_id)."""
-    user = _add_user(username, password, None, allow_signup)
+    carries its login token (see User.get_id). The first account of a fresh install needs
+    the setup code (`setup_code_ok`: the caller checked it); the others do not."""
+    user = _add_user(username, password, None, allow_signup, may_be_first=setup_code_ok)
     token = _add_login_session(user, user_agent)
     _commit_account()
     user.attach_login(token)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -7,7 +9,7 @@ from werkzeug.wrappers import Response
 from ..models import User
 from ..security import is_safe_redirect
 from ..web import MAX_ID, form_status
-from . import devices, services, tokens
+from . import devices, services, setup_code, tokens
 from .forms import ChangePasswordForm, LoginForm, RegisterForm, RevokeTokenForm, TokenForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -47,6 +49,19 @@ def _after_login_target(candidate: str | None) -> str:
     return url_for("cookbook.index")
 
 
+def _config_dir() -> Path:
+    return Path(current_app.config["RECIPES_CONFIG_DIR"])
+
+
+def _ensure_setup_code() -> None:
+    """A fresh install's sign-up page needs a setup code to check against: `recipes
+    bootstrap` makes (and prints) it at start; a server started some other way gets it here."""
+    code, made = setup_code.ensure(_config_dir())
+    if made:
+        address = current_app.config["RECIPES_BASE_URL"] or request.host_url.rstrip("/")
+        current_app.logger.warning("%s", setup_code.announcement(code, _config_dir(), address))
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register() -> Response | str | tuple[str, int]:
     if current_user.is_authenticated:
@@ -55,6 +70,8 @@ def register() -> Response | str | tuple[str, int]:
         return render_template("auth/signup_closed.html"), 403 if request.method == "POST" else 200
     form = RegisterForm()
     first_account = services.user_count() == 0
+    if first_account:
+        _ensure_setup_code()
     if form.validate_on_submit():
         try:
             user = services.register(
@@ -62,10 +79,12 @@ def register() -> Response | str | tuple[str, int]:
                 form.password.data or "",
                 allow_signup=current_app.config["RECIPES_ALLOW_SIGNUP"],
                 user_agent=request.user_agent.string,
+                setup_code_ok=setup_code.matches(_config_dir(), form.setup_code.data or ""),
             )
         except services.AccountError as exc:
             form[exc.field or "username"].errors.append(exc.message)
         else:
+            setup_code.discard(_config_dir())  # spent, if this was the first account
             _open_browser_session(user)
             flash(f"Welcome, {user.username}! Your account is ready.", "success")
             return _remember_device(redirect(url_for("cookbook.index")), user, _this_device())
