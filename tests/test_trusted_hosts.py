@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from flask import Flask
 
 from recipes.config import ConfigError, base_url, trusted_hosts
 
+from . import database_fixtures as dbf
 from .conftest import Client
 
 
@@ -96,26 +98,39 @@ def test_api_links_are_relative(app: Flask, client: Client) -> None:
 
 
 @pytest.fixture
-def base_url_app(app_config: dict[str, Any]) -> Flask:
+def make_app(app: Flask, app_config: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
+    """Apps on this test's database with other settings (`app` empties it afterwards)."""
     from recipes import create_app
 
-    config = {**app_config, "RECIPES_TRUSTED_HOSTS": None}
-    app = create_app({**config, "RECIPES_BASE_URL": "https://food.example.org/kitchen"})
-    app.test_client_class = Client
-    return app
+    made: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        other = create_app({**app_config, **settings})
+        other.test_client_class = Client
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            dbf.release_database()  # its connections, not the garbage collector's
+
+
+@pytest.fixture
+def base_url_app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app(RECIPES_TRUSTED_HOSTS=None, RECIPES_BASE_URL="https://food.example.org/kitchen")
 
 
 EVIL = {"Host": "evil.example"}
 
 
-def test_a_forged_host_reaches_no_api_link(app_config: dict[str, Any], make_user: Any) -> None:
-    from recipes import create_app
+def test_a_forged_host_reaches_no_api_link(make_app: Callable[..., Flask], make_user: Any) -> None:
     from recipes.auth.services import find_user
     from recipes.auth.tokens import create_token
 
     from .test_api import jpeg
 
-    app = create_app({**app_config, "RECIPES_TRUSTED_HOSTS": None})
+    app = make_app(RECIPES_TRUSTED_HOSTS=None)
     make_user("alice")
     with app.app_context():
         secret = create_token(find_user("alice"), "t")[1]  # type: ignore[arg-type]
