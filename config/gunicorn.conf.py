@@ -38,9 +38,15 @@ if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 
 # Behind RECIPES_PROXY_COUNT reverse proxies, trust their X-Forwarded-* headers
-# (the app applies Werkzeug's ProxyFix with the same count).
+# (the app applies Werkzeug's ProxyFix with the same count). With none, trust no client,
+# loopback included (Gunicorn's default trusts 127.0.0.1 and ::1): nobody may choose the
+# scheme (X-Forwarded-Proto) or the path prefix (a SCRIPT_NAME header) of the app's links.
 if int(os.environ.get("RECIPES_PROXY_COUNT") or 0) > 0:
     forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+else:
+    forwarded_allow_ips = ""
+    forwarder_headers = ""
+    secure_scheme_headers = {}
 
 # Gunicorn 25+ opens a control socket in $HOME; several servers on one machine would
 # share that path, and nothing here uses it. (Older Gunicorn ignores this setting.)

@@ -17,7 +17,7 @@ __all__ = ["__version__", "create_app"]
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    from . import api, auth, bootstrap, cli, database, errors, home, request_body, search, security, web
+    from . import api, auth, bootstrap, cli, database, errors, home, public_urls, request_body, search, security, web
     from . import config as settings
     from .backups.views import bp as backups_bp
     from .cookbook.views import bp as cookbook_bp
@@ -43,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     cli.init_app(app)
 
     app.add_template_filter(web.utc_time)
+    app.add_template_global(public_urls.public_url)
     app.register_blueprint(home.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(cookbook_bp)

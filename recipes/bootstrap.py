@@ -7,7 +7,6 @@ Every failure becomes a `BootstrapError` whose message is one line a person can 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -20,6 +19,7 @@ from typing import Any
 
 from . import config as settings
 from . import schema
+from .atomic_files import write_atomically
 from .backups.services import PRE_MIGRATION, BackupError, copy_sqlite, create_backup, prune
 from .extensions import db
 
@@ -50,36 +50,6 @@ def ensure_layout(directory: Path) -> None:
         ) from None
     except OSError as exc:
         raise BootstrapError(f"config directory {directory} is unusable: {exc.strerror or exc}") from None
-
-
-def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> bool:
-    """Write `data` to `path` unless it exists; return whether this call created it.
-
-    The file appears whole or not at all (temp file + hard link), and when several
-    processes race, the first one wins and the others keep its content.
-    """
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp_name, path)
-        except FileExistsError:
-            return False
-        except OSError:
-            # Some network and FUSE file systems have no hard links: rename instead
-            # (atomic too, though a writer racing us here could be overwritten).
-            if path.exists():
-                return False
-            os.replace(tmp_name, path)
-            return True
-        return True
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
 
 
 def load_secret_key(config: Mapping[str, Any]) -> str:
@@ -220,6 +190,25 @@ def migrate(app: Any) -> str | None:
         return str(backup) if backup else None
 
 
+def settle_setup_code(app: Any) -> None:
+    """While there is no account, make sure the setup code for the first one exists and
+    print it with the address to open (see auth/setup_code.py); once there is an account,
+    remove any code left behind."""
+    from .auth import setup_code
+    from .auth.services import user_count
+
+    directory = Path(app.config["RECIPES_CONFIG_DIR"])
+    with app.app_context():
+        accounts = user_count()
+        db.session.remove()
+    if accounts:
+        setup_code.discard(directory)
+        return
+    code, _ = setup_code.ensure(directory)
+    address = app.config["RECIPES_BASE_URL"] or f"http://<this server>:{os.environ.get('PORT') or 8288}"
+    log.warning("%s", setup_code.announcement(code, directory, address))
+
+
 def run(create_app: Callable[[], Any] | None = None) -> Path:
     """Everything start-up needs, configured from the environment; returns the config directory.
     `create_app` makes the app to migrate; by default the app is found by its import path,
@@ -242,6 +231,7 @@ def run(create_app: Callable[[], Any] | None = None) -> Path:
     try:
         app = create_app()
         migrate(app)
+        settle_setup_code(app)
     except ArgumentError as exc:
         raise BootstrapError(f"DATABASE_URL is not a usable database URL: {exc}") from None
     except OperationalError as exc:

@@ -32,7 +32,10 @@ def _fail(message: str) -> NoReturn:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input instead of asking for it.")
 @with_appcontext
 def create_user_command(username: str, admin: bool, password_stdin: bool) -> None:
-    """Create an account. The first account is always an admin."""
+    """Create an account. The first account is always an admin (no setup code needed here)."""
+    from flask import current_app
+
+    from .auth import setup_code
     from .auth.services import AccountError, create_user
 
     if password_stdin or not sys.stdin.isatty():
@@ -44,6 +47,7 @@ def create_user_command(username: str, admin: bool, password_stdin: bool) -> Non
             user = create_user(username, password, admin=admin or None)
     except AccountError as exc:
         _fail(exc.message)
+    setup_code.discard(Path(current_app.config["RECIPES_CONFIG_DIR"]))  # there is an account now
     role = "admin" if user.is_admin else "user"
     click.echo(f"Created {role} {user.username!r}.")
 

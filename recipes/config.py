@@ -6,6 +6,7 @@ the SQLite database, the secret key, the Gunicorn config and backups.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_CONFIG_DIR = "instance"
 SECRET_KEY_FILENAME = "secret_key"  # noqa: S105 (a file name, not a secret)
@@ -98,19 +100,66 @@ def as_rate_limit(name: str, value: RateLimit | str | tuple[int, int]) -> RateLi
 
 
 # The container's health check and `make run`'s own address: always answered.
-LOOPBACK_HOSTS = ["localhost", "127.0.0.1"]
+LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+_HOST_NAME = re.compile(r"\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
+
+
+def _is_ipv6_literal(name: str) -> bool:
+    if not (name.startswith("[") and name.endswith("]")):
+        return False
+    try:
+        ipaddress.IPv6Address(name[1:-1])
+    except ValueError:
+        return False
+    return True
 
 
 def trusted_hosts(environ: Mapping[str, str]) -> list[str] | None:
     """RECIPES_TRUSTED_HOSTS ("recipes.example.org, .lan": a leading dot takes every
-    subdomain) as Flask's TRUSTED_HOSTS, plus loopback; None when unset (any Host)."""
+    subdomain; an IPv6 address in brackets, "[fd00::5]"), lower-cased, plus loopback; None
+    when unset (any Host). Matched by security.host_is_trusted, ignoring case and port."""
     names = [name.strip().lower() for name in environ.get("RECIPES_TRUSTED_HOSTS", "").split(",") if name.strip()]
     if not names:
         return None
     for name in names:
-        if not re.fullmatch(r"\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?", name):
+        if not (_HOST_NAME.fullmatch(name) or _is_ipv6_literal(name)):
             raise ConfigError(f"RECIPES_TRUSTED_HOSTS: {name!r} is not a host name (e.g. recipes.example.org or .lan)")
     return names + [host for host in LOOPBACK_HOSTS if host not in names]
+
+
+_URL_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%/-]*")
+
+
+def base_url(environ: Mapping[str, str]) -> str | None:
+    """RECIPES_BASE_URL, the public address absolute links are built on (share links,
+    JSON-LD), as "https://host[:port][/path]" without a trailing slash; None when unset
+    (links then follow the address each request came to)."""
+    raw = environ.get("RECIPES_BASE_URL", "").strip()
+    if not raw:
+        return None
+    problem = ConfigError(
+        f"RECIPES_BASE_URL must be the app's public address, like https://recipes.example.org or "
+        f"http://192.168.1.10:8288 (http or https, no user, query or #fragment), not {raw!r}"
+    )
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError:
+        raise problem from None
+    host = parts.hostname or ""
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not (_HOST_NAME.fullmatch(host) or _is_ipv6_literal(f"[{host}]"))
+        or host.startswith(".")
+        or parts.username is not None
+        or parts.password is not None
+        or "?" in raw
+        or "#" in raw
+        or not _URL_PATH.fullmatch(parts.path)
+    ):
+        raise problem
+    netloc = (f"[{host}]" if ":" in host else host) + (f":{port}" if port is not None else "")
+    return f"{parts.scheme.lower()}://{netloc}{parts.path.rstrip('/')}"
 
 
 # Where the app factory is found, by the CLI and bootstrap as by Gunicorn (config/gunicorn.conf.py).
@@ -163,8 +212,12 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         # Backups kept in the backups folder, of each kind (made by hand, before a migration,
         # before a restore) on its own.
         "RECIPES_BACKUP_KEEP": env_backup_keep(environ),
-        # Host names the app answers to (others get a 400), or None for any.
-        "TRUSTED_HOSTS": trusted_hosts(environ),
+        # Host names the app answers to (others get a 400), or None for any. Checked by
+        # security.py, ignoring case; Flask's own TRUSTED_HOSTS stays unset (it is case-sensitive
+        # and cannot match an IPv6 address such as [::1]).
+        "RECIPES_TRUSTED_HOSTS": trusted_hosts(environ),
+        # The public address absolute links are built on (share links, JSON-LD), or None.
+        "RECIPES_BASE_URL": base_url(environ),
         # Only send cookies over HTTPS: turn on when every visit goes through an HTTPS proxy.
         "SESSION_COOKIE_SECURE": env_flag(environ, "RECIPES_SECURE_COOKIES"),
         "REMEMBER_COOKIE_SECURE": env_flag(environ, "RECIPES_SECURE_COOKIES"),

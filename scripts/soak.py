@@ -512,9 +512,14 @@ class LoadClient(threading.Thread):
             self.do_create(with_picture=True)
 
 
-def sign_up(port: int, username: str) -> Session:
+def sign_up(port: int, username: str, config_dir: Path) -> Session:
+    """Sign up through the page; the first account gives the setup code that start-up printed
+    and left in the config directory, as the operator would."""
     session = Session(port)
     fields = {"username": username, "password": PASSWORD, "confirm": PASSWORD}
+    code_file = config_dir / "setup_code"
+    if code_file.exists():
+        fields["setup_code"] = code_file.read_text(encoding="ascii").strip()
     reply = session.post_form("/auth/register", fields)
     if reply.status != 302:
         raise SoakError(f"signing up {username} through /auth/register answered {reply.status}: {reply.body[:500]}")
@@ -656,7 +661,7 @@ def soak(args: argparse.Namespace, work: Path, report: Report) -> None:
         print(f"  ready in {ready:.1f} s; master {server.master_pid()}, workers {server.worker_pids()}", flush=True)
         usernames = [f"soak{n}" for n in range(1, args.users + 1)]
         for username in usernames:
-            sign_up(server.port, username)
+            sign_up(server.port, username, config_dir)
         if args.library:
             started = time.monotonic()
             per_user = max(1, args.library // len(usernames))
@@ -991,7 +996,7 @@ def disk_full(args: argparse.Namespace, work: Path, report: Report) -> None:
         rng = random.Random(args.seed + 7)  # noqa: S311
         try:
             server.start()
-            sign_up(server.port, "owner")
+            sign_up(server.port, "owner", config_dir)
             user = log_in(server.port, "owner")
             before: dict[int, str] = {}
             for n in range(3):

@@ -96,10 +96,26 @@ class AuthActions:
     def __init__(self, client: Client) -> None:
         self.client = client
 
-    def register(self, username: str = "alice", password: str = "correct horse") -> TestResponse:
-        return self.client.post(
-            "/auth/register", data={"username": username, "password": password, "confirm": password}
-        )
+    def register(
+        self, username: str = "alice", password: str = "correct horse", setup_code: str | None = None
+    ) -> TestResponse:
+        """Sign up. On a fresh install that takes the setup code: unless one is given, it is
+        read where the operator finds it, in the config directory."""
+        code = self.setup_code() if setup_code is None else setup_code
+        form = {"username": username, "password": password, "confirm": password}
+        return self.client.post("/auth/register", data={**form, **({"setup_code": code} if code else {})})
+
+    def setup_code(self) -> str | None:
+        """The first account's setup code (made, as `recipes bootstrap` would have at start),
+        or None once there is an account."""
+        from recipes.auth import setup_code
+        from recipes.auth.services import user_count
+
+        app = self.client.application
+        with app.app_context():
+            if user_count() > 0:
+                return None
+        return setup_code.ensure(Path(app.config["RECIPES_CONFIG_DIR"]))[0]
 
     def login(self, username: str = "alice", password: str = "correct horse", next: str = "") -> TestResponse:
         return self.client.post("/auth/login", data={"username": username, "password": password, "next": next})

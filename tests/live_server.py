@@ -16,6 +16,16 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 
 
+def signup_form(config_dir: Path, username: str = "alice", password: str = "correct horse") -> dict[str, str]:
+    """The sign-up form's fields. The first account's include the setup code, read where the
+    operator finds it: `recipes bootstrap` printed it and left it in the config directory."""
+    fields = {"username": username, "password": password, "confirm": password}
+    code_file = config_dir / "setup_code"
+    if code_file.exists():
+        fields["setup_code"] = code_file.read_text(encoding="ascii").strip()
+    return fields
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

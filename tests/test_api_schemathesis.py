@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from .browser.conftest import served_app
-from .live_server import Browser
+from .live_server import Browser, signup_form
 
 BIN = Path(sys.executable).parent
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -23,11 +23,10 @@ SEED = "20261121"
 MAX_EXAMPLES = "50"
 
 
-def token_from_the_account_page(base: str) -> str:
+def token_from_the_account_page(base: str, config_dir: Path) -> str:
     """Sign up (the first account) and make a token, as a person would."""
     browser = Browser()
-    signup = {"username": "alice", "password": "correct horse", "confirm": "correct horse"}
-    assert browser.submit(f"{base}/auth/register", signup) == 302
+    assert browser.submit(f"{base}/auth/register", signup_form(config_dir)) == 302
     _, account = browser.get(f"{base}/auth/account")
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', account)
     assert csrf, account[:500]
@@ -44,7 +43,7 @@ def token_from_the_account_page(base: str) -> str:
 def test_schemathesis_finds_nothing(tmp_path: Path, worker_id: str) -> None:
     limits = {"RECIPES_API_RATE_LIMIT": "100000/1m", "RECIPES_IMPORT_RATE_LIMIT": "100000/1m"}
     with served_app(tmp_path, f"recipes_schemathesis_{worker_id}", **limits) as base:
-        token = token_from_the_account_page(base)
+        token = token_from_the_account_page(base, tmp_path)
         run = subprocess.run(
             [
                 str(BIN / "st"),

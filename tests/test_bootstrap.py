@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from recipes import bootstrap
+from recipes import atomic_files, bootstrap
 from recipes.schema import migrations_directory
 
 from .database_fixtures import release_database, using_postgres
@@ -60,8 +60,8 @@ def test_unusable_secret_key_file_is_a_clear_error(tmp_path, content):
 
 def test_write_atomically_keeps_the_first_writer(tmp_path):
     target = tmp_path / "file"
-    assert bootstrap.write_atomically(target, b"first")
-    assert not bootstrap.write_atomically(target, b"second")
+    assert atomic_files.write_atomically(target, b"first")
+    assert not atomic_files.write_atomically(target, b"second")
     assert target.read_bytes() == b"first"
 
 
@@ -255,8 +255,8 @@ def test_write_atomically_without_hard_links(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "link", no_links)
     target = tmp_path / "file"
-    assert bootstrap.write_atomically(target, b"first")
-    assert not bootstrap.write_atomically(target, b"second")
+    assert atomic_files.write_atomically(target, b"first")
+    assert not atomic_files.write_atomically(target, b"second")
     assert target.read_bytes() == b"first"
     assert [p.name for p in tmp_path.iterdir()] == ["file"]
 

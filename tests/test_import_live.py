@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from . import database_fixtures as dbf
-from .live_server import Browser, GunicornServer
+from .live_server import Browser, GunicornServer, signup_form
 from .site_server import serve_site
 
 
@@ -28,8 +28,7 @@ def test_a_page_built_to_stall_the_parser_is_refused_and_the_worker_lives(tmp_pa
             site.page("/trap", f'<script type="application/ld+json">{json.dumps(trap)}</script>')
             site.page("/plain", f'<script type="application/ld+json">{json.dumps(plain)}</script>')
             browser = Browser()
-            signup = {"username": "alice", "password": "correct horse", "confirm": "correct horse"}
-            assert browser.submit(f"{base}/auth/register", signup) == 302
+            assert browser.submit(f"{base}/auth/register", signup_form(tmp_path)) == 302
             started = time.monotonic()
             status, page = browser.post_form(f"{base}/recipes/import", {"url": site.url("/trap")})
             took = time.monotonic() - started

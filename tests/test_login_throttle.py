@@ -130,3 +130,110 @@ def test_a_throttled_login_page_still_has_its_form(app: Flask, make_user: Any) -
     assert response.status_code == 429
     assert 'name="username"' in response.text and 'name="password"' in response.text
     assert 'role="alert"' in response.text
+
+
+# --- device cookies: the owner's own browser is not locked out by someone else's guessing ----------
+
+
+def signed_in_before(app: Flask, username: str, address: str = "192.0.2.20") -> Client:
+    """A browser that has signed in to `username` (and out again): it keeps its device cookie."""
+    client: Client = app.test_client()  # type: ignore[assignment]
+    client.environ_base["REMOTE_ADDR"] = address
+    actions = AuthActions(client)
+    assert actions.login(username).status_code == 302
+    assert actions.logout().status_code == 302
+    return client
+
+
+def guess(app: Flask, username: str, times: int, address: str = "203.0.113.66") -> None:
+    """Someone elsewhere, with no cookie of the account's, trying passwords."""
+    for _ in range(times):
+        assert attempt(app, username, "wrong password", address=address).status_code == 400
+
+
+def test_the_owners_browser_gets_in_while_guessers_are_locked_out(app: Flask, make_user: Any) -> None:
+    make_user("alice")
+    make_user("bob")
+    owners = signed_in_before(app, "bob")
+    guess(app, "bob", 5)
+    assert attempt(app, "bob", "correct horse", address="203.0.113.66").status_code == 429  # the guesser
+    assert attempt(app, "bob", "correct horse", address="198.51.100.30").status_code == 429  # any new browser
+    assert AuthActions(owners).login("bob").status_code == 302  # bob, on a browser he used before
+    # His success clears his browser's count, not the guessers': they are still locked out.
+    assert attempt(app, "bob", "correct horse", address="203.0.113.66").status_code == 429
+
+
+def test_the_device_cookie_is_signed_http_only_lax_and_long_lived(app: Flask, make_user: Any) -> None:
+    make_user("alice")
+    client: Client = app.test_client()  # type: ignore[assignment]
+    response = AuthActions(client).login("alice")
+    cookies = [value for value in response.headers.getlist("Set-Cookie") if value.startswith("recipes_device=")]
+    assert len(cookies) == 1, response.headers
+    attributes = {part.strip().split("=")[0].lower() for part in cookies[0].split(";")}
+    assert {"httponly", "max-age", "path"} <= attributes
+    assert "SameSite=Lax" in cookies[0] and "Path=/auth/;" in cookies[0]
+    max_age = int(re.search(r"Max-Age=(\d+)", cookies[0])[1])  # type: ignore[index]
+    assert max_age >= 180 * 86400
+    assert "alice" not in cookies[0] and "correct horse" not in cookies[0]
+
+
+def test_a_forged_or_foreign_device_cookie_gives_no_exemption(app: Flask, make_user: Any) -> None:
+    from itsdangerous import URLSafeTimedSerializer
+
+    make_user("alice")
+    bob_id = make_user("bob")
+    alices = signed_in_before(app, "alice")  # a real device cookie, but alice's, not bob's
+    guess(app, "bob", 5)
+    assert AuthActions(alices).login("bob").status_code == 429
+
+    real = alices.get_cookie("recipes_device", path="/auth/")
+    assert real is not None
+    forged: list[str] = [
+        "garbage",
+        real.value[:-3] + "AAA",  # a broken signature
+        # Well formed, naming bob, but signed with another key.
+        URLSafeTimedSerializer("another key " * 4, salt="recipes.auth.device").dumps({"n": "x" * 22, "a": [bob_id]}),
+    ]
+    for value in forged:
+        client: Client = app.test_client()  # type: ignore[assignment]
+        client.set_cookie("recipes_device", value, path="/auth/")
+        assert AuthActions(client).login("bob").status_code == 429, value
+
+
+def test_a_device_that_keeps_failing_locks_out_only_itself(app: Flask, make_user: Any) -> None:
+    make_user("alice")
+    owners = signed_in_before(app, "alice")
+    for _ in range(5):
+        assert AuthActions(owners).login("alice", "wrong password").status_code == 400
+    locked = AuthActions(owners).login("alice")
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 60
+    # Its failures were its own: the account is not locked for other browsers.
+    assert attempt(app, "alice", "correct horse", address="198.51.100.31").status_code == 302
+
+
+def test_one_browser_remembers_every_account_signed_in_on_it(app: Flask, make_user: Any) -> None:
+    make_user("alice")
+    make_user("bob")
+    family = signed_in_before(app, "alice")
+    assert AuthActions(family).login("bob").status_code == 302
+    assert AuthActions(family).logout().status_code == 302
+    guess(app, "alice", 5)
+    guess(app, "bob", 5, address="203.0.113.67")
+    assert AuthActions(family).login("alice").status_code == 302
+    assert AuthActions(family).logout().status_code == 302
+    assert AuthActions(family).login("bob").status_code == 302
+
+
+def test_a_device_cookie_still_counts_against_the_address(app: Flask, make_user: Any) -> None:
+    make_user("alice")
+    owners = signed_in_before(app, "alice", address="192.0.2.50")
+    for number in range(12):
+        attempt(app, f"user{number}", "wrong password", address="192.0.2.50")
+    assert AuthActions(owners).login("alice").status_code == 429
+
+
+def test_signing_up_gives_the_browser_its_device_cookie(app: Flask, client: Client, auth: AuthActions) -> None:
+    assert auth.register("alice").status_code == 302
+    assert auth.logout().status_code == 302
+    guess(app, "alice", 5)
+    assert auth.login("alice").status_code == 302

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from . import database_fixtures as dbf
-from .live_server import Browser, GunicornServer
+from .live_server import Browser, GunicornServer, signup_form
 
 
 @pytest.mark.skipif(dbf.using_postgres(), reason="the embedded SQLite default is what lives in the config dir")
@@ -18,12 +18,7 @@ def test_restart_keeps_data_key_and_sessions(tmp_path):
     base = server.start()
     browser = Browser()
     try:
-        assert (
-            browser.submit(
-                f"{base}/auth/register", {"username": "alice", "password": "correct horse", "confirm": "correct horse"}
-            )
-            == 302
-        )
+        assert browser.submit(f"{base}/auth/register", signup_form(tmp_path)) == 302
         assert browser.submit(f"{base}/recipes/new", {"title": "Survivor stew", "visibility": "private"}) == 302
         key = (tmp_path / "secret_key").read_bytes()
     finally:

@@ -135,7 +135,9 @@ class Recipe(ma.Schema):
     notes = fields.String(required=True)
     nutrition = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
     image_url = fields.String(
-        required=True, allow_none=True, metadata={"description": "The picture (needs the same token), or null."}
+        required=True,
+        allow_none=True,
+        metadata={"description": "The picture's path on this server (needs the same token), or null."},
     )
     visibility = fields.String(required=True, validate=validate.OneOf(["private", "public"]))
     created_at = fields.String(required=True, metadata={"format": "date-time"})

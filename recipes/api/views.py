@@ -63,7 +63,8 @@ RECIPE = f"/recipes/<int(max={MAX_ID}):recipe_id>"
 def image_url(recipe: Recipe) -> str | None:
     if not recipe.image_digest:
         return None
-    return url_for("api.recipe_image", recipe_id=recipe.id, v=recipe.image_digest[:16], _external=True)
+    # Relative, like every link the API gives: a Host header cannot reach it.
+    return url_for("api.recipe_image", recipe_id=recipe.id, v=recipe.image_digest[:16])
 
 
 def recipe_json(recipe: Recipe) -> dict[str, Any]:
@@ -71,7 +72,7 @@ def recipe_json(recipe: Recipe) -> dict[str, Any]:
 
 
 def _created(recipe: Recipe) -> tuple[dict[str, Any], int, dict[str, str]]:
-    return recipe_json(recipe), 201, {"Location": url_for("api.recipe", recipe_id=recipe.id, _external=True)}
+    return recipe_json(recipe), 201, {"Location": url_for("api.recipe", recipe_id=recipe.id)}
 
 
 def _data(payload: dict[str, Any], base: RecipeData) -> RecipeData:
@@ -203,7 +204,7 @@ def import_recipe(payload: dict[str, Any]) -> tuple[dict[str, Any], int, dict[st
     if outcome.status == "imported" and outcome.recipe is not None:
         return _created(outcome.recipe)
     if outcome.status == "exists" and outcome.recipe is not None:
-        where = url_for("api.recipe", recipe_id=outcome.recipe.id, _external=True)
+        where = url_for("api.recipe", recipe_id=outcome.recipe.id)
         raise ApiError(
             409, outcome.error_code, outcome.message, recipe_id=outcome.recipe.id, headers={"Location": where}
         )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..web import Form
 from .passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -25,6 +25,13 @@ class RegisterForm(Form):
     password = PasswordField("Password", validators=[DataRequired(), PASSWORD_LENGTH])
     confirm = PasswordField(
         "Repeat the password", validators=[DataRequired(), EqualTo("password", message="The passwords differ.")]
+    )
+    # Shown, and needed, only for a fresh install's first account (see setup_code.py).
+    setup_code = StringField(
+        "Setup code",
+        validators=[Optional(), Length(max=64)],
+        description="Printed in the server's log when it starts, and kept in the file setup_code "
+        "in its config directory.",
     )
 
 

@@ -17,6 +17,8 @@ from ..extensions import db
 from ..models import LoginSession, User, token_digest
 from ..secret_tokens import mint
 from ..text_cleaning import clean_text
+from . import setup_code
+from .devices import Device
 from .passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -85,8 +87,9 @@ def _taken() -> AccountError:
     return AccountError("That username is taken.", "username")
 
 
-def _add_user(username: str, password: str, admin: bool | None, allow_signup: bool) -> User:
-    """Stage a new account in the session (not committed). The first account is an admin."""
+def _add_user(username: str, password: str, admin: bool | None, allow_signup: bool, may_be_first: bool = True) -> User:
+    """Stage a new account in the session (not committed). The first account is an admin,
+    and can only be made when `may_be_first` (the setup code was given, see setup_code.py)."""
     name = validate_username(username)
     validate_password(password)
     if find_user(name) is not None:
@@ -99,6 +102,8 @@ def _add_user(username: str, password: str, admin: bool | None, allow_signup: bo
     if find_user(name) is not None:  # registered while we were hashing
         raise _taken()
     is_first = user_count() == 0
+    if is_first and not may_be_first:
+        raise AccountError(setup_code.NEEDED, "setup_code")
     user = User(username=name, password_hash=password_hash, is_admin=bool(admin) or is_first)
     db.session.add(user)
     return user
@@ -119,10 +124,13 @@ def create_user(username: str, password: str, *, admin: bool | None = None) -> U
     return user
 
 
-def register(username: str, password: str, *, allow_signup: bool, user_agent: str = "") -> User:
+def register(
+    username: str, password: str, *, allow_signup: bool, user_agent: str = "", setup_code_ok: bool = False
+) -> User:
     """Sign-up: a new account, already logged in, in one transaction. The returned user
-    carries its login token (see User.get_id)."""
-    user = _add_user(username, password, None, allow_signup)
+    carries its login token (see User.get_id). The first account of a fresh install needs
+    the setup code (`setup_code_ok`: the caller checked it); the others do not."""
+    user = _add_user(username, password, None, allow_signup, may_be_first=setup_code_ok)
     token = _add_login_session(user, user_agent)
     _commit_account()
     user.attach_login(token)
@@ -187,16 +195,33 @@ def _login_keys(username: str, address: str) -> tuple[str, str]:
     return f"login:user:{normalize_username(username)[:60]}", f"login:ip:{place}"
 
 
-def log_in(username: str, password: str, address: str, limits: LoginLimits) -> User:
+def _device_key(username: str, device: Device | None) -> str | None:
+    """The rate-limit key of a browser that has signed in to this account before (see
+    devices.py), or None: no device cookie, or one that does not know this account."""
+    if device is None:
+        return None
+    user = find_user(username)
+    if user is None or not device.knows(user.id):
+        return None
+    return f"login:device:{user.id}:{device.nonce}"
+
+
+def log_in(username: str, password: str, address: str, limits: LoginLimits, device: Device | None = None) -> User:
     """The user, if the password is right and neither the account nor the address has had
     too many failed logins lately (counted in the database, so across every worker).
 
+    A browser that has signed in to this account before (`device`, from its device
+    cookie) is counted on its own instead of under the account: guessing from elsewhere
+    cannot lock the owner out, and its own failures lock out only itself. The address's
+    limit holds for everyone.
+
     LoginRefused otherwise, with the same message for an unknown user and a wrong password.
-    A failure is counted in its own committed transaction; a success clears the account's
-    count (the address's stays)."""
+    A failure is counted in its own committed transaction; a success clears the count it
+    was held to (the account's or the device's; the address's stays)."""
     account_key, address_key = _login_keys(username, address)
+    throttle_key = _device_key(username, device) or account_key
     try:
-        ratelimit.check(account_key, limits.per_account, "failed logins")
+        ratelimit.check(throttle_key, limits.per_account, "failed logins")
         ratelimit.check(address_key, limits.per_address, "failed logins")
     except ratelimit.RateLimited as exc:
         db.session.commit()  # the expired hits it pruned
@@ -204,11 +229,11 @@ def log_in(username: str, password: str, address: str, limits: LoginLimits) -> U
     user = authenticate(username, password)
     if user is None:
         db.session.rollback()
-        ratelimit.record(account_key)
+        ratelimit.record(throttle_key)
         ratelimit.record(address_key)
         db.session.commit()
         raise LoginRefused(WRONG_LOGIN)
-    ratelimit.forget(account_key)  # committed with the new login session
+    ratelimit.forget(throttle_key)  # committed with the new login session
     return user
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -7,7 +9,7 @@ from werkzeug.wrappers import Response
 from ..models import User
 from ..security import is_safe_redirect
 from ..web import MAX_ID, form_status
-from . import services, tokens
+from . import devices, services, setup_code, tokens
 from .forms import ChangePasswordForm, LoginForm, RegisterForm, RevokeTokenForm, TokenForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -21,10 +23,43 @@ def _open_browser_session(user: User) -> None:
     login_user(user)
 
 
+def _this_device() -> devices.Device | None:
+    return devices.read(current_app.config["SECRET_KEY"], request.cookies.get(devices.COOKIE_NAME))
+
+
+def _remember_device(response: Response, user: User, device: devices.Device | None) -> Response:
+    """Give the browser (or renew) its device cookie, now knowing `user`: see devices.py.
+    Sent only to the account pages (login and sign-up), and kept after logout (that is its point)."""
+    known = (device or devices.new_device()).signed_in(user.id)
+    response.set_cookie(
+        devices.COOKIE_NAME,
+        devices.cookie_value(current_app.config["SECRET_KEY"], known),
+        max_age=int(devices.LIFETIME.total_seconds()),
+        path=f"{request.script_root}{bp.url_prefix}/",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
 def _after_login_target(candidate: str | None) -> str:
     if candidate and is_safe_redirect(candidate):
         return candidate
     return url_for("cookbook.index")
+
+
+def _config_dir() -> Path:
+    return Path(current_app.config["RECIPES_CONFIG_DIR"])
+
+
+def _ensure_setup_code() -> None:
+    """A fresh install's sign-up page needs a setup code to check against: `recipes
+    bootstrap` makes (and prints) it at start; a server started some other way gets it here."""
+    code, made = setup_code.ensure(_config_dir())
+    if made:
+        address = current_app.config["RECIPES_BASE_URL"] or request.host_url.rstrip("/")
+        current_app.logger.warning("%s", setup_code.announcement(code, _config_dir(), address))
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -35,6 +70,8 @@ def register() -> Response | str | tuple[str, int]:
         return render_template("auth/signup_closed.html"), 403 if request.method == "POST" else 200
     form = RegisterForm()
     first_account = services.user_count() == 0
+    if first_account:
+        _ensure_setup_code()
     if form.validate_on_submit():
         try:
             user = services.register(
@@ -42,13 +79,15 @@ def register() -> Response | str | tuple[str, int]:
                 form.password.data or "",
                 allow_signup=current_app.config["RECIPES_ALLOW_SIGNUP"],
                 user_agent=request.user_agent.string,
+                setup_code_ok=setup_code.matches(_config_dir(), form.setup_code.data or ""),
             )
         except services.AccountError as exc:
             form[exc.field or "username"].errors.append(exc.message)
         else:
+            setup_code.discard(_config_dir())  # spent, if this was the first account
             _open_browser_session(user)
             flash(f"Welcome, {user.username}! Your account is ready.", "success")
-            return redirect(url_for("cookbook.index"))
+            return _remember_device(redirect(url_for("cookbook.index")), user, _this_device())
     return render_template("auth/register.html", form=form, first_account=first_account), form_status(form)
 
 
@@ -64,9 +103,10 @@ def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]
         return redirect(url_for("auth.register"))
     if form.validate_on_submit():
         limits = services.LoginLimits.from_config(current_app.config)
+        device = _this_device()
         try:
             user = services.log_in(
-                form.username.data or "", form.password.data or "", request.remote_addr or "", limits
+                form.username.data or "", form.password.data or "", request.remote_addr or "", limits, device
             )
         except services.LoginRefused as exc:
             form.password.errors.append(exc.message)
@@ -76,7 +116,7 @@ def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]
         else:
             services.start_session(user, request.user_agent.string)
             _open_browser_session(user)
-            return redirect(_after_login_target(form.next.data))
+            return _remember_device(redirect(_after_login_target(form.next.data)), user, device)
     return render_template("auth/login.html", form=form), form_status(form)
 
 

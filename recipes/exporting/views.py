@@ -7,12 +7,13 @@ import re
 import tempfile
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, send_file, url_for
+from flask import Blueprint, Response, abort, send_file
 from flask_login import current_user, login_required
 
 from ..cookbook import services
 from ..images.views import picture_url
 from ..models import Recipe
+from ..public_urls import public_url
 from ..web import MAX_ID
 from . import services as export
 
@@ -39,7 +40,7 @@ def _file_name(title: str, extension: str) -> str:
 def recipe_jsonld(recipe: Recipe) -> dict[str, object]:
     """The recipe page's JSON-LD (also embedded in the page itself)."""
     image = recipe.image_digest and picture_url(recipe.id, recipe.image_digest, "full", external=True)
-    return export.recipe_jsonld(recipe, url_for("cookbook.detail", recipe_id=recipe.id, _external=True), image)
+    return export.recipe_jsonld(recipe, public_url("cookbook.detail", recipe_id=recipe.id), image)
 
 
 bp.add_app_template_global(recipe_jsonld)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, url_for
 from flask_login import current_user, login_required
 
+from ..public_urls import public_url
 from ..web import MAX_ID
 from . import store
 from .responses import requested_variant, send_picture
@@ -24,8 +25,11 @@ def require_login() -> None:
 
 
 def picture_url(recipe_id: int, digest: str, variant: str, mime: str = "image/webp", *, external: bool = False) -> str:
+    """The picture's path, or with `external` its absolute URL (see public_urls)."""
     filename = f"{variant}.{store.extension(mime)}"
-    return url_for("images.picture", recipe_id=recipe_id, digest=digest, filename=filename, _external=external)
+    if external:
+        return public_url("images.picture", recipe_id=recipe_id, digest=digest, filename=filename)
+    return url_for("images.picture", recipe_id=recipe_id, digest=digest, filename=filename)
 
 
 bp.add_app_template_global(picture_url)

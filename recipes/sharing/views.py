@@ -22,6 +22,7 @@ from ..extensions import db
 from ..images import store
 from ..images.responses import requested_variant, send_picture
 from ..models import Recipe, ShareLink
+from ..public_urls import public_url
 from ..web import MAX_ID
 from . import services
 from .forms import ShareForm
@@ -125,7 +126,7 @@ def created(recipe_id: int) -> Response | str:
     if share is None or share.recipe_id != recipe.id:
         flash("A new link is shown only once. Make another one if you did not copy it.", "info")
         return redirect(url_for("cookbook.detail", recipe_id=recipe_id, _anchor="share"))
-    url = url_for("sharing.page", token=new["token"], _external=True)
+    url = public_url("sharing.page", token=new["token"])
     return render_template("sharing/created.html", share=share, url=url, recipe=recipe)
 
 
@@ -147,7 +148,9 @@ def _picture_url(token: str, recipe: Recipe, *, external: bool = False) -> str |
     if recipe.image is None:
         return None
     filename = f"full.{store.extension(recipe.image.mime)}"
-    return url_for("sharing.picture", token=token, digest=recipe.image.digest, filename=filename, _external=external)
+    if external:
+        return public_url("sharing.picture", token=token, digest=recipe.image.digest, filename=filename)
+    return url_for("sharing.picture", token=token, digest=recipe.image.digest, filename=filename)
 
 
 def _count_view(share_id: int) -> None:
@@ -170,7 +173,7 @@ def page(token: str) -> str:
     is_owner = current_user.is_authenticated and current_user.id == recipe.owner_id
     # Absolute addresses in the JSON-LD: another Recipes instance importing this page (see
     # importing/extract.py) keeps the page's address and fetches the picture from here.
-    page_url = url_for("sharing.page", token=token, _external=True)
+    page_url = public_url("sharing.page", token=token)
     jsonld = recipe_jsonld(recipe, page_url, _picture_url(token, recipe, external=True))
     body = render_template(
         "sharing/page.html",

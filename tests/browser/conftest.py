@@ -46,8 +46,14 @@ def served_app(config_dir: Path, database: str, **settings: str) -> Iterator[str
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
-    with served_app(tmp_path_factory.mktemp("live-config"), f"recipes_live_{worker_id}") as base:
+def live_config_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The config directory of `live_server` (where its setup code is)."""
+    return tmp_path_factory.mktemp("live-config")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_config_dir: Path, worker_id: str) -> Iterator[str]:
+    with served_app(live_config_dir, f"recipes_live_{worker_id}") as base:
         yield base
 
 

@@ -13,7 +13,7 @@ from .test_browser import register_first_user
 
 def test_make_use_and_revoke_a_token_then_read_the_docs(page: Page, tmp_path: Path, worker_id: str) -> None:
     with served_app(tmp_path, f"recipes_api_browser_{worker_id}") as base:
-        register_first_user(page, base)
+        register_first_user(page, base, tmp_path)
         page.get_by_role("link", name="alice").click()
         page.get_by_label("Token name").fill("Home Assistant")
         page.get_by_label("Expires").select_option("never")

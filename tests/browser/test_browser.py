@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from ..live_server import signup_form
 from .conftest import ARTIFACTS
 
 
-def register_first_user(page: Page, base_url: str) -> None:
+def register_first_user(page: Page, base_url: str, config_dir: Path) -> None:
+    """Sign up as the admin of a fresh server, with the setup code its operator reads in the
+    config directory (`recipes bootstrap` printed it and left it there)."""
     page.goto(base_url + "/")  # a browser asking for / lands on the recipe pages
     expect(page).to_have_url(re.compile(r"/auth/register$"))
     expect(page.get_by_text("it will be the administrator")).to_be_visible()
     page.get_by_label("Username").fill("alice")
     page.get_by_label("Password", exact=True).fill("correct horse")
     page.get_by_label("Repeat the password").fill("correct horse")
+    page.get_by_label("Setup code").fill(signup_form(config_dir)["setup_code"])
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("Welcome, alice!")).to_be_visible()
 
 
-def test_register_create_find_edit_delete(page: Page, live_server: str) -> None:
-    register_first_user(page, live_server)
+def test_register_create_find_edit_delete(page: Page, live_server: str, live_config_dir: Path) -> None:
+    register_first_user(page, live_server, live_config_dir)
     expect(page.get_by_text("No recipes yet.")).to_be_visible()
 
     page.get_by_role("button", name="Add your first recipe").click()

@@ -47,10 +47,15 @@ def recipe_html(title: str, image: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def import_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+def import_config_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("import-live")
+
+
+@pytest.fixture(scope="module")
+def import_server(import_config_dir: Path, worker_id: str) -> Iterator[str]:
     # Its own server: imports from the loopback test site must be allowed there.
-    config_dir = tmp_path_factory.mktemp("import-live")
-    with served_app(config_dir, f"recipes_import_live_{worker_id}", RECIPES_IMPORT_ALLOW_PRIVATE="true") as base:
+    settings = {"RECIPES_IMPORT_ALLOW_PRIVATE": "true"}
+    with served_app(import_config_dir, f"recipes_import_live_{worker_id}", **settings) as base:
         yield base
 
 
@@ -65,8 +70,10 @@ def site() -> Iterator[Site]:
 
 
 @pytest.mark.expected_statuses(422)
-def test_import_a_list_then_add_a_picture(page: Page, import_server: str, site: Site, tmp_path: Path) -> None:
-    register_first_user(page, import_server)
+def test_import_a_list_then_add_a_picture(
+    page: Page, import_server: str, import_config_dir: Path, site: Site, tmp_path: Path
+) -> None:
+    register_first_user(page, import_server, import_config_dir)
     page.get_by_role("link", name="Import").click()
     page.get_by_label("Recipe page address").fill(
         "\n".join([site.url("/pancakes"), site.url("/about"), site.url("/crumble")])

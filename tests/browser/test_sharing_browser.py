@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,14 +17,21 @@ from .test_import_browser import photo, wait_for_picture
 
 
 @pytest.fixture(scope="module")
-def share_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+def share_config_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("share-live")
+
+
+@pytest.fixture(scope="module")
+def share_server(share_config_dir: Path, worker_id: str) -> Iterator[str]:
     # Its own server: the first account made on it is alice's.
-    with served_app(tmp_path_factory.mktemp("share-live"), f"recipes_share_browser_{worker_id}") as base:
+    with served_app(share_config_dir, f"recipes_share_browser_{worker_id}") as base:
         yield base
 
 
-def test_share_open_logged_out_then_revoke(page: Page, browser: Browser, share_server: str) -> None:
-    register_first_user(page, share_server)
+def test_share_open_logged_out_then_revoke(
+    page: Page, browser: Browser, share_server: str, share_config_dir: Path
+) -> None:
+    register_first_user(page, share_server, share_config_dir)
     page.get_by_role("link", name="New recipe").click()
     page.get_by_label("Title").fill("Shakshuka")
     page.get_by_label("Ingredients").fill("4 eggs\n400 g tomatoes\n1 pepper")

@@ -280,6 +280,13 @@ class App:
         result = self.podman.run("logs", self.name, check=False)
         return (result.stdout + result.stderr)[-6000:]
 
+    def setup_code(self) -> str:
+        """The first account's setup code, from the container's log, where its operator reads it."""
+        result = self.podman.run("logs", self.name, check=False)
+        found = re.findall(r"with the setup code ([A-Z0-9-]+) ", result.stdout + result.stderr)
+        assert found, f"no setup code in the log:\n{self.logs()}"
+        return found[-1]
+
     def exec(self, *argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self.podman.run("exec", self.name, *argv, check=check)
 
@@ -358,7 +365,8 @@ def account(app: App) -> Account:
     password = "correct horse battery staple"
     title = f"Container soup {uuid.uuid4().hex[:6]}"
     browser = Browser(app.port)
-    page = browser.submit("/auth/register", {"username": username, "password": password, "confirm": password})
+    signup = {"username": username, "password": password, "confirm": password, "setup_code": app.setup_code()}
+    page = browser.submit("/auth/register", signup)
     assert page.status in (302, 303), f"register: {page.status}\n{page.body[:2000]}"
     if browser.get("/auth/login").status == 200:  # not signed in by the registration: sign in
         page = browser.submit("/auth/login", {"username": username, "password": password, "next": ""})
