@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import ratelimit
 from ..database import release_transaction
 from ..extensions import db
-from ..models import LoginSession, User, token_digest
+from ..models import ApiToken, LoginSession, User, token_digest
 from ..secret_tokens import mint
 from ..text_cleaning import clean_text
 from .passwords import (
@@ -246,7 +246,8 @@ def end_session(token: str | None) -> None:
 
 
 def change_password(user: User, current_password: str, new_password: str, keep_token: str | None) -> None:
-    """Change the password and end every other login of this user. Commits."""
+    """Change the password, end every other login of this user and revoke their API tokens
+    (whoever may have had the old password may have made one). Commits."""
     validate_password(new_password, "new_password")
     stored = user.password_hash
     release_transaction()  # before ~50 ms of argon2
@@ -258,4 +259,5 @@ def change_password(user: User, current_password: str, new_password: str, keep_t
     if keep_token:
         others = others.where(LoginSession.token_hash != token_digest(keep_token))
     db.session.execute(others)
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     db.session.commit()

@@ -107,7 +107,7 @@ def account() -> Response | str | tuple[str, int]:
         except services.AccountError as exc:
             form[exc.field or "new_password"].errors.append(exc.message)
         else:
-            flash("Password changed. Your other devices have been logged out.", "success")
+            flash("Password changed. Your other devices were logged out and your API tokens were revoked.", "success")
             return redirect(url_for("auth.account"))
     return _account_page(form=form), form_status(form)
 
