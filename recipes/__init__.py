@@ -19,6 +19,7 @@ __all__ = ["__version__", "create_app"]
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import api, auth, bootstrap, cli, database, errors, home, public_urls, request_body, search, security, web
     from . import config as settings
+    from .auth.admin_views import bp as accounts_bp
     from .backups.views import bp as backups_bp
     from .cookbook.views import bp as cookbook_bp
     from .exporting.views import bp as exporting_bp
@@ -49,6 +50,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(cookbook_bp)
     app.register_blueprint(importing_bp)
     app.register_blueprint(images_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(backups_bp)
     app.register_blueprint(exporting_bp)
     app.register_blueprint(sharing_bp)

@@ -1,6 +1,7 @@
 """Gunicorn's access log without secrets: a share link's token is cut to the few characters
-its owner sees on the recipe page. The token is stored only as a hash; a log that kept it
-whole (and every log shipper and backup after it) would undo that.
+its owner sees on the recipe page, and so is a password reset link's. The token is stored
+only as a hash; a log that kept it whole (and every log shipper and backup after it) would
+undo that.
 
 Named by `logger_class` in config/gunicorn.conf.py.
 """
@@ -12,12 +13,13 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-# /s/ and a share token (43 URL-safe characters), in a path, a request line or a Referer.
-SHARE_TOKEN = re.compile(r"(/s/[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{30,}")
+# /s/ and a share token, or /auth/reset/ and a reset token (43 URL-safe characters), in a
+# path, a request line or a Referer.
+SECRET_TOKEN = re.compile(r"(/(?:s|auth/reset)/[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{30,}")
 
 
 def redact(text: str) -> str:
-    return SHARE_TOKEN.sub(r"\1...", text)
+    return SECRET_TOKEN.sub(r"\1...", text)
 
 
 class AccessLogWithoutSecrets(Logger):

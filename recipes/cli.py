@@ -74,6 +74,101 @@ def create_token_command(username: str, name: str, expires_days: int | None) -> 
     click.echo(secret)
 
 
+@click.command("disable-user")
+@click.argument("username")
+@with_appcontext
+def disable_user_command(username: str) -> None:
+    """Disable an account: logged out everywhere at once, no login, API tokens stopped (until enabled again)."""
+    from .auth.lifecycle import disable
+    from .auth.services import AccountError
+
+    try:
+        with write_intent():
+            user = _user_or_fail(username)
+            changed = disable(user)
+    except AccountError as exc:
+        _fail(exc.message)
+    if changed:
+        click.echo(f"Disabled {user.username!r}: logged out everywhere; its API tokens stop working.")
+    else:
+        click.echo(f"{user.username!r} was disabled already.")
+
+
+@click.command("enable-user")
+@click.argument("username")
+@with_appcontext
+def enable_user_command(username: str) -> None:
+    """Enable a disabled account again (it can log in, its API tokens work again)."""
+    from .auth.lifecycle import enable
+
+    with write_intent():
+        user = _user_or_fail(username)
+        changed = enable(user)
+    click.echo(f"Enabled {user.username!r}." if changed else f"{user.username!r} was enabled already.")
+
+
+@click.command("delete-user")
+@click.argument("username")
+@click.option("--move-to", "move_to", metavar="OTHER", help="Keep the recipes: give them to the account OTHER.")
+@click.option("--delete-recipes", is_flag=True, help="Delete the account's recipes too.")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def delete_user_command(username: str, move_to: str | None, delete_recipes: bool, yes: bool) -> None:
+    """Delete an account with its logins and API tokens. Say what becomes of its recipes:
+    --move-to OTHER keeps them under another account, --delete-recipes deletes them."""
+    from .auth.lifecycle import count_recipes, delete_account, deletion_done, deletion_plan
+    from .auth.services import AccountError
+    from .database import release_transaction
+
+    if (move_to is None) == (not delete_recipes):
+        raise click.UsageError("Say what becomes of the recipes: --move-to OTHER or --delete-recipes (one of them).")
+    if not yes:
+        user = _user_or_fail(username)
+        keeper = _user_or_fail(move_to) if move_to is not None else None
+        plan = deletion_plan(user.username, count_recipes(user), keeper.username if keeper else None)
+        release_transaction()  # no transaction held open while waiting for an answer
+        click.confirm(plan, abort=True, err=True)
+    try:
+        with write_intent():
+            user = _user_or_fail(username)
+            keeper = _user_or_fail(move_to) if move_to is not None else None
+            name = user.username
+            count = delete_account(user, keeper)
+    except AccountError as exc:
+        _fail(exc.message)
+    click.echo(deletion_done(name, count, keeper.username if keeper else None))
+
+
+@click.command("reset-password")
+@click.argument("username")
+@click.option(
+    "--hours", type=int, default=None, help="How long the link works, in hours  [default: 24; at most a week]"
+)
+@with_appcontext
+def reset_password_command(username: str, hours: int | None) -> None:
+    """Make a one-time link for USERNAME to set a new password; it is the last line printed.
+
+    Using it ends the account's logins and API tokens; a newer link replaces an older one.
+    The link starts with RECIPES_BASE_URL when that is set, else it is a path on this site."""
+    from flask import current_app
+
+    from .auth.lifecycle import make_reset_link, reset_link
+    from .auth.services import AccountError
+
+    try:
+        with write_intent():
+            user = _user_or_fail(username)
+            row, secret = make_reset_link(user, hours)
+    except AccountError as exc:
+        _fail(exc.message)
+    click.echo(
+        f"A one-time link for {user.username!r} to set a new password, until {row.expires_at:%Y-%m-%d %H:%M} UTC. "
+        "It is shown only now:",
+        err=True,
+    )
+    click.echo(reset_link(secret, current_app.config.get("RECIPES_BASE_URL")))
+
+
 @click.command("bootstrap")
 def bootstrap_command() -> None:
     """Prepare the config directory and migrate the database (run before the server starts)."""
@@ -301,6 +396,10 @@ def _user_or_fail(username: str) -> User:
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(create_token_command)
+    app.cli.add_command(disable_user_command)
+    app.cli.add_command(enable_user_command)
+    app.cli.add_command(delete_user_command)
+    app.cli.add_command(reset_password_command)
     app.cli.add_command(search_group)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(import_url_command)

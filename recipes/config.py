@@ -174,6 +174,16 @@ def env_backup_keep(environ: Mapping[str, str]) -> int:
     return keep
 
 
+DEFAULT_SESSION_DAYS = 90
+
+
+def env_session_days(environ: Mapping[str, str]) -> int:
+    days = env_int(environ, "RECIPES_SESSION_DAYS", DEFAULT_SESSION_DAYS)
+    if not 1 <= days <= 3650:
+        raise ConfigError("RECIPES_SESSION_DAYS must be from 1 to 3650 (days an idle login lasts)")
+    return days
+
+
 def config_dir(environ: Mapping[str, str] | None = None) -> Path:
     environ = os.environ if environ is None else environ
     return Path(environ.get("RECIPES_CONFIG_DIR") or DEFAULT_CONFIG_DIR).resolve()
@@ -209,6 +219,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "RECIPES_LOGIN_IP_RATE_LIMIT": env_rate(environ, "RECIPES_LOGIN_IP_RATE_LIMIT", "50/15m"),
         # API requests per token (or per signed-in user calling the API from a browser).
         "RECIPES_API_RATE_LIMIT": env_rate(environ, "RECIPES_API_RATE_LIMIT", "600/1m"),
+        # Days a login lasts unused (the cookie and the login's row in the database alike).
+        "RECIPES_SESSION_DAYS": env_session_days(environ),
         # Backups kept in the backups folder, of each kind (made by hand, before a migration,
         # before a restore) on its own.
         "RECIPES_BACKUP_KEEP": env_backup_keep(environ),
@@ -229,8 +241,6 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "recipes_session",
-    # Logins last a month of inactivity; logout and password changes end them sooner.
-    "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session

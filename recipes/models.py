@@ -59,6 +59,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When the admin disabled the account, or None: enabled. A disabled account cannot log
+    # in, and its logins and API tokens stop working (see auth/lifecycle.py).
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     recipes: Mapped[list[Recipe]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
@@ -67,9 +70,21 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    def attach_login(self, token: str) -> None:
-        """Bind this object to one login session (see LoginSession)."""
+    @property
+    def is_active(self) -> bool:
+        # Flask-Login's name for "may log in".
+        return self.disabled_at is None
+
+    def attach_login(self, token: str, last_seen: datetime | None = None) -> None:
+        """Bind this object to one login session (see LoginSession), and when that login
+        was last seen (None: just now)."""
         self._login_token = token
+        self._login_last_seen = last_seen
+
+    @property
+    def login_last_seen(self) -> datetime | None:
+        """When the login this object was loaded for was last seen (None: just now, or no login)."""
+        return getattr(self, "_login_last_seen", None)
 
     def get_id(self) -> str | None:
         # Flask-Login keeps get_id() in the cookie: it names a login session row, not the
@@ -90,8 +105,26 @@ class LoginSession(db.Model):  # type: ignore[name-defined]
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     user_agent: Mapped[str] = mapped_column(String(255), default="")
+    # When the login was last used, to within a day (writing it on every request would make
+    # every page view a write): one idle for RECIPES_SESSION_DAYS has ended.
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
     user: Mapped[User] = relationship(back_populates="login_sessions")
+
+
+class PasswordReset(db.Model):  # type: ignore[name-defined]
+    """A one-time link to set a new password, made by the admin. Only its SHA-256 is kept;
+    using it deletes it, and so does making a newer one for the same account."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
 
 
 recipe_tag = Table(

@@ -1,7 +1,7 @@
-"""Secret tokens that open something: API tokens, share links and login sessions (household
-invite links next). The one place that mints them, says what is stored of them, and says
-how long one lasts and whether it still works. No request objects, no queries here: each
-feature keeps its own rows, rules and messages.
+"""Secret tokens that open something: API tokens, share links, login sessions and password
+reset links (household invite links next). The one place that mints them, says what is
+stored of them, and says how long one lasts and whether it still works. No request objects,
+no queries here: each feature keeps its own rows, rules and messages.
 
 A token is shown once, when it is made; only its SHA-256 is kept (`models.token_digest`,
 next to the columns that hold it), and a token is checked by looking its hash up, never by
@@ -54,6 +54,12 @@ def expires_at(now: datetime, days: int | None) -> datetime | None:
 
 def is_expired(expires: datetime | None, now: datetime | None = None) -> bool:
     return expires is not None and as_utc(expires) <= (now or utcnow())
+
+
+def idle_cutoff(now: datetime, idle_days: int) -> datetime:
+    """For a token that ends when unused for `idle_days` (a login): it still works at `now`
+    only if it was last used after this moment."""
+    return now - timedelta(days=idle_days)
 
 
 def state_of(expires: datetime | None, revoked: datetime | None, now: datetime | None = None) -> str:

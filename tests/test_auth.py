@@ -226,6 +226,27 @@ def test_change_password_ends_other_sessions(app, client, auth, make_user):
     assert auth.login(password="new password!").status_code == 302
 
 
+def test_change_password_ends_the_accounts_api_tokens(app, client, auth, make_user):
+    """A password change is what someone does who fears their account was used by another:
+    the API tokens that other person may have made stop too."""
+    from .test_api import make_token
+
+    make_user("alice")
+    token = make_token(app, "alice")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/me", headers=bearer).status_code == 200
+    auth.login()
+    response = client.post(
+        "/auth/account",
+        data={"current_password": "correct horse", "new_password": "new password!", "confirm": "new password!"},
+        follow_redirects=True,
+    )
+    assert client.get("/api/v1/me", headers=bearer).status_code == 401
+    assert client.get("/recipes/").status_code == 200  # this browser stays logged in
+    assert "your API tokens were revoked" in response.text
+    assert "revokes your API tokens" in client.get("/auth/account").text  # said before you do it
+
+
 @pytest.mark.parametrize(
     ("data", "message", "field"),
     [

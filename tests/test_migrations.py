@@ -14,6 +14,7 @@ from flask import Flask
 from sqlalchemy import inspect
 
 from recipes.extensions import db
+from recipes.models import token_digest
 from recipes.schema import current_revision, head_revision, upgrade
 
 
@@ -159,9 +160,11 @@ def test_0003_keeps_recipes_and_fills_their_source_keys(app: Flask, make_user: A
 
 # --- Upgrading a database made at each earlier revision, with data in it ---------------------------
 
-EARLIER_REVISIONS = ["0001", "0002", "0003"]
+EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005"]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
+OLD_LOGIN = "a-login-from-before-the-upgrade"  # what alice's browser cookie holds
+OLD_API_TOKEN = "rcp_an-api-token-from-before-the-upgrade"
 BULK = 1200  # more than the migrations' batch size (1000), so the batching is exercised too
 
 
@@ -206,23 +209,26 @@ def _tables(revision: str) -> dict[str, sa.TableClause]:
             sa.column("nutrition", sa.JSON),
             sa.column("image_digest", sa.String),
         ]
+    user = [
+        sa.column("id", sa.Integer),
+        sa.column("username", sa.String),
+        sa.column("password_hash", sa.String),
+        sa.column("is_admin", sa.Boolean),
+        sa.column("created_at", stamp),
+    ]
+    login_session = [
+        sa.column("id", sa.Integer),
+        sa.column("token_hash", sa.String),
+        sa.column("user_id", sa.Integer),
+        sa.column("created_at", stamp),
+        sa.column("user_agent", sa.String),
+    ]
+    if revision >= "0005":
+        user.append(sa.column("disabled_at", stamp))
+        login_session.append(sa.column("last_seen_at", stamp))
     tables = {
-        "user": sa.table(
-            "user",
-            sa.column("id", sa.Integer),
-            sa.column("username", sa.String),
-            sa.column("password_hash", sa.String),
-            sa.column("is_admin", sa.Boolean),
-            sa.column("created_at", stamp),
-        ),
-        "login_session": sa.table(
-            "login_session",
-            sa.column("id", sa.Integer),
-            sa.column("token_hash", sa.String),
-            sa.column("user_id", sa.Integer),
-            sa.column("created_at", stamp),
-            sa.column("user_agent", sa.String),
-        ),
+        "user": sa.table("user", *user),
+        "login_session": sa.table("login_session", *login_session),
         "recipe": sa.table("recipe", *recipe),
         "tag": sa.table("tag", sa.column("id", sa.Integer), sa.column("owner_id", sa.Integer), sa.column("name")),
         "recipe_tag": sa.table("recipe_tag", sa.column("recipe_id", sa.Integer), sa.column("tag_id", sa.Integer)),
@@ -243,6 +249,30 @@ def _tables(revision: str) -> dict[str, sa.TableClause]:
             sa.column("full", sa.LargeBinary),
             sa.column("thumb", sa.LargeBinary),
             sa.column("created_at", stamp),
+        )
+    if revision >= "0004":
+        tables["api_token"] = sa.table(
+            "api_token",
+            sa.column("id", sa.Integer),
+            sa.column("user_id", sa.Integer),
+            sa.column("name", sa.String),
+            sa.column("token_hash", sa.String),
+            sa.column("hint", sa.String),
+            sa.column("created_at", stamp),
+            sa.column("expires_at", stamp),
+            sa.column("last_used_at", stamp),
+        )
+        tables["share_link"] = sa.table(
+            "share_link",
+            sa.column("id", sa.Integer),
+            sa.column("recipe_id", sa.Integer),
+            sa.column("token_hash", sa.String),
+            sa.column("hint", sa.String),
+            sa.column("created_at", stamp),
+            sa.column("expires_at", stamp),
+            sa.column("revoked_at", stamp),
+            sa.column("views", sa.Integer),
+            sa.column("last_viewed_at", stamp),
         )
     return tables
 
@@ -284,7 +314,13 @@ def _old_data(revision: str) -> dict[str, list[dict[str, Any]]]:
         },
     ]
     sessions = [
-        {"id": 1, "token_hash": "a" * 64, "user_id": 1, "created_at": WHEN, "user_agent": "Mozilla/5.0 Firefox/128"},
+        {
+            "id": 1,
+            "token_hash": token_digest(OLD_LOGIN),
+            "user_id": 1,
+            "created_at": WHEN,
+            "user_agent": "Mozilla/5.0 Firefox/128",
+        },
         {"id": 2, "token_hash": "b" * 64, "user_id": 2, "created_at": WHEN + timedelta(days=1), "user_agent": ""},
     ]
     recipes: list[dict[str, Any]] = [
@@ -406,12 +442,64 @@ def _old_data(revision: str) -> dict[str, list[dict[str, Any]]]:
             {"id": 2, "key": "import:user:1", "at": WHEN + timedelta(seconds=30)},
             {"id": 3, "key": "import:user:2", "at": WHEN + timedelta(days=1)},
         ]
+    if revision >= "0004":
+        data["api_token"] = [
+            {
+                "id": 1,
+                "user_id": 2,
+                "name": "Home Assistant",
+                "token_hash": token_digest(OLD_API_TOKEN),
+                "hint": OLD_API_TOKEN[:8],
+                "created_at": WHEN,
+                "expires_at": None,
+                "last_used_at": WHEN + timedelta(hours=1),
+            },
+            {
+                "id": 2,
+                "user_id": 1,
+                "name": "expired",
+                "token_hash": "c" * 64,
+                "hint": "rcp_cccc",
+                "created_at": WHEN,
+                "expires_at": WHEN + timedelta(days=30),
+                "last_used_at": None,
+            },
+        ]
+        data["share_link"] = [
+            {
+                "id": 1,
+                "recipe_id": 1,
+                "token_hash": "d" * 64,
+                "hint": "dddd",
+                "created_at": WHEN,
+                "expires_at": None,
+                "revoked_at": None,
+                "views": 3,
+                "last_viewed_at": WHEN + timedelta(hours=5),
+            }
+        ]
+    if revision >= "0005":  # accounts had an enabled state, logins a last use
+        for user in data["user"]:
+            user["disabled_at"] = None
+        recently = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)  # not idle yet
+        for session in data["login_session"]:
+            session["last_seen_at"] = recently
     return data
 
 
 def _insert(connection: sa.Connection, revision: str, data: dict[str, list[dict[str, Any]]]) -> None:
     tables = _tables(revision)
-    for name in ("user", "login_session", "recipe", "tag", "recipe_tag", "recipe_image", "rate_limit_hit"):
+    for name in (
+        "user",
+        "login_session",
+        "recipe",
+        "tag",
+        "recipe_tag",
+        "recipe_image",
+        "rate_limit_hit",
+        "api_token",
+        "share_link",
+    ):
         if data.get(name):
             connection.execute(sa.insert(tables[name]), data[name])
     if revision >= "0002":
@@ -439,7 +527,7 @@ def _insert(connection: sa.Connection, revision: str, data: dict[str, list[dict[
         )
     if connection.dialect.name == "postgresql":
         # Rows written with their ids leave the sequences behind; the app's own inserts advanced them.
-        for name in ("user", "login_session", "recipe", "tag", "rate_limit_hit"):
+        for name in ("user", "login_session", "recipe", "tag", "rate_limit_hit", "api_token", "share_link"):
             if data.get(name):
                 newest = sa.select(sa.func.max(tables[name].c.id)).scalar_subquery()
                 connection.execute(sa.select(sa.func.setval(sa.func.pg_get_serial_sequence(f'"{name}"', "id"), newest)))
@@ -479,6 +567,11 @@ def _expected_at_head(revision: str, data: dict[str, list[dict[str, Any]]]) -> d
             recipe.update(source_key=source_key(recipe["source_url"]), nutrition={}, image_digest=None)
     head.setdefault("recipe_image", [])
     head.setdefault("rate_limit_hit", [])
+    head.setdefault("api_token", [])
+    head.setdefault("share_link", [])
+    if revision < "0005":
+        for user in head["user"]:
+            user["disabled_at"] = None  # every account stays enabled
     return {name: [{k: _normal(v) for k, v in row.items()} for row in rows] for name, rows in head.items()}
 
 
@@ -499,20 +592,35 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
         with db.engine.begin() as connection:
             _insert(connection, revision, data)
 
+        before = datetime.now(UTC).replace(tzinfo=None)
         upgrade()
+        after = datetime.now(UTC).replace(tzinfo=None)
 
         assert current_revision() == head_revision()
         expected = _expected_at_head(revision, data)
         tables = _tables(head_revision() or "")
         with db.engine.connect() as connection:
             for name, rows in expected.items():
-                assert _read(connection, tables[name]) == rows, f"table {name} changed"
-            for name in ("api_token", "share_link"):  # 0004's tables, new and empty
+                found = _read(connection, tables[name])
+                if name == "login_session" and revision < "0005":
+                    # Existing logins count as seen at the upgrade: none is idle, nobody is logged out.
+                    seen = [row.pop("last_seen_at") for row in found]
+                    assert all(before <= moment <= after for moment in seen), seen
+                assert found == rows, f"table {name} changed"
+            for name in ("password_reset", "pending_recipe"):  # new in 0005 and 0006, and empty
                 assert connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar() == 0
         release_database()
 
     # And the app works with it: the old password logs in, search and tags find the old recipes,
     # someone else's private recipe stays hidden, the picture is served, and new recipes save.
+    # A browser logged in before the upgrade still is.
+    kept: Any = app.test_client()
+    with kept.session_transaction() as session:
+        session["_user_id"] = OLD_LOGIN
+    assert kept.get("/auth/account").status_code == 200
+    if revision >= "0004":  # and an API token made then still works
+        me = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {OLD_API_TOKEN}"})
+        assert me.status_code == 200 and me.json["username"] == "bob"
     client = app.test_client()
     assert client.post("/auth/login", data={"username": "alice", "password": PASSWORD}).status_code == 302
     assert "Winter lentil soup" in client.get("/recipes/?q=lentils").text

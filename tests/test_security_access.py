@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from recipes.auth import lifecycle
 from recipes.backups import services as backups
 from recipes.extensions import db
 from recipes.models import ApiToken, Recipe, RecipeImage, ShareLink, User
@@ -40,12 +41,13 @@ from .test_pictures import photo, post_recipe
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 SAFE_METHODS = {"GET"}
 # Parameters that say *which* of someone's things: each gets A's value (and B's, to mix).
-OWNED = ("recipe_id", "share_id", "token_id", "digest", "token", "name")
+OWNED = ("recipe_id", "share_id", "token_id", "digest", "token", "name", "user_id", "reset_token")
 # Parameters that only say which form of the thing: every value is tried.
 FORMS = {"filename": ("full.webp", "thumb.webp"), "fmt": ("md", "txt", "jsonld")}
-# Share pages: holding the link's token *is* the permission (a capability URL), so A's
-# token opens A's shared recipe for anyone; only mixing it with other ids must fail.
-CAPABILITY = "token"
+# Share pages and password reset links: holding the link's token *is* the permission (a
+# capability URL), so A's token opens A's shared recipe (or reset page) for anyone; only
+# mixing it with other ids must fail.
+CAPABILITIES = ("token", "reset_token")
 
 
 @dataclass
@@ -67,7 +69,11 @@ def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = F
     path, _ = share_path(client, recipe_id)
     token = make_token(app, username)
     with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        assert user is not None
         values = {
+            "user_id": str(user.id),
+            "reset_token": lifecycle.make_reset_link(user)[1],
             "recipe_id": str(recipe_id),
             "digest": str(db.session.scalar(select(RecipeImage.digest).where(RecipeImage.recipe_id == recipe_id))),
             "share_id": str(db.session.scalar(select(ShareLink.id).where(ShareLink.recipe_id == recipe_id))),
@@ -118,7 +124,7 @@ class Attempt:
     @property
     def by_design(self) -> bool:
         """A share link opens its own recipe (and picture) for anyone who holds it."""
-        return CAPABILITY in self.rule.arguments and self.all_a
+        return any(arg in self.rule.arguments for arg in CAPABILITIES) and self.all_a
 
 
 def attempts(app: Flask, a: dict[str, str], b: dict[str, str], *, methods: set[str] | None = None) -> Iterator[Attempt]:
@@ -192,9 +198,13 @@ def test_every_route_naming_someone_elses_things_is_404(app: Flask, alice_things
             assert (response.json or {})["error"]["code"] == "not_found"
     assert not wrong, "\n".join(wrong)
     # Every route was tried but those whose only parameter is a share link's token.
-    only_the_link = {r.endpoint for r in parameter_rules(app) if [a for a in r.arguments if a in OWNED] == [CAPABILITY]}
+    only_the_link = {
+        r.endpoint
+        for r in parameter_rules(app)
+        if [a for a in r.arguments if a in OWNED] in ([c] for c in CAPABILITIES)
+    }
     assert reached == {r.endpoint for r in parameter_rules(app)} - only_the_link
-    assert only_the_link == {"sharing.page", "sharing.save"}
+    assert only_the_link == {"sharing.page", "sharing.save", "auth.reset_password"}
     assert_untouched(app, alice_things)
 
 
@@ -306,7 +316,8 @@ def test_admin_routes_are_404_for_everyone_but_admins(app: Flask, alice_things: 
     """The app answers 404 (not 403) on admin routes, as if they did not exist."""
     anonymous: Client = app.test_client()  # type: ignore[assignment]
     for rule in admin_rules(app):
-        url = rule.build({"name": alice_things.values["name"]}, append_unknown=False)[1]  # type: ignore[index]
+        values = {"name": alice_things.values["name"], "user_id": alice_things.values["user_id"]}
+        url = rule.build(values, append_unknown=False)[1]  # type: ignore[index]
         for method in sorted((rule.methods or set()) - IGNORED_METHODS):
             attempt = Attempt(rule, method, url, ("A",))
             assert send(bob, attempt, csrf=bob.csrf_token()).status_code == 404, (method, url)

@@ -1,11 +1,15 @@
-"""Accounts: register, log in, log out, change password."""
+"""Accounts: register, log in, log out, change password; the admin's account pages."""
 
 import time
+from datetime import timedelta
 
-from flask import Flask, session
+from flask import Flask, current_app, request, session
+from flask_login import current_user
 
+from ..database import release_transaction, write_intent
 from ..extensions import login_manager
-from .services import load_user_by_session_token
+from ..models import User
+from . import services
 from .views import bp
 
 
@@ -18,14 +22,34 @@ def _slide_login_expiry() -> None:
             session["_day"] = today
 
 
+def _load_user(token: str) -> User | None:
+    return services.load_user_by_session_token(token, current_app.config["RECIPES_SESSION_DAYS"])
+
+
+def _note_login_in_use() -> None:
+    """Keep an active login alive on the server too: its "last seen" time is brought up to
+    date about once a day, in a short transaction of its own before the request's work."""
+    if "_user_id" not in session or request.endpoint == "static":
+        return
+    user = current_user._get_current_object()
+    idle_days = current_app.config["RECIPES_SESSION_DAYS"]
+    if user.is_authenticated and services.login_seen_due(user, idle_days):
+        release_transaction()  # the read that loaded the user; the write below takes the lock
+        with write_intent():
+            services.note_login_seen(user, idle_days)
+
+
 def init_app(app: Flask) -> None:
     app.config["SESSION_REFRESH_EACH_REQUEST"] = False
+    # The cookie lasts as long, unused, as the login it holds (RECIPES_SESSION_DAYS).
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=app.config["RECIPES_SESSION_DAYS"])
     app.before_request(_slide_login_expiry)
+    app.before_request(_note_login_in_use)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
-    login_manager.user_loader(load_user_by_session_token)
+    login_manager.user_loader(_load_user)
 
 
 __all__ = ["bp", "init_app"]

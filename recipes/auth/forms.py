@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from wtforms import HiddenField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import HiddenField, PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..web import Form
@@ -62,3 +62,33 @@ class TokenForm(Form):
 
 class RevokeTokenForm(Form):
     """Only the CSRF token: revoking is a POST."""
+
+
+class ResetPasswordForm(Form):
+    # The link's token travels in the form rather than in the address it posts to.
+    reset_token = HiddenField()
+    new_password = PasswordField("New password", validators=[DataRequired(), PASSWORD_LENGTH])
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")],
+    )
+
+
+class AccountActionForm(Form):
+    """Only the CSRF token: disabling, enabling, ending logins and making a reset link are POSTs."""
+
+
+KEEP, DELETE = "move", "delete"
+
+
+class DeleteAccountForm(Form):
+    # Posted by the button pressed: each says what becomes of the recipes.
+    recipes = RadioField(
+        "What becomes of their recipes?",
+        choices=[
+            SelectChoice(KEEP, "Keep them: move them to another account"),
+            SelectChoice(DELETE, "Delete them too"),
+        ],
+        validators=[Optional()],  # needed only when there are recipes (the view checks)
+    )
+    move_to = SelectField("Move them to the account", coerce=str, validate_choice=False)

@@ -6,16 +6,17 @@ import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import ratelimit
 from ..database import release_transaction
 from ..extensions import db
-from ..models import LoginSession, User, token_digest
-from ..secret_tokens import mint
+from ..models import ApiToken, LoginSession, PasswordReset, User, as_utc, token_digest, utcnow
+from ..secret_tokens import idle_cutoff, mint
 from ..text_cleaning import clean_text
 from . import setup_code
 from .devices import Device
@@ -151,6 +152,8 @@ def authenticate(username: str, password: str) -> User | None:
     release_transaction()  # before ~50 ms of argon2
     if not verify_password(stored, password):
         return None
+    if not user.is_active:  # said only to someone who knows the password
+        raise AccountDisabled
     if needs_rehash(stored):
         user.password_hash = hash_password(password)
     return user
@@ -178,6 +181,13 @@ class LoginRefused(Exception):
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
+
+
+class AccountDisabled(LoginRefused):
+    """The password is right, but the admin has disabled the account."""
+
+    def __init__(self) -> None:
+        super().__init__("This account is disabled. Ask the admin if you think it should not be.")
 
 
 WRONG_LOGIN = "Wrong username or password."
@@ -251,16 +261,51 @@ def start_session(user: User, user_agent: str = "") -> str:
     return token
 
 
-def load_user_by_session_token(token: str) -> User | None:
-    """The user of a login session, in one query (this runs on every request)."""
-    user: User | None = db.session.scalar(
-        select(User)
+# How stale a login's "last seen" may get: writing it on every request would make every page
+# view a write. A tenth of the idle limit when that is shorter than ten days, so an active
+# login never ends for want of a note.
+LAST_SEEN_PRECISION = timedelta(days=1)
+
+
+def load_user_by_session_token(token: str, idle_days: int) -> User | None:
+    """The user of a login session that is still live: used in the last `idle_days`, and
+    of an enabled account. One query (this runs on every request)."""
+    row = db.session.execute(
+        select(User, LoginSession.last_seen_at)
         .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.token_hash == token_digest(token))
-    )
-    if user is not None:
-        user.attach_login(token)
+        .where(
+            LoginSession.token_hash == token_digest(token),
+            LoginSession.last_seen_at > idle_cutoff(utcnow(), idle_days),
+            User.disabled_at.is_(None),
+        )
+    ).first()
+    if row is None:
+        return None
+    user, last_seen = row
+    user.attach_login(token, last_seen)
     return user
+
+
+def login_seen_due(user: User, idle_days: int) -> bool:
+    """Whether the login `user` was loaded with was last noted as seen long enough ago to
+    note it again (see note_login_seen)."""
+    seen = user.login_last_seen
+    precision = min(LAST_SEEN_PRECISION, timedelta(days=idle_days) / 10)
+    return seen is not None and utcnow() - as_utc(seen) >= precision
+
+
+def note_login_seen(user: User, idle_days: int) -> None:
+    """Note that the login `user` was loaded with is in use now, and delete every login
+    idle for `idle_days` (anyone's: they no longer work anyway). Commits."""
+    token = user.get_id()
+    now = utcnow()
+    if token:
+        db.session.execute(
+            update(LoginSession).where(LoginSession.token_hash == token_digest(token)).values(last_seen_at=now)
+        )
+        user.attach_login(token, now)
+    db.session.execute(delete(LoginSession).where(LoginSession.last_seen_at <= idle_cutoff(now, idle_days)))
+    db.session.commit()
 
 
 def end_session(token: str | None) -> None:
@@ -271,7 +316,9 @@ def end_session(token: str | None) -> None:
 
 
 def change_password(user: User, current_password: str, new_password: str, keep_token: str | None) -> None:
-    """Change the password and end every other login of this user. Commits."""
+    """Change the password, end every other login of this user and revoke their API tokens
+    (whoever may have had the old password may have made one) and any link the admin made
+    to reset it. Commits."""
     validate_password(new_password, "new_password")
     stored = user.password_hash
     release_transaction()  # before ~50 ms of argon2
@@ -283,4 +330,6 @@ def change_password(user: User, current_password: str, new_password: str, keep_t
     if keep_token:
         others = others.where(LoginSession.token_hash != token_digest(keep_token))
     db.session.execute(others)
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    db.session.execute(delete(PasswordReset).where(PasswordReset.user_id == user.id))
     db.session.commit()

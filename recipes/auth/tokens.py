@@ -51,6 +51,8 @@ def create_token(user: User, name: str, expires_in_days: int | None = None) -> t
         raise TokenError(f"Token names can have at most {NAME_MAX} characters.")
     if expires_in_days is not None and not 1 <= expires_in_days <= 3650:
         raise TokenError("A token can last from 1 to 3650 days, or never expire.", "expires")
+    if not user.is_active:
+        raise TokenError(f"{user.username} is disabled: enable the account first.")
     if len(tokens_of(user)) >= MAX_TOKENS:
         raise TokenError(f"You have {MAX_TOKENS} tokens already: revoke one you no longer use first.")
     token = mint(PREFIX)
@@ -86,14 +88,14 @@ def revoke_token(user: User, token_id: int) -> bool:
 
 def authenticate(secret: str) -> tuple[User, ApiToken]:
     """The user a token belongs to, noting when it was used (part of the caller's
-    transaction). TokenInvalid for anything else."""
+    transaction). TokenInvalid for anything else, a disabled account's token too."""
     if not secret.startswith(PREFIX) or len(secret) > 200:
         raise TokenInvalid
     # The user in the same query: this runs before every API request.
     query = select(ApiToken).options(joinedload(ApiToken.user))
     row = db.session.scalar(query.where(ApiToken.token_hash == token_digest(secret)))
     now = utcnow()
-    if row is None or is_expired(row.expires_at, now):
+    if row is None or is_expired(row.expires_at, now) or not row.user.is_active:
         raise TokenInvalid
     if row.last_used_at is None or now - as_utc(row.last_used_at) >= LAST_USED_PRECISION:
         row.last_used_at = now

@@ -6,11 +6,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from ..errors import render_error
 from ..models import User
 from ..security import is_safe_redirect
 from ..web import MAX_ID, form_status
-from . import devices, services, setup_code, tokens
-from .forms import ChangePasswordForm, LoginForm, RegisterForm, RevokeTokenForm, TokenForm
+from . import devices, lifecycle, services, setup_code, tokens
+from .forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, RevokeTokenForm, TokenForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -147,7 +148,7 @@ def account() -> Response | str | tuple[str, int]:
         except services.AccountError as exc:
             form[exc.field or "new_password"].errors.append(exc.message)
         else:
-            flash("Password changed. Your other devices have been logged out.", "success")
+            flash("Password changed. Your other devices were logged out and your API tokens were revoked.", "success")
             return redirect(url_for("auth.account"))
     return _account_page(form=form), form_status(form)
 
@@ -194,3 +195,54 @@ def revoke_token(token_id: int) -> Response:
         abort(404)  # not one of yours (or already gone)
     flash("Token revoked: apps using it can no longer reach your recipes.", "success")
     return redirect(url_for("auth.account") + "#api-tokens")
+
+
+# --- one-time links to set a new password (made by the admin) ----------------------------------
+
+
+def _keep_reset_link_private(response: Response) -> Response:
+    # The token is in the address: it must not leave in a Referer header, be indexed or cached.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _reset_page(form: ResetPasswordForm, status: int = 200) -> Response:
+    """The form to set a new password, or the page saying the link does not work."""
+    try:
+        reset = lifecycle.find_reset(form.reset_token.data or "")
+    except lifecycle.ResetInvalid:
+        body, status = render_error(
+            404,
+            "Link not valid",
+            "This link to set a new password does not work: it was used already, has expired, or a newer one "
+            "was made. Ask the admin for a new one.",
+        )
+    else:
+        body = render_template("auth/reset.html", form=form, username=reset.user.username)
+    response = current_app.make_response((body, status))
+    return _keep_reset_link_private(response)
+
+
+@bp.get("/reset/<reset_token>")
+def reset_password(reset_token: str) -> Response:
+    return _reset_page(ResetPasswordForm(formdata=None, reset_token=reset_token))
+
+
+@bp.post("/reset")
+def set_password() -> Response:
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = lifecycle.use_reset(form.reset_token.data or "", form.new_password.data or "")
+        except lifecycle.ResetInvalid:
+            pass  # the page below says so
+        except services.AccountError as exc:
+            form[exc.field or "new_password"].errors.append(exc.message)
+        else:
+            if current_user.is_authenticated and current_user.id == user.id:
+                logout_user()  # its login has just ended
+            flash(f"Your new password is set, {user.username}: log in with it.", "success")
+            return _keep_reset_link_private(redirect(url_for("auth.login")))
+    return _reset_page(form, form_status(form))
