@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -15,11 +16,11 @@ from .test_browser import register_first_user
 
 
 @pytest.fixture(scope="module")
-def accounts_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[str]:
+def accounts_server(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[tuple[str, Path]]:
     # Its own server, open for sign-up: alice is the first account (the admin), bob signs up.
     config_dir = tmp_path_factory.mktemp("accounts-live")
     with served_app(config_dir, f"recipes_accounts_browser_{worker_id}", RECIPES_ALLOW_SIGNUP="true") as base:
-        yield base
+        yield base, config_dir
 
 
 def log_in(page: Page, base_url: str, username: str, password: str) -> None:
@@ -29,9 +30,9 @@ def log_in(page: Page, base_url: str, username: str, password: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def test_reset_disable_and_delete_an_account(page: Page, browser: Browser, accounts_server: str) -> None:
-    base = accounts_server
-    register_first_user(page, base)
+def test_reset_disable_and_delete_an_account(page: Page, browser: Browser, accounts_server: tuple[str, Path]) -> None:
+    base, config_dir = accounts_server
+    register_first_user(page, base, config_dir)
     bob_context = browser.new_context(viewport={"width": 1000, "height": 900})
     bob = bob_context.new_page()
     try:
