@@ -2,7 +2,8 @@
 
 Rows go in with multi-row INSERTs rather than one ORM object at a time, and the
 search index is written for each batch; all of it is one transaction, so an
-import either lands whole or not at all.
+import either lands whole or not at all. Then SQLite's write-ahead log, grown by all of
+it, is emptied (database.checkpoint_wal).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
 
+from ..database import checkpoint_wal
 from ..extensions import db
 from ..images.processing import ProcessedImage
 from ..images.store import picture_columns
@@ -70,6 +72,7 @@ def add_recipes(
     except Exception:
         db.session.rollback()
         raise
+    checkpoint_wal()
     return added
 
 
