@@ -159,7 +159,7 @@ def test_0003_keeps_recipes_and_fills_their_source_keys(app: Flask, make_user: A
 
 # --- Upgrading a database made at each earlier revision, with data in it ---------------------------
 
-EARLIER_REVISIONS = ["0001", "0002", "0003"]
+EARLIER_REVISIONS = ["0001", "0002", "0003", "0004"]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
 BULK = 1200  # more than the migrations' batch size (1000), so the batching is exercised too
@@ -244,7 +244,36 @@ def _tables(revision: str) -> dict[str, sa.TableClause]:
             sa.column("thumb", sa.LargeBinary),
             sa.column("created_at", stamp),
         )
+    if revision >= "0004":
+        tables["api_token"] = sa.table(
+            "api_token",
+            sa.column("id", sa.Integer),
+            sa.column("user_id", sa.Integer),
+            sa.column("name", sa.String),
+            sa.column("token_hash", sa.String),
+            sa.column("hint", sa.String),
+            sa.column("created_at", stamp),
+            sa.column("expires_at", stamp),
+            sa.column("last_used_at", stamp),
+        )
+        tables["share_link"] = sa.table(
+            "share_link",
+            sa.column("id", sa.Integer),
+            sa.column("recipe_id", sa.Integer),
+            sa.column("token_hash", sa.String),
+            sa.column("hint", sa.String),
+            sa.column("created_at", stamp),
+            sa.column("expires_at", stamp),
+            sa.column("revoked_at", stamp),
+            sa.column("views", sa.Integer),
+            sa.column("last_viewed_at", stamp),
+        )
     return tables
+
+
+# What the 0004 rows are made from: a token and a share link that still work after the upgrade.
+OLD_API_TOKEN = "rcp_" + "T" * 43
+OLD_SHARE_TOKEN = "S" * 43
 
 
 def _webp(width: int, height: int) -> bytes:
@@ -406,12 +435,39 @@ def _old_data(revision: str) -> dict[str, list[dict[str, Any]]]:
             {"id": 2, "key": "import:user:1", "at": WHEN + timedelta(seconds=30)},
             {"id": 3, "key": "import:user:2", "at": WHEN + timedelta(days=1)},
         ]
+    if revision >= "0004":
+        data["api_token"] = [
+            {
+                "id": 1,
+                "user_id": 1,
+                "name": "Home Assistant",
+                "token_hash": hashlib.sha256(OLD_API_TOKEN.encode()).hexdigest(),
+                "hint": OLD_API_TOKEN[:8],
+                "created_at": WHEN,
+                "expires_at": None,
+                "last_used_at": WHEN + timedelta(days=3),
+            }
+        ]
+        data["share_link"] = [
+            {
+                "id": 1,
+                "recipe_id": 2,
+                "token_hash": hashlib.sha256(OLD_SHARE_TOKEN.encode()).hexdigest(),
+                "hint": OLD_SHARE_TOKEN[:6],
+                "created_at": WHEN,
+                "expires_at": None,
+                "revoked_at": None,
+                "views": 7,
+                "last_viewed_at": WHEN + timedelta(days=2),
+            }
+        ]
     return data
 
 
 def _insert(connection: sa.Connection, revision: str, data: dict[str, list[dict[str, Any]]]) -> None:
     tables = _tables(revision)
-    for name in ("user", "login_session", "recipe", "tag", "recipe_tag", "recipe_image", "rate_limit_hit"):
+    names = ("user", "login_session", "recipe", "tag", "recipe_tag", "recipe_image", "rate_limit_hit")
+    for name in (*names, "api_token", "share_link"):
         if data.get(name):
             connection.execute(sa.insert(tables[name]), data[name])
     if revision >= "0002":
@@ -439,7 +495,7 @@ def _insert(connection: sa.Connection, revision: str, data: dict[str, list[dict[
         )
     if connection.dialect.name == "postgresql":
         # Rows written with their ids leave the sequences behind; the app's own inserts advanced them.
-        for name in ("user", "login_session", "recipe", "tag", "rate_limit_hit"):
+        for name in ("user", "login_session", "recipe", "tag", "rate_limit_hit", "api_token", "share_link"):
             if data.get(name):
                 newest = sa.select(sa.func.max(tables[name].c.id)).scalar_subquery()
                 connection.execute(sa.select(sa.func.setval(sa.func.pg_get_serial_sequence(f'"{name}"', "id"), newest)))
@@ -479,6 +535,8 @@ def _expected_at_head(revision: str, data: dict[str, list[dict[str, Any]]]) -> d
             recipe.update(source_key=source_key(recipe["source_url"]), nutrition={}, image_digest=None)
     head.setdefault("recipe_image", [])
     head.setdefault("rate_limit_hit", [])
+    head.setdefault("api_token", [])
+    head.setdefault("share_link", [])
     return {name: [{k: _normal(v) for k, v in row.items()} for row in rows] for name, rows in head.items()}
 
 
@@ -507,8 +565,8 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
         with db.engine.connect() as connection:
             for name, rows in expected.items():
                 assert _read(connection, tables[name]) == rows, f"table {name} changed"
-            for name in ("api_token", "share_link"):  # 0004's tables, new and empty
-                assert connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar() == 0
+            # 0005a's table, new and empty.
+            assert connection.execute(sa.select(sa.func.count()).select_from(sa.table("pending_secret"))).scalar() == 0
         release_database()
 
     # And the app works with it: the old password logs in, search and tags find the old recipes,
@@ -530,6 +588,14 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
         picture = client.get(f"/recipes/1/picture/{digest}/full.webp")
         assert picture.status_code == 200
         assert picture.data == data["recipe_image"][0]["full"]
+    if revision >= "0004":
+        # The token and the share link made before still work; a new token waits for its page.
+        headers = {"Authorization": f"Bearer {OLD_API_TOKEN}"}
+        assert app.test_client().get("/api/v1/me", headers=headers).json["username"] == "alice"
+        assert "Winter lentil soup" in app.test_client().get(f"/s/{OLD_SHARE_TOKEN}").text
+        made = client.post("/auth/account/tokens", data={"name": "after", "expires": "never"})
+        assert made.status_code == 302, made.text
+        assert 'id="new-token"' in client.get("/auth/account").text
     created = client.post("/recipes/new", data={"title": "After the upgrade", "tags": "soup"})
     assert created.status_code == 302, created.text
     with app.app_context():
