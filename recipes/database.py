@@ -13,12 +13,17 @@ one thread: one that held SQLite's write lock and paused (for a socket, a child 
 would otherwise never be resumed while another sat in SQLite's busy wait, which blocks the
 thread. Waiting on the gate lets it finish. The request body is always in before any of
 this starts (see request_body.py), so no transaction ever waits on a client.
+
+The write-ahead log grows as large as the largest write since it was last emptied and
+stays that size on disk: `checkpoint_wal` empties it after large writes (a restore, bulk
+imports, demo data), and every connection caps what a reset log keeps (journal_size_limit).
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -27,11 +32,16 @@ from typing import Any
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from .extensions import db
 
+log = logging.getLogger(__name__)
+
 BUSY_TIMEOUT_MS = 30_000
+# What a write-ahead log keeps on disk once it is reset after a checkpoint (SQLite truncates
+# it to this); it still grows as a large write needs, until the next reset.
+WAL_SIZE_LIMIT = 16 * 1024 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _force_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("force_immediate", default=False)
@@ -87,6 +97,7 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
     cursor.close()
 
 
@@ -143,6 +154,31 @@ def _on_transaction_end(connection: Any) -> None:
 def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
     # A connection handed back mid-transaction is rolled back by the pool: the gate opens too.
     _open_gate(record.info)
+
+
+def checkpoint_wal() -> None:
+    """After a large write on SQLite (a restore, a bulk import, demo data): copy the
+    write-ahead log into the database and truncate it, so the log does not keep the size of
+    that write on disk. Waits (up to the busy timeout) for readers of older data to finish.
+    Nothing to do on other databases; a checkpoint that cannot finish is only logged: the
+    write it follows has been committed, and SQLite checkpoints on its own later."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    try:
+        # A connection of its own, outside any transaction (a checkpoint cannot run in one).
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            busy, pages, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cursor.close()
+        finally:
+            connection.close()
+    except (sqlite3.Error, SQLAlchemyError) as exc:
+        log.warning("the write-ahead log was not checkpointed: %s", exc)
+        return
+    if busy:
+        log.info("the write-ahead log (%s pages) is still in use; SQLite will checkpoint it later", pages)
 
 
 def configure_engine(engine: Engine) -> None:

@@ -127,6 +127,22 @@ class PasswordReset(db.Model):  # type: ignore[name-defined]
     user: Mapped[User] = relationship()
 
 
+class PendingSecret(db.Model):  # type: ignore[name-defined]
+    """A secret just made (a new API token, a new share link), waiting for the page that
+    shows it to the login that made it: taken (deleted) by that page, gone with the login,
+    ignored and cleared after a few minutes (recipes/shown_once.py). Never in the session
+    cookie, which is signed, not encrypted; and left out of backups (`info`)."""
+
+    __tablename__ = "pending_secret"
+    __table_args__ = ({"info": {"backed_up": False}},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login_session_id: Mapped[int] = mapped_column(ForeignKey("login_session.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # which page shows it: "api_token", "share_link"
+    secret: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 recipe_tag = Table(
     "recipe_tag",
     db.metadata,

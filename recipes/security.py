@@ -1,13 +1,30 @@
-"""Cross-cutting protections: safe redirects, security headers, trusted hosts and proxies."""
+"""Cross-cutting protections: safe redirects, security headers, what may be cached, trusted hosts
+and proxies."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from typing import ParamSpec
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, make_response, request, session
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+P = ParamSpec("P")
+
+# What browsers (and any cache between) may keep. The rule is here, once: every answer to a
+# signed-in browser or an API caller is PRIVATE unless its view said otherwise (`no_store`
+# where it shows a secret; pictures and share links say their own), and is never for a shared
+# cache unless it says `public`. Answers to anyone else (the login page, static files, the
+# health check, share links) keep what they send.
+# PRIVATE: never in a shared cache; a browser may keep it, but asks again before every use
+# (a recipe made private, a revoked token: the next look sees it, not a copy).
+PRIVATE = "private, no-cache"
+# Kept nowhere, not even in the browser's history cache: pages that show a secret.
+NO_STORE = "no-store"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -62,12 +79,47 @@ def _refuse_untrusted_hosts(trusted: Sequence[str]) -> Callable[[], None]:
     return refuse_untrusted_host
 
 
+def no_store(view: Callable[P, ResponseReturnValue]) -> Callable[P, Response]:
+    """For a view whose answer may show a secret (a new API token, a new share link): `no-store`."""
+
+    @functools.wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> Response:
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = NO_STORE
+        return response
+
+    return wrapped
+
+
+def _answers_someone() -> bool:
+    """Whether the request came with credentials, so its answer may hold someone's own data:
+    a login in the session cookie, or an Authorization header (an API token). Read from the
+    request alone: no database round trip, and right even when the login has ended. The
+    app's static files are the same for everyone, whoever asks."""
+    if request.endpoint == "static":
+        return False
+    return "_user_id" in session or "Authorization" in request.headers
+
+
+def set_cache_policy(response: Response) -> Response:
+    """An answer to someone is PRIVATE unless its view chose; whatever it chose, it is never
+    for a shared cache unless it says `public` (a download sent as plain `no-cache` gets `private`)."""
+    if not _answers_someone():
+        return response
+    if "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = PRIVATE
+    elif not (response.cache_control.public or response.cache_control.private or response.cache_control.no_store):
+        response.cache_control.private = True
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
     trusted = app.config["RECIPES_TRUSTED_HOSTS"]
     if trusted:
         # First of all the request's work (before the CSRF check, the session's user...).
         app.before_request_funcs.setdefault(None, []).insert(0, _refuse_untrusted_hosts(trusted))
+    app.after_request(set_cache_policy)
     proxies = app.config["RECIPES_PROXY_COUNT"]
     if proxies:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]

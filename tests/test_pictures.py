@@ -72,7 +72,8 @@ def test_pictures_are_cached_by_content_address(alice: Client) -> None:
     page = alice.get(post_recipe(alice, picture=photo()).headers["Location"])
     url = FULL.search(page.text)[1]  # type: ignore[index]
     served = alice.get(url)
-    assert served.headers["Cache-Control"] == "private, max-age=31536000, immutable"
+    # Kept, but revalidated before each use (issue 14): never immutable for a year.
+    assert served.headers["Cache-Control"] == "private, no-cache"
     etag = served.headers["ETag"]
     again = alice.get(url, headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""

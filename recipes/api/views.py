@@ -224,7 +224,7 @@ def recipe_image(args: dict[str, Any], recipe_id: int) -> Response:
     except store.PictureNotFound:
         # No such recipe, not one you may see, or no picture: one answer for all three.
         raise ApiError(404, "not_found", "No such recipe, or it has no picture.") from None
-    return picture_response(found, args["size"], "private, no-cache")
+    return picture_response(found)
 
 
 @bp.put(RECIPE + "/image")

@@ -1,7 +1,8 @@
 """Personal API tokens, shared by the account page, the CLI and the API's authentication.
 
 A token is shown once, when it is made; only its SHA-256 is kept (minted, and checked for
-expiry, by recipes/secret_tokens.py, as share links are). A revoked token is deleted.
+expiry, by recipes/secret_tokens.py, as share links are). A revoked token is deleted. The
+account page's new token waits for the page that shows it in recipes/shown_once.py.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from .. import shown_once
 from ..extensions import db
 from ..models import ApiToken, User, as_utc, token_digest, utcnow
 from ..secret_tokens import Expiry, expires_at, is_expired, mint
@@ -29,6 +31,8 @@ EXPIRIES = {
     "never": Expiry("Never", None),
 }
 DEFAULT_EXPIRY = "90d"
+# What a new token waits for in shown_once: the account page.
+SHOWN_ON = "api_token"
 
 
 class TokenError(Exception):
@@ -42,8 +46,11 @@ class TokenInvalid(Exception):
     """Not a token of this instance, revoked, or expired (callers need not know which)."""
 
 
-def create_token(user: User, name: str, expires_in_days: int | None = None) -> tuple[ApiToken, str]:
-    """A new token for `user`: the row, and the token itself (shown once, never stored)."""
+def create_token(
+    user: User, name: str, expires_in_days: int | None = None, *, show_to: str | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for `user`: the row, and the token itself (shown once, never kept). With
+    `show_to` (a login session's token), it also waits for that login's account page."""
     name = clean_text(name).strip()
     if not name:
         raise TokenError("Give the token a name, such as the app that will use it.")
@@ -66,8 +73,17 @@ def create_token(user: User, name: str, expires_in_days: int | None = None) -> t
         expires_at=expires_at(now, expires_in_days),
     )
     db.session.add(row)
+    if show_to is not None:
+        shown_once.hold(show_to, SHOWN_ON, token.secret)
     db.session.commit()
     return row, token.secret
+
+
+def own_token(user: User, secret: str) -> ApiToken | None:
+    """`user`'s token whose secret this is (None when revoked, or not theirs)."""
+    return db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == token_digest(secret), ApiToken.user_id == user.id)
+    )
 
 
 def tokens_of(user: User) -> list[ApiToken]:

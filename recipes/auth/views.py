@@ -6,9 +6,10 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from .. import shown_once
 from ..errors import render_error
 from ..models import User
-from ..security import is_safe_redirect
+from ..security import is_safe_redirect, no_store
 from ..web import MAX_ID, form_status
 from . import devices, lifecycle, services, setup_code, tokens
 from .forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, RevokeTokenForm, TokenForm
@@ -130,14 +131,15 @@ def logout() -> Response:
     session.clear()
     flash("You are logged out.", "info")
     response = redirect(url_for("auth.login"))
-    # Pictures are cached for a year (private to this browser): on a shared computer the next
-    # person must not find them there.
+    # Private pages and pictures may be kept by this browser (revalidated before each use, but
+    # kept): on a shared computer the next person must not find them in its cache.
     response.headers["Clear-Site-Data"] = '"cache"'
     return response
 
 
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
+@no_store  # it shows a new API token
 def account() -> Response | str | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -156,8 +158,10 @@ def account() -> Response | str | tuple[str, int]:
 def _account_page(**forms: object) -> str:
     forms.setdefault("form", ChangePasswordForm(formdata=None))
     forms.setdefault("token_form", TokenForm(formdata=None))
-    # A token made just now, shown this once (it was put in the session by create_token).
-    new_token = session.pop("new_api_token", None)
+    # A token made just now, shown this once (create_token left it waiting in shown_once).
+    secret = shown_once.take(current_user.get_id(), tokens.SHOWN_ON)
+    row = tokens.own_token(current_user, secret) if secret else None
+    new_token = {"name": row.name, "secret": secret} if row else None
     return render_template(
         "auth/account.html",
         api_tokens=tokens.tokens_of(current_user),
@@ -169,19 +173,22 @@ def _account_page(**forms: object) -> str:
 
 @bp.post("/account/tokens")
 @login_required
+@no_store
 def create_token() -> Response | tuple[str, int]:
-    """Make an API token. Only its hash is kept; the token itself goes to the next view of
-    the account page, once (so reloading that page cannot make a second token)."""
+    """Make an API token. Only its hash is kept; the token itself waits for the next view of
+    the account page, which shows it once (so reloading that page cannot make a second token)."""
     token_form = TokenForm()
     if token_form.validate_on_submit():
         try:
-            row, secret = tokens.create_token(
-                current_user, token_form.name.data or "", tokens.EXPIRIES[token_form.expires.data or "never"].days
+            tokens.create_token(
+                current_user,
+                token_form.name.data or "",
+                tokens.EXPIRIES[token_form.expires.data or "never"].days,
+                show_to=current_user.get_id(),
             )
         except tokens.TokenError as exc:
             token_form[exc.field].errors.append(exc.message)
         else:
-            session["new_api_token"] = {"name": row.name, "secret": secret}
             return redirect(url_for("auth.account") + "#api-tokens")
     return _account_page(token_form=token_form), form_status(token_form)
 

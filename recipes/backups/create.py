@@ -108,6 +108,12 @@ def safety_copy() -> Path:
         raise BackupError(f"no safety copy of the database could be made, so nothing was restored: {exc}") from None
 
 
+def left_out_tables() -> set[str]:
+    """Tables whose rows no backup keeps (their models say `info={"backed_up": False}`):
+    secrets waiting a moment to be shown once, which a backup must not hold."""
+    return {t.name for t in db.metadata.sorted_tables if not t.info.get("backed_up", True)}
+
+
 # --- SQLite --------------------------------------------------------------------------------------
 
 
@@ -171,10 +177,16 @@ def write_sqlite_backup(
 
 
 def _finish_sqlite_file(path: Path) -> str | None:
-    """Make a fresh copy self-contained and durable; return its schema revision."""
+    """Make a fresh copy self-contained and durable, without what no backup keeps; return
+    its schema revision."""
     connection = sqlite3.connect(path)
     try:
         connection.execute("PRAGMA journal_mode = DELETE")
+        present = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        connection.execute("PRAGMA secure_delete = ON")  # the rows' bytes go too, not only the rows
+        for name in left_out_tables() & present:
+            connection.execute(f'DELETE FROM "{name}"')  # noqa: S608 (a table name of the models)
+        connection.commit()
         try:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.OperationalError:  # no schema yet
@@ -217,7 +229,11 @@ def dump_postgres(connection: Connection, out: IO[str], when: datetime) -> str |
     # The models' tables, parents first. Columns are the database's own (an older schema
     # revision has fewer), read in this transaction. A table a later migration drops would
     # have to stay named here for older databases' dumps to keep it.
-    names = [t.name for t in db.metadata.sorted_tables if t.name in present and not is_search_table(t.name)]
+    names = [
+        t.name
+        for t in db.metadata.sorted_tables
+        if t.name in present and not is_search_table(t.name) and t.name not in left_out_tables()
+    ]
     tables = MetaData()
     tables.reflect(bind=connection, only=names)
     write_line(

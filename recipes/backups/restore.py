@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+from ..database import checkpoint_wal
 from ..extensions import db
 from ..schema import head_revision, is_known_revision, migration_lock, run_migrations
 from ..search.index import is_search_table, reindex
@@ -336,6 +337,7 @@ def _restore_sqlite(source: Path, engine: Engine) -> RestoreReport:
     finally:
         remove_with_journal(staging)
     engine.dispose()  # pooled connections would work on; new ones are cheap and surely fresh
+    checkpoint_wal()  # the copy went through the write-ahead log: the whole database
     prune(kinds=[BEFORE_RESTORE], protect=[source])
     return _report(source, "sqlite", revision, safety)
 

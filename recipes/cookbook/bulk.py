@@ -10,6 +10,7 @@ is written for each batch. Two ways to land whole or not at all:
   query (`access.published`), until the last slice is in and one small DELETE publishes them
   all. An import that fails takes its slices back out; one whose process died is swept by the
   next import after STALE_AFTER.
+After either, SQLite's write-ahead log, grown by all of it, is emptied (database.checkpoint_wal).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import delete, insert, select
 
+from ..database import checkpoint_wal
 from ..extensions import db
 from ..images.processing import ProcessedImage
 from ..images.store import picture_columns
@@ -88,6 +90,7 @@ def add_recipes(
     except Exception:
         db.session.rollback()
         raise
+    checkpoint_wal()
     return added
 
 
@@ -150,6 +153,7 @@ def add_recipes_staged(
         db.session.rollback()
         discard_import(key)
         raise
+    checkpoint_wal()
     return added
 
 

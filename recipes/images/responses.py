@@ -1,16 +1,24 @@
 """Recipe pictures as HTTP responses, for every route that sends one: the pages' own
-(images/views), a share link's (sharing/views) and the API's. Each caller keeps its own
-Cache-Control policy; what a picture response is otherwise lives here once."""
+(images/views), a share link's (sharing/views) and the API's. What a picture response is,
+its caching included, lives here once."""
 
 from __future__ import annotations
 
 import re
 
 from flask import Response, abort, request
+from werkzeug.http import is_resource_modified
 
+from ..security import PRIVATE
 from . import store
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+
+# A browser may keep a picture but asks about it before every use: the answer is a 304 that
+# reads nothing but the digest, or the refusal a recipe made private (deleted, its link
+# revoked) now gets. Never `immutable` for a year, though the URL names the content: a copy
+# kept that way would go on showing after the recipe stopped being visible.
+CACHE_CONTROL = PRIVATE
 
 
 def requested_variant(digest: str, filename: str) -> tuple[str, str]:
@@ -21,17 +29,23 @@ def requested_variant(digest: str, filename: str) -> tuple[str, str]:
     return variant, extension
 
 
-def picture_response(found: store.Picture, variant: str, cache_control: str) -> Response:
-    """The picture as a response that answers 304 when the client's copy is current."""
-    response = Response(found.data, mimetype=found.mime)
-    response.set_etag(f"{found.digest}-{variant}")
-    response.headers["Cache-Control"] = cache_control
-    response.make_conditional(request)  # a 304 when the client has this picture
+def picture_response(found: store.Picture) -> Response:
+    """The picture, or a 304 (without reading it) when the client's copy is current."""
+    etag = f"{found.digest}-{found.variant}"  # strong: these bytes, and only these
+    if is_resource_modified(request.environ, etag=etag):
+        try:
+            response = Response(store.picture_data(found), mimetype=found.mime)
+        except store.PictureNotFound:
+            abort(404)  # replaced or removed a moment ago
+    else:
+        response = Response(status=304)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = CACHE_CONTROL
     return response
 
 
-def send_picture(found: store.Picture, variant: str, extension: str, cache_control: str) -> Response:
+def send_picture(found: store.Picture, extension: str) -> Response:
     """`picture_response` for a picture URL, whose file name extension must be the picture's."""
     if extension != store.extension(found.mime):
         abort(404)
-    return picture_response(found, variant, cache_control)
+    return picture_response(found)

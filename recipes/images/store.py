@@ -28,9 +28,13 @@ class PictureNotFound(Exception):
 
 @dataclass(frozen=True)
 class Picture:
-    data: bytes
-    mime: str
+    """A picture someone may see, without its bytes (`picture_data` reads them): enough to
+    answer "your copy is current" without reading the picture."""
+
+    recipe_id: int
     digest: str
+    variant: str
+    mime: str
 
 
 def picture_columns(image: ProcessedImage) -> dict[str, Any]:
@@ -78,7 +82,7 @@ def stored_image(recipe: Recipe) -> ProcessedImage | None:
 
 
 def picture_for(user: User, recipe_id: int, digest: str, variant: str) -> Picture:
-    """The picture's bytes, if `user` may see the recipe and `digest` is its current picture."""
+    """The picture, if `user` may see the recipe and `digest` is its current picture."""
     return _picture(recipe_id, digest, variant, visible_to(user))
 
 
@@ -88,22 +92,33 @@ def current_picture(user: User, recipe_id: int, variant: str) -> Picture:
 
 
 def shared_picture(recipe_id: int, digest: str, variant: str) -> Picture:
-    """The picture's bytes if `digest` is the recipe's current picture, for a caller that
-    has already decided the recipe may be seen (a valid share link: no user at all)."""
+    """The picture if `digest` is the recipe's current picture, for a caller that has
+    already decided the recipe may be seen (a valid share link: no user at all)."""
     return _picture(recipe_id, digest, variant)
 
 
 def _picture(recipe_id: int, digest: str | None, variant: str, *conditions: ColumnElement[bool]) -> Picture:
-    """One query; `digest` None means the recipe's current picture, whichever it is."""
+    """One query, not reading the picture; `digest` None means the recipe's current picture."""
     if variant not in VARIANTS:
         raise PictureNotFound(recipe_id)
-    column = RecipeImage.full if variant == "full" else RecipeImage.thumb
     wanted = RecipeImage.digest == (digest if digest is not None else Recipe.image_digest)
     row = db.session.execute(
-        select(column, RecipeImage.mime, RecipeImage.digest)
+        select(RecipeImage.digest, RecipeImage.mime)
         .join(Recipe, Recipe.id == RecipeImage.recipe_id)
         .where(RecipeImage.recipe_id == recipe_id, wanted, *conditions)
     ).one_or_none()
     if row is None:
         raise PictureNotFound(recipe_id)
-    return Picture(data=row[0], mime=row[1], digest=row[2])
+    return Picture(recipe_id=recipe_id, digest=row.digest, variant=variant, mime=row.mime)
+
+
+def picture_data(picture: Picture) -> bytes:
+    """The bytes of a picture found by one of the functions above; PictureNotFound when it
+    was replaced or removed since."""
+    column = RecipeImage.full if picture.variant == "full" else RecipeImage.thumb
+    data = db.session.scalar(
+        select(column).where(RecipeImage.recipe_id == picture.recipe_id, RecipeImage.digest == picture.digest)
+    )
+    if data is None:
+        raise PictureNotFound(picture.recipe_id)
+    return bytes(data)

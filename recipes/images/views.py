@@ -1,5 +1,5 @@
-"""Serving recipe pictures: content-addressed URLs, cached for a year by the browser,
-and only for people who may see the recipe."""
+"""Serving recipe pictures: content-addressed URLs, revalidated by the browser before each
+use (images/responses), and only for people who may see the recipe."""
 
 from __future__ import annotations
 
@@ -12,10 +12,6 @@ from . import store
 from .responses import requested_variant, send_picture
 
 bp = Blueprint("images", __name__, url_prefix="/recipes")
-
-# A picture's URL changes with its content, so a browser may keep it as long as it likes.
-# "private": it is only for this signed-in user, never for a shared cache.
-CACHE_CONTROL = "private, max-age=31536000, immutable"
 
 
 @bp.before_request
@@ -42,4 +38,4 @@ def picture(recipe_id: int, digest: str, filename: str) -> Response:
         found = store.picture_for(current_user, recipe_id, digest, variant)
     except store.PictureNotFound:
         abort(404)
-    return send_picture(found, variant, extension, CACHE_CONTROL)
+    return send_picture(found, extension)

@@ -2,7 +2,8 @@
 as one's own. Shared by the pages (and later the API and the CLI); no request objects here.
 
 A link is a long random token, shown to its owner once. Only the token's SHA-256 is stored,
-so the database (or a backup of it) holds nothing that opens a page; a token is checked by
+so the database (or a backup of it) holds nothing that opens a page (a new link's token waits
+there only for the moment until its page shows it: recipes/shown_once.py); a token is checked by
 looking its hash up, never by comparing tokens (recipes/secret_tokens.py mints them and
 says whether one still works, as it does for API tokens). A revoked link is kept, so its
 page can say "revoked" rather than "unknown", and its owner still sees how often it was opened.
@@ -17,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from .. import secret_tokens
+from .. import secret_tokens, shown_once
 from ..cookbook.services import create_recipe, data_of, get_own_recipe
 from ..extensions import db
 from ..images import store
@@ -38,6 +39,8 @@ EXPIRIES = {
     "never": Expiry("Until I revoke it", None),
 }
 DEFAULT_EXPIRY = "1w"
+# What a new link waits for in shown_once: the page that shows it ("created").
+SHOWN_ON = "share_link"
 
 
 class ShareNotFound(Exception):
@@ -72,10 +75,11 @@ def state_of(share: ShareLink, now: datetime | None = None) -> str:
     return secret_tokens.state_of(share.expires_at, share.revoked_at, now)
 
 
-def create_share(user: User, recipe_id: int, expiry: str) -> tuple[ShareLink, str]:
+def create_share(user: User, recipe_id: int, expiry: str, *, show_to: str | None = None) -> tuple[ShareLink, str]:
     """A new link to the user's own recipe, working for `expiry` (a key of EXPIRIES).
-    Returns the link and its token: the token is not stored, so this is the only time
-    anyone can see it. RecipeNotFound for a recipe that is not the user's."""
+    Returns the link and its token: the token is not kept, so this is the only time anyone
+    can see it. With `show_to` (a login session's token), the token also waits for that
+    login's "created" page. RecipeNotFound for a recipe that is not the user's."""
     if expiry not in EXPIRIES:
         raise ShareInvalid("Choose how long the link should work.", "expiry")
     recipe = get_own_recipe(user, recipe_id)
@@ -89,8 +93,19 @@ def create_share(user: User, recipe_id: int, expiry: str) -> tuple[ShareLink, st
         expires_at=secret_tokens.expires_at(now, EXPIRIES[expiry].days),
     )
     db.session.add(share)
+    if show_to is not None:
+        shown_once.hold(show_to, SHOWN_ON, token.secret)
     db.session.commit()
     return share, token.secret
+
+
+def own_share(user: User, recipe_id: int, token: str) -> ShareLink | None:
+    """The link with this token to the user's own recipe `recipe_id`, whatever its state;
+    None for a link to another recipe. RecipeNotFound for a recipe that is not the user's."""
+    recipe = get_own_recipe(user, recipe_id)
+    return db.session.scalar(
+        select(ShareLink).where(ShareLink.token_hash == token_digest(token), ShareLink.recipe_id == recipe.id)
+    )
 
 
 def shares_of(user: User, recipe_id: int) -> list[ShareLink]:

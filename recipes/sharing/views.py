@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from .. import secret_tokens
+from .. import secret_tokens, shown_once
 from ..cookbook import services as cookbook
 from ..cookbook.pages import recipe_page
 from ..database import release_transaction, write_intent
@@ -23,6 +23,7 @@ from ..images import store
 from ..images.responses import requested_variant, send_picture
 from ..models import Recipe, ShareLink
 from ..public_urls import public_url
+from ..security import NO_STORE, no_store
 from ..web import MAX_ID
 from . import services
 from .forms import ShareForm
@@ -30,12 +31,6 @@ from .forms import ShareForm
 log = logging.getLogger(__name__)
 
 bp = Blueprint("sharing", __name__)
-
-# The picture may be kept by the browser, but must be asked about again each time (a 304
-# costs nothing): a revoked link's picture stops showing as soon as its page does.
-PICTURE_CACHE_CONTROL = "private, no-cache"
-# Where a link just made waits for the page that shows it (once).
-NEW_LINK = "new_share_link"
 
 _GONE = {
     secret_tokens.EXPIRED: ("Link expired", "This share link has expired. Ask the person who sent it for a new one."),
@@ -47,10 +42,10 @@ _GONE = {
 def keep_links_private(response: Response) -> Response:
     # The token is in the address: it must not leave in a Referer header, be indexed, or
     # stay in a cache after the link is revoked. (The recipe's own routes set these too:
-    # the page that shows a new link holds its token.)
+    # the page that shows a new link holds its token.) Pictures say how they are cached.
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("Cache-Control", NO_STORE)
     return response
 
 
@@ -101,17 +96,16 @@ def share_panel_helper() -> dict[str, object]:
 @bp.post(f"/recipes/<int(max={MAX_ID}):recipe_id>/shares")
 @login_required
 def create(recipe_id: int) -> Response | tuple[Response | str, int]:
-    """Make a link. Its token goes to the next view of the "created" page, once, through the
-    session (the owner's own cookie): a reload of that page cannot make a second link."""
+    """Make a link. Its token waits (server-side, in shown_once) for the next view of the
+    "created" page, which shows it once: a reload of that page cannot make a second link."""
     recipe = cookbook.get_own_recipe(current_user, recipe_id)  # a 404 for anyone else, whatever they post
     form = ShareForm()
     if form.validate_on_submit():
         try:
-            share, token = services.create_share(current_user, recipe_id, form.expiry.data or "")
+            services.create_share(current_user, recipe_id, form.expiry.data or "", show_to=current_user.get_id())
         except services.ShareInvalid as exc:
             form[exc.field].errors.append(exc.message)
         else:
-            session[NEW_LINK] = {"recipe_id": recipe_id, "share_id": share.id, "token": token}
             return redirect(url_for("sharing.created", recipe_id=recipe_id), 303)
     # The recipe page again, with the form's errors next to its field.
     return recipe_page(recipe, current_user, share_form=form), 400
@@ -119,14 +113,15 @@ def create(recipe_id: int) -> Response | tuple[Response | str, int]:
 
 @bp.get(f"/recipes/<int(max={MAX_ID}):recipe_id>/shares/new")
 @login_required
+@no_store  # it shows the new link
 def created(recipe_id: int) -> Response | str:
     recipe = cookbook.get_own_recipe(current_user, recipe_id)
-    new = session.pop(NEW_LINK, None)
-    share = db.session.get(ShareLink, new["share_id"]) if new and new.get("recipe_id") == recipe_id else None
-    if share is None or share.recipe_id != recipe.id:
+    token = shown_once.take(current_user.get_id(), services.SHOWN_ON)
+    share = services.own_share(current_user, recipe.id, token) if token else None
+    if token is None or share is None:
         flash("A new link is shown only once. Make another one if you did not copy it.", "info")
         return redirect(url_for("cookbook.detail", recipe_id=recipe_id, _anchor="share"))
-    url = public_url("sharing.page", token=new["token"])
+    url = public_url("sharing.page", token=token)
     return render_template("sharing/created.html", share=share, url=url, recipe=recipe)
 
 
@@ -198,7 +193,7 @@ def picture(token: str, digest: str, filename: str) -> Response:
         found = store.shared_picture(share.recipe_id, digest, variant)
     except store.PictureNotFound:
         abort(404)  # not the recipe's current picture
-    return send_picture(found, variant, extension, PICTURE_CACHE_CONTROL)
+    return send_picture(found, extension)
 
 
 @bp.post("/s/<token>/save")
