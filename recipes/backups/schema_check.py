@@ -36,6 +36,7 @@ from ..extensions import db
 from ..schema import migrations_in_use, sqlite_database_at
 from ..search.index import is_search_table
 from .backup_files import BackupError, first_line
+from .create import left_out_tables
 
 # Alembic's own table: in every database the migrations made, never in a dump.
 VERSION_TABLE = "alembic_version"
@@ -400,8 +401,10 @@ def dump_problems(
 
 
 def dump_tables_optional(tables: Collection[str]) -> set[str]:
-    """Which of a revision's `tables` a dump may lack: those the models no longer have."""
-    return {name for name in tables if name not in db.metadata.tables}
+    """Which of a revision's `tables` a dump may lack: those the models no longer have, and those
+    no backup keeps (`info={"backed_up": False}`: secrets waiting a moment to be shown once)."""
+    left_out = left_out_tables()
+    return {name for name in tables if name not in db.metadata.tables or name in left_out}
 
 
 def summary(problems: Sequence[str]) -> str:
