@@ -25,10 +25,9 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 _GROUPS, _GROUP_LENGTH = 3, 4
 _LENGTH = _GROUPS * _GROUP_LENGTH
 
-NEEDED = (
-    "Enter the setup code: the server prints it in its log when it starts (no account yet), "
-    "and keeps it in the file setup_code in its config directory."
-)
+# The field's own help says where the code is; the error only says what is wrong (the CLI's
+# `recipes create-user` needs no code).
+NEEDED = "That is not this server's setup code (or none was given)."
 
 
 def code_path(config_dir: Path) -> Path:
