@@ -21,7 +21,10 @@ worker_connections = 1000
 timeout = 60
 # Below Docker's 10 s stop timeout, so in-flight requests finish before a SIGKILL.
 graceful_timeout = 8
-keepalive = 5
+# No keep-alive: every request is a new connection, taken by whichever worker is free. With
+# keep-alive a browser's connection stays with the worker that took it, busy or not (cooperative
+# workers take many), so a page could wait behind another one while the other workers idle.
+keepalive = 0
 # The longest request line Gunicorn takes (its maximum; the default is 4094). A search in a
 # non-Latin script costs up to 12 bytes per character in the URL.
 limit_request_line = 8190

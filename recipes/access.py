@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_
 
 from .models import PendingRecipe, Recipe, User
 
 
 def published() -> ColumnElement[bool]:
     """Not part of a file import that is still arriving (see cookbook/bulk.py): such a recipe
-    is nobody's yet, so an import shows whole or not at all."""
-    return Recipe.id.not_in(select(PendingRecipe.recipe_id))
+    is nobody's yet, so an import shows whole or not at all.
+
+    A correlated NOT EXISTS (a primary-key probe per row, nothing when no import is in flight):
+    `id NOT IN (SELECT ...)` made SQLite's common-word search twice as slow (8 ms against 4)."""
+    return ~exists().where(PendingRecipe.recipe_id == Recipe.id)
 
 
 def visible_to(user: User) -> ColumnElement[bool]:

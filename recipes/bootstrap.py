@@ -96,6 +96,7 @@ EARLIER_GUNICORN_CONFIGS = frozenset(
         "4d724c4c72de481b67d95ed039365d19b83e4d6c8d5844688a89eee3b64e5f0a",
         "ad6252dfc5e3fd78964a0239c3704f1c8aa2933328c241c0b11ab33d0dadd708",
         "34a32dc087c395a7d9abb5fa1c85e1c47448f4c3c3f98840cfbc5da11c5f9c4a",
+        "91112d21134e006cea0ba4d4360ae20fd443d7493b8a76dfad60489b0920477b",
     }
 )
 
