@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import subprocess
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -253,3 +254,35 @@ def test_fifty_slow_sockets_leave_the_server_answering(live: tuple[GunicornServe
         with slow_clients.hanging_sockets(server.port, 50, opening):
             answered = slow_clients.probe(server.port, 5, within=10.0)
         assert None not in answered, f"/healthz went unanswered behind {opening[:20]!r}"
+
+
+def test_a_body_that_stops_arriving_is_given_up_on(tmp_path: Path) -> None:
+    """Under the gevent workers a stalled body is a 408 after BODY_IDLE_SECONDS (shortened to 1 s
+    here), not a greenlet and a socket held for good."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL")}
+    env["RECIPES_CONFIG_DIR"] = str(tmp_path)
+    subprocess.run([str(BIN / "recipes"), "bootstrap"], env=env, check=True, capture_output=True)
+    port = slow_clients.free_port()
+    root = Path(__file__).resolve().parent.parent
+    command = [str(BIN / "gunicorn"), "-c", str(tmp_path / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(
+        [*command, "--workers", "1", "--chdir", str(root), "tests.wsgi_idle_body:app"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(150):
+            if slow_clients.healthz_seconds(port, 1.0) is not None:
+                break
+            time.sleep(0.1)
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(
+                b"POST /auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nusername=a"
+            )
+            answer = sock.recv(1000)
+        assert answer.startswith(b"HTTP/1.1 408"), answer
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
