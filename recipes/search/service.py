@@ -25,6 +25,9 @@ from .highlight import snippet
 from .query_text import ParsedQuery, build_query, clean_query_text, words
 
 SORTS = ("relevance", "newest", "title", "quickest")
+# The list page's sort menu: "" is the default order (SearchRequest.order), "relevance"
+# needs no entry of its own (it is that default whenever there are words).
+SORT_MENU = (("", "Best match"), ("newest", "Newest"), ("title", "Title"), ("quickest", "Quickest"))
 SCOPES = ("all", "mine", "public")
 TAG_MODES = ("any", "all")
 DEFAULT_PER_PAGE = 24
@@ -51,7 +54,10 @@ class SearchRequest:
     has_not: str = ""
     max_time: int | None = None
     scope: str = "all"
-    sort: str = "newest"
+    # The order the person picked, or "" for the default (see `order`): the form's
+    # "Best match". Explicit "relevance" is that default too (with no words it was never
+    # more than newest first), so the form, the pages and the API read it the same way.
+    sort: str = ""
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
 
@@ -62,10 +68,7 @@ class SearchRequest:
         tags = unique_tags(part for raw in args.getlist("tag") for part in clean_query_text(raw).split(","))
         has = clean_query_text(args.get("has", ""), limit=500)
         has_not = clean_query_text(args.get("not", ""), limit=500)
-        terms = build_query(q, has, has_not)
         sort = args.get("sort", "")
-        if sort not in SORTS:
-            sort = "relevance" if terms.include or terms.ingredients else "newest"  # see default_sort
         return cls(
             q=q,
             tags=tuple(tags[:MAX_TAGS]),
@@ -74,7 +77,7 @@ class SearchRequest:
             has_not=has_not,
             max_time=_bounded_int(args.get("max_time"), 0, MINUTES_MAX) if args.get("max_time") else None,
             scope=args.get("scope") if args.get("scope") in SCOPES else "all",
-            sort=sort,
+            sort=sort if sort in SORTS and sort != "relevance" else "",
             page=_bounded_int(args.get("page"), 1, MAX_PAGE) or 1,
             per_page=_bounded_int(args.get("per_page"), 1, MAX_PER_PAGE) or default_per_page,
         )
@@ -84,7 +87,12 @@ class SearchRequest:
         return build_query(self.q, self.has, self.has_not)
 
     @property
-    def default_sort(self) -> str:
+    def order(self) -> str:
+        """The order results come in: the one picked or, when none was, by relevance while
+        there are words to search for and newest first otherwise. The one place this rule
+        lives: the page (with or without JavaScript) and the API both read it from here."""
+        if self.sort:
+            return self.sort
         terms = self.terms
         return "relevance" if terms.include or terms.ingredients else "newest"
 
@@ -103,7 +111,7 @@ class SearchRequest:
             "not": request.has_not,
             "max_time": request.max_time,
             "scope": request.scope if request.scope != "all" else "",
-            "sort": request.sort if request.sort != request.default_sort else "",
+            "sort": request.sort,  # only when picked: the default follows the words
             "per_page": request.per_page if request.per_page != DEFAULT_PER_PAGE else None,
             "page": request.page if request.page > 1 else None,
         }
@@ -261,13 +269,13 @@ def search(user: User, request: SearchRequest) -> SearchPage:
     offset, limit = (request.page - 1) * request.per_page, request.per_page
     if offset >= total and total <= COUNT_CAP:
         rows: list[Any] = []  # nothing matches, or a page past the end: no need to ask
-    elif request.sort == "relevance" and has_text:
+    elif request.order == "relevance" and has_text:
         rows = _ranked_rows(base, terms, dense, offset, limit)
     else:
         # Many matches: walk the sort's index and stop after one page, rather than
         # collecting every match and sorting them.
         filtered = backends.apply_text_filter(dialect, base, terms, join=False, walk_index=dense).query
-        rows = _sorted_rows(filtered, request.sort, offset, limit)
+        rows = _sorted_rows(filtered, request.order, offset, limit)
     cards = [RecipeCard(*row) for row in rows]
     _attach_tags(cards)
     if terms.highlight_words:
