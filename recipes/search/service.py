@@ -97,6 +97,16 @@ class SearchRequest:
         return "relevance" if terms.include or terms.ingredients else "newest"
 
     @property
+    def active_filters(self) -> int:
+        """How many fields of the Filters panel narrow the search (its summary shows the count)."""
+        narrowing = (self.tags, self.has, self.has_not, self.max_time is not None, self.scope != "all")
+        return sum(bool(value) for value in narrowing)
+
+    def without_filters(self) -> dict[str, Any]:
+        """The query string for the same words and order with no filter (first page)."""
+        return self.url_args(tags=(), tag_mode="any", has="", has_not="", max_time=None, scope="all", page=1)
+
+    @property
     def is_filtered(self) -> bool:
         return bool(self.terms or self.tags or self.max_time is not None or self.scope != "all")
 
