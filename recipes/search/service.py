@@ -23,6 +23,8 @@ from . import backends
 from .backends import AnySelect
 from .highlight import snippet
 from .query_text import ParsedQuery, build_query, clean_query_text, words
+from .suggest import FEW, Parts, correct
+from .vocabulary import Lookup
 
 SORTS = ("relevance", "newest", "title", "quickest")
 # The list page's sort menu: "" is the default order (SearchRequest.order), "relevance"
@@ -142,12 +144,27 @@ class RecipeCard:
     snippet: Markup | None = None
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """ "Did you mean ...?": the search with its misspelled words corrected (see suggest.py)."""
+
+    request: SearchRequest  # the corrected search, first page
+    total: int  # how many recipes it finds, up to COUNT_CAP
+    total_is_capped: bool
+    parts: Parts  # the corrected text in pieces, each marked if it was corrected
+
+    @property
+    def q(self) -> str:
+        return self.request.q
+
+
 @dataclass
 class SearchPage:
     items: list[RecipeCard]
     total: int
     total_is_capped: bool
     request: SearchRequest
+    suggestion: Suggestion | None = None  # "Did you mean ...?", when few recipes were found
 
     @property
     def page(self) -> int:
@@ -213,8 +230,8 @@ def _count(query: AnySelect) -> int:
     return int(_rows(select(func.count()).select_from(query.order_by(None).subquery()))[0][0])
 
 
-def _capped_count(query: AnySelect) -> int:
-    return _count(query.with_only_columns(Recipe.id).limit(COUNT_CAP + 1))
+def _capped_count(query: AnySelect, limit: int = COUNT_CAP + 1) -> int:
+    return _count(query.with_only_columns(Recipe.id).limit(limit))
 
 
 def _page(query: AnySelect, offset: int, limit: int) -> list[Any]:
@@ -264,14 +281,27 @@ def _base(user: User, request: SearchRequest, correlated_tags: bool) -> AnySelec
     return base
 
 
-def search(user: User, request: SearchRequest) -> SearchPage:
+def _search_terms(request: SearchRequest) -> tuple[ParsedQuery, bool]:
+    """The text terms (with the tags as a hint for the index) and whether there is text."""
     terms = request.terms
-    dialect = db.engine.dialect.name
     has_text = bool(terms.include or terms.ingredients)
     if has_text and request.tags:
         tag_words = tuple(phrase for phrase in (tuple(words(tag)) for tag in request.tags) if phrase)
         terms = replace(terms, tags=tag_words, all_tags=request.tag_mode == "all")
+    return terms, has_text
+
+
+def count(user: User, request: SearchRequest, limit: int = COUNT_CAP + 1) -> int:
+    """How many recipes `request` finds for `user`, counting no further than `limit`."""
+    terms, has_text = _search_terms(request)
     # Count with the text index driving (a join) when there is text, else the tag lists.
+    counting_base = _base(user, request, correlated_tags=has_text)
+    return _capped_count(backends.apply_text_filter(db.engine.dialect.name, counting_base, terms).query, limit)
+
+
+def search(user: User, request: SearchRequest) -> SearchPage:
+    terms, has_text = _search_terms(request)
+    dialect = db.engine.dialect.name
     counting_base = _base(user, request, correlated_tags=has_text)
     total = _capped_count(backends.apply_text_filter(dialect, counting_base, terms).query)
     dense = total > RANK_LIMIT
@@ -290,7 +320,32 @@ def search(user: User, request: SearchRequest) -> SearchPage:
     _attach_tags(cards)
     if terms.highlight_words:
         _attach_snippets(cards, terms.highlight_words)
-    return SearchPage(items=cards, total=min(total, COUNT_CAP), total_is_capped=total > COUNT_CAP, request=request)
+    # Few found: perhaps a word was misspelled (nothing more is asked of a search that finds enough).
+    suggestion = _suggestion(user, request, total) if total <= FEW else None
+    return SearchPage(
+        items=cards,
+        total=min(total, COUNT_CAP),
+        total_is_capped=total > COUNT_CAP,
+        request=request,
+        suggestion=suggestion,
+    )
+
+
+def _suggestion(user: User, request: SearchRequest, total: int) -> Suggestion | None:
+    def count_typed(q: str) -> int:
+        return count(user, replace(request, q=q, page=1))
+
+    def count_alone(word: str) -> int:
+        # With the search's own limit: given a tiny one, PostgreSQL may plan a walk of every
+        # recipe rather than the index (slow exactly when the word is found nowhere).
+        return count(user, SearchRequest(q=word))
+
+    found = correct(request.q, total, Lookup(db.session.connection(), user), count_typed, count_alone)
+    if found is None:
+        return None
+    return Suggestion(
+        replace(request, q=found.q, page=1), min(found.found, COUNT_CAP), found.found > COUNT_CAP, found.parts
+    )
 
 
 def _attach_tags(cards: list[RecipeCard]) -> None:

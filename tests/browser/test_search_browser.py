@@ -145,3 +145,17 @@ def test_filter_count_follows_live_changes(page: Page, search_server: str) -> No
     page.get_by_label("Tags", exact=True).fill("")
     page.get_by_label("Whose").select_option("all")
     expect(count).to_be_hidden()
+
+
+def test_did_you_mean_while_typing(page: Page, search_server: str) -> None:
+    log_in(page, search_server)
+    page.get_by_label("Search").fill("lentl soup")
+    expect(page.get_by_text("No recipe matches.")).to_be_visible()
+    offer = page.locator("p.suggestion")
+    expect(offer).to_have_text(re.compile(r"^Did you mean lentil soup\? \(1 recipe\)$"))
+    expect(offer.locator("strong")).to_have_text("lentil")
+    offer.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"\?q=lentil\+soup$"))
+    expect(page.get_by_label("Search")).to_have_value("lentil soup")
+    expect(page.locator(".recipe-grid h3")).to_have_text(["Red lentil soup"])
+    expect(page.locator("p.suggestion")).to_have_count(0)
