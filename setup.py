@@ -80,6 +80,9 @@ setup(
         "marshmallow>=4,<5",
         # File import: YAML front matter of Chowdown/Markdown recipes.
         "PyYAML>=6,<7",
+        # Search: "Did you mean ...?" ranks the index's words by edit distance (C++, wheels
+        # for x86_64 and aarch64).
+        "rapidfuzz>=3.9,<4",
     ],
     extras_require={
         "test": [

@@ -90,6 +90,8 @@ TARGETS = (
     Target("Search: two words", "search", "/recipes/?q=chicken+garlic"),
     Target("Search: prefix", "search", "/recipes/?q=tom"),
     Target("Search: no hits", "search", "/recipes/?q=zeppelin"),
+    # Finds nothing, so the two misspelled words are looked up for "Did you mean chicken curry?".
+    Target("Search: misspelled", "search", "/recipes/?q=chiken+currey"),
     Target("Search + tag, time, sort", "search", "/recipes/?q=chicken&tag=dinner&max_time=45&sort=quickest"),
     Target("Ingredients: has / not", "search", "/recipes/?has=garlic&not=nuts"),
     # The JSON API with the signed-in browser's cookie: 24 full recipe objects, the rate-limit

@@ -63,8 +63,14 @@ def drop_postgres_database(name: str) -> None:
 
 
 def empty_postgres_tables() -> None:
-    """Empty every table of the current app's database (inside an app context)."""
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    """Empty every table of the current app's database (inside an app context), the search's
+    own too (its word list has no foreign key that would cascade)."""
+    from sqlalchemy import inspect
+
+    from recipes.search.index import is_search_table
+
+    search_tables = [name for name in inspect(db.engine).get_table_names() if is_search_table(name)]
+    tables = ", ".join(f'"{name}"' for name in [*(t.name for t in db.metadata.sorted_tables), *search_tables])
     with db.engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 

@@ -329,6 +329,20 @@ def test_list_searches_filters_and_pages(alice_api: Api) -> None:
     assert alice_api.get("/recipes?page=10000").json["items"] == []
 
 
+def test_list_orders_like_the_page(alice_api: Api) -> None:
+    """No sort given: by relevance while there are words, newest first otherwise (the
+    SearchRequest's one rule, as on the list page); a sort given is kept."""
+    alice_api.post("/recipes", json={"title": "Pecan pie", "ingredients": ["200 g pecans"]})
+    alice_api.post("/recipes", json={"title": "Rhubarb cobbler", "description": "Like a pie, without the lid."})
+
+    def titles(query: str) -> list[str]:
+        return [r["title"] for r in alice_api.get("/recipes?" + query).json["items"]]
+
+    assert titles("") == titles("sort=relevance") == ["Rhubarb cobbler", "Pecan pie"]
+    assert titles("q=pie") == titles("q=pie&sort=relevance") == ["Pecan pie", "Rhubarb cobbler"]
+    assert titles("q=pie&sort=newest") == ["Rhubarb cobbler", "Pecan pie"]
+
+
 @pytest.mark.parametrize(
     "query",
     ["page=0", "page=10001", "per_page=0", "per_page=101", "sort=owner_id", "scope=everyone", "max_time=-5", "page=x"],

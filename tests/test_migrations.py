@@ -160,7 +160,7 @@ def test_0003_keeps_recipes_and_fills_their_source_keys(app: Flask, make_user: A
 
 # --- Upgrading a database made at each earlier revision, with data in it ---------------------------
 
-EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006"]
+EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007"]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
 OLD_LOGIN = "a-login-from-before-the-upgrade"  # what alice's browser cookie holds
@@ -625,6 +625,8 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
     assert client.post("/auth/login", data={"username": "alice", "password": PASSWORD}).status_code == 302
     assert "Winter lentil soup" in client.get("/recipes/?q=lentils").text
     assert "Crème brûlée" in client.get("/recipes/?q=brulee").text
+    # 0008a: the old recipes' words are there to correct a misspelling towards.
+    assert "Did you mean <a" in client.get("/recipes/?q=wintr+lentil").text
     found = client.get("/recipes/?tag=soup").text
     assert "Winter lentil soup" in found
     assert "quince" not in found
@@ -642,3 +644,44 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
     assert created.status_code == 302, created.text
     with app.app_context():
         release_database()
+
+
+def test_0008a_goes_on_without_pg_trgm_when_it_may_not_be_created(app: Flask) -> None:
+    """An account that may not create extensions: the trigram index is skipped, the upgrade's
+    transaction stays usable, and nothing is left half-made."""
+    import importlib.util
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.pool import NullPool
+
+    from recipes.schema import migrations_directory
+
+    from .database_fixtures import POSTGRES_URL, create_postgres_database, drop_postgres_database, using_postgres
+
+    if not using_postgres():
+        pytest.skip("PostgreSQL only: SQLite's vocabulary needs no extension")
+    spec = importlib.util.spec_from_file_location(
+        "migration_0008a", Path(migrations_directory()) / "versions" / "0008a_search_vocabulary.py"
+    )
+    assert spec and spec.loader
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    url = create_postgres_database("recipes_no_trgm")
+    admin = create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(sa.text("DROP ROLE IF EXISTS recipes_plain"))
+        connection.execute(sa.text("CREATE ROLE recipes_plain LOGIN"))
+    plain = create_engine(make_url(url).set(username="recipes_plain", password=None), poolclass=NullPool)
+    try:
+        with plain.connect() as connection, connection.begin():
+            assert migration._trigram_extension(connection) is False
+            assert connection.execute(sa.text("SELECT 1")).scalar() == 1  # the transaction goes on
+            extensions = sa.text("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'")
+            assert connection.execute(extensions).scalar() == 0
+    finally:
+        plain.dispose()
+        drop_postgres_database("recipes_no_trgm")
+        with admin.connect() as connection:
+            connection.execute(sa.text("DROP ROLE IF EXISTS recipes_plain"))
+        admin.dispose()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
+from urllib.parse import urlencode
 
 import pytest
 
@@ -327,3 +329,86 @@ def test_pagination_keeps_a_chosen_sort(alice, query, kept):
     page = alice.get(f"/recipes/?{query}&per_page=1").text
     next_link = re.search(r'href="([^"]+)" rel="next"', page).group(1).replace("&amp;", "&")
     assert kept in next_link
+
+
+class _FormReader(HTMLParser):
+    """What a browser sends when the list page's search form is submitted as it stands."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.in_form = False
+        self.fields: list[tuple[str, str]] = []
+        self.select: str | None = None
+        self.options: list[tuple[str, bool]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and "data-live-search" in a:
+            self.in_form = True
+        if not self.in_form:
+            return
+        if tag == "input" and a.get("name"):
+            if a.get("type") not in ("radio", "checkbox") or "checked" in a:
+                self.fields.append((a["name"], a.get("value", "")))
+        elif tag == "select":
+            self.select, self.options = a["name"], []
+        elif tag == "option" and self.select:
+            self.options.append((a.get("value", ""), "selected" in a))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select" and self.select:
+            chosen = [value for value, selected in self.options if selected] or [self.options[0][0]]
+            self.fields.append((self.select, chosen[0]))
+            self.select = None
+        elif tag == "form":
+            self.in_form = False
+
+
+def submitted_form(client, path: str, **typed: str) -> str:
+    """The query string a browser sends from `path`'s search form after `typed` is filled in."""
+    reader = _FormReader()
+    reader.feed(client.get(path).text)
+    fields = [(name, typed.get(name, value)) for name, value in reader.fields]
+    return urlencode(fields)
+
+
+def test_without_a_chosen_sort_a_query_ranks_by_relevance(alice):
+    """Typing "pie" on the list (sorted newest first) ranks by relevance, not by date: with
+    the form submitted as it stands (no JavaScript), and through the API."""
+    add(alice, "Pecan pie", ingredients="200 g pecans")
+    add(alice, "Rhubarb cobbler", description="Like a pie, without the pastry lid.")
+    assert titles(alice, "") == ["Rhubarb cobbler", "Pecan pie"]  # newest first with no query
+    assert titles(alice, submitted_form(alice, "/recipes/", q="pie")) == ["Pecan pie", "Rhubarb cobbler"]
+    # The same from a page of a search already sorted by the default: still the default.
+    assert titles(alice, submitted_form(alice, "/recipes/?q=cobbler", q="pie")) == ["Pecan pie", "Rhubarb cobbler"]
+    # A sort the person picked stays picked.
+    assert titles(alice, submitted_form(alice, "/recipes/?sort=newest", q="pie")) == ["Rhubarb cobbler", "Pecan pie"]
+    assert titles(alice, submitted_form(alice, "/recipes/?q=x&sort=title", q="pie")) == ["Pecan pie", "Rhubarb cobbler"]
+    assert titles(alice, submitted_form(alice, "/recipes/?sort=title", q="")) == ["Pecan pie", "Rhubarb cobbler"]
+
+
+def test_the_sort_menu_shows_what_was_chosen(alice):
+    def selected(query: str) -> list[str]:
+        reader = _FormReader()
+        reader.feed(alice.get("/recipes/?" + query).text)
+        return [value for name, value in reader.fields if name == "sort"]
+
+    assert selected("") == [""]  # best match: relevance with a query, else newest
+    assert selected("q=pie") == [""]
+    assert selected("sort=relevance") == [""]
+    assert selected("sort=newest") == ["newest"]
+    assert selected("q=pie&sort=quickest") == ["quickest"]
+    assert selected("sort=bogus") == [""]
+
+
+@pytest.mark.parametrize(
+    ("query", "kept", "left_out"),
+    [("q=soup", None, "sort="), ("sort=newest", "sort=newest", None), ("q=soup&sort=relevance", None, "sort=")],
+)
+def test_pagination_keeps_only_a_sort_that_was_chosen(alice, query, kept, left_out):
+    for n in range(3):
+        add(alice, f"Soup {n}")
+    page = alice.get(f"/recipes/?{query}&per_page=1").text
+    next_link = re.search(r'href="([^"]+)" rel="next"', page).group(1).replace("&amp;", "&")
+    assert kept is None or kept in next_link
+    assert left_out is None or left_out not in next_link

@@ -144,6 +144,12 @@ class Recipe(ma.Schema):
     updated_at = fields.String(required=True, metadata={"format": "date-time"})
 
 
+class Suggestion(ma.Schema):
+    q = fields.String(required=True, metadata={"description": "The search text with misspelled words corrected."})
+    total = fields.Integer(required=True, metadata={"description": "How many recipes it finds, counted up to 200."})
+    total_is_capped = fields.Boolean(required=True)
+
+
 class RecipePage(ma.Schema):
     items = fields.List(fields.Nested(Recipe), required=True)
     total = fields.Integer(
@@ -153,6 +159,12 @@ class RecipePage(ma.Schema):
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     has_next = fields.Boolean(required=True)
+    suggestion = fields.Nested(
+        Suggestion,
+        required=True,
+        allow_none=True,
+        metadata={"description": "When few recipes match: a corrected `q` that finds more, or null."},
+    )
 
 
 class SearchArgs(ma.Schema):

@@ -29,7 +29,7 @@ from ..images.responses import picture_response
 from ..images.sandboxed import checked_upload
 from ..importing.pages.service import ImportPolicy, outcome_of
 from ..models import Recipe
-from ..search.service import SearchRequest, search, tag_counts
+from ..search.service import SearchRequest, Suggestion, search, tag_counts
 from ..web import MAX_ID
 from . import schemas
 from .auth import api_user, authenticate
@@ -144,7 +144,14 @@ def recipes(args: dict[str, Any]) -> Response:
         page=found.page,
         per_page=found.request.per_page,
         has_next=found.has_next,
+        suggestion=_suggestion_json(found.suggestion),
     )
+
+
+def _suggestion_json(suggestion: Suggestion | None) -> dict[str, Any] | None:
+    if suggestion is None:
+        return None
+    return {"q": suggestion.q, "total": suggestion.total, "total_is_capped": suggestion.total_is_capped}
 
 
 @bp.post("/recipes")

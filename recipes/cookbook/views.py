@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from ..images.processing import ImageRejected, ProcessedImage
 from ..images.sandboxed import checked_upload
 from ..models import Recipe
-from ..search.service import SORTS, SearchRequest, search, tag_counts
+from ..search.service import SORT_MENU, SearchRequest, search, tag_counts
 from ..web import MAX_ID, form_status
 from . import recipe_text as text
 from . import services
@@ -44,7 +44,7 @@ def _own_or_404(recipe_id: int) -> Recipe:
 def index() -> str:
     search_request = SearchRequest.from_args(request.args, current_app.config["RECIPES_PER_PAGE"])
     return render_template(
-        "cookbook/index.html", results=search(current_user, search_request), search=search_request, sorts=SORTS
+        "cookbook/index.html", results=search(current_user, search_request), search=search_request, sorts=SORT_MENU
     )
 
 

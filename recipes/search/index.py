@@ -124,9 +124,13 @@ def _sync_after_flush(session: Session, _context: Any) -> None:
 def reindex(session: Session | scoped_session[Any]) -> int:
     """Rebuild the whole index from the recipes (in the caller's transaction); returns the count."""
     connection = session.connection()
-    connection.execute(
-        text("DELETE FROM recipe_fts" if connection.dialect.name == "sqlite" else "DELETE FROM recipe_search")
-    )
+    if connection.dialect.name == "sqlite":
+        connection.execute(text("DELETE FROM recipe_fts"))  # its vocabulary (recipe_fts_vocab) follows
+    else:
+        # The words "Did you mean" picks from are only ever added to (by a trigger on
+        # recipe_search, migration 0008a): start them afresh too.
+        connection.execute(text("DELETE FROM recipe_search"))
+        connection.execute(text("DELETE FROM recipe_search_word"))
     count, last_id = 0, 0
     while True:
         batch = session.scalars(

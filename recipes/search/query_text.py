@@ -115,3 +115,28 @@ def exclusion_forms(phrase: Phrase) -> list[Phrase]:
         if not last.endswith("s"):
             forms.append((*head, last + suffix))
     return forms
+
+
+@dataclass(frozen=True)
+class WordSpan:
+    """One word of the search box, where it stands in what was typed, and folded."""
+
+    start: int
+    end: int
+    word: str
+
+
+def included_words(raw: str) -> list[WordSpan]:
+    """The words of the phrases a search looks for (not the -excluded ones), each with its
+    place in `raw`, so a correction can replace just that word and keep the rest as typed."""
+    spans: list[WordSpan] = []
+    for match in _CHUNK.finditer(raw[:MAX_INPUT]):
+        if match.group(1) or match.group(3):
+            continue
+        group = 2 if match.group(2) is not None else 4
+        offset = match.start(group)
+        for token in WORD.finditer(match.group(group)):
+            folded = words(token.group())
+            if len(folded) == 1:  # a token that folds to several words is left alone
+                spans.append(WordSpan(offset + token.start(), offset + token.end(), folded[0]))
+    return spans

@@ -23,8 +23,13 @@ from . import backends
 from .backends import AnySelect
 from .highlight import snippet
 from .query_text import ParsedQuery, build_query, clean_query_text, words
+from .suggest import FEW, Parts, correct
+from .vocabulary import Lookup
 
 SORTS = ("relevance", "newest", "title", "quickest")
+# The list page's sort menu: "" is the default order (SearchRequest.order), "relevance"
+# needs no entry of its own (it is that default whenever there are words).
+SORT_MENU = (("", "Best match"), ("newest", "Newest"), ("title", "Title"), ("quickest", "Quickest"))
 SCOPES = ("all", "mine", "public")
 TAG_MODES = ("any", "all")
 DEFAULT_PER_PAGE = 24
@@ -51,7 +56,10 @@ class SearchRequest:
     has_not: str = ""
     max_time: int | None = None
     scope: str = "all"
-    sort: str = "newest"
+    # The order the person picked, or "" for the default (see `order`): the form's
+    # "Best match". Explicit "relevance" is that default too (with no words it was never
+    # more than newest first), so the form, the pages and the API read it the same way.
+    sort: str = ""
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
 
@@ -62,10 +70,7 @@ class SearchRequest:
         tags = unique_tags(part for raw in args.getlist("tag") for part in clean_query_text(raw).split(","))
         has = clean_query_text(args.get("has", ""), limit=500)
         has_not = clean_query_text(args.get("not", ""), limit=500)
-        terms = build_query(q, has, has_not)
         sort = args.get("sort", "")
-        if sort not in SORTS:
-            sort = "relevance" if terms.include or terms.ingredients else "newest"  # see default_sort
         return cls(
             q=q,
             tags=tuple(tags[:MAX_TAGS]),
@@ -74,7 +79,7 @@ class SearchRequest:
             has_not=has_not,
             max_time=_bounded_int(args.get("max_time"), 0, MINUTES_MAX) if args.get("max_time") else None,
             scope=args.get("scope") if args.get("scope") in SCOPES else "all",
-            sort=sort,
+            sort=sort if sort in SORTS and sort != "relevance" else "",
             page=_bounded_int(args.get("page"), 1, MAX_PAGE) or 1,
             per_page=_bounded_int(args.get("per_page"), 1, MAX_PER_PAGE) or default_per_page,
         )
@@ -84,9 +89,24 @@ class SearchRequest:
         return build_query(self.q, self.has, self.has_not)
 
     @property
-    def default_sort(self) -> str:
+    def order(self) -> str:
+        """The order results come in: the one picked or, when none was, by relevance while
+        there are words to search for and newest first otherwise. The one place this rule
+        lives: the page (with or without JavaScript) and the API both read it from here."""
+        if self.sort:
+            return self.sort
         terms = self.terms
         return "relevance" if terms.include or terms.ingredients else "newest"
+
+    @property
+    def active_filters(self) -> int:
+        """How many fields of the Filters panel narrow the search (its summary shows the count)."""
+        narrowing = (self.tags, self.has, self.has_not, self.max_time is not None, self.scope != "all")
+        return sum(bool(value) for value in narrowing)
+
+    def without_filters(self) -> dict[str, Any]:
+        """The query string for the same words and order with no filter (first page)."""
+        return self.url_args(tags=(), tag_mode="any", has="", has_not="", max_time=None, scope="all", page=1)
 
     @property
     def is_filtered(self) -> bool:
@@ -103,7 +123,7 @@ class SearchRequest:
             "not": request.has_not,
             "max_time": request.max_time,
             "scope": request.scope if request.scope != "all" else "",
-            "sort": request.sort if request.sort != request.default_sort else "",
+            "sort": request.sort,  # only when picked: the default follows the words
             "per_page": request.per_page if request.per_page != DEFAULT_PER_PAGE else None,
             "page": request.page if request.page > 1 else None,
         }
@@ -124,12 +144,27 @@ class RecipeCard:
     snippet: Markup | None = None
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """ "Did you mean ...?": the search with its misspelled words corrected (see suggest.py)."""
+
+    request: SearchRequest  # the corrected search, first page
+    total: int  # how many recipes it finds, up to COUNT_CAP
+    total_is_capped: bool
+    parts: Parts  # the corrected text in pieces, each marked if it was corrected
+
+    @property
+    def q(self) -> str:
+        return self.request.q
+
+
 @dataclass
 class SearchPage:
     items: list[RecipeCard]
     total: int
     total_is_capped: bool
     request: SearchRequest
+    suggestion: Suggestion | None = None  # "Did you mean ...?", when few recipes were found
 
     @property
     def page(self) -> int:
@@ -195,8 +230,8 @@ def _count(query: AnySelect) -> int:
     return int(_rows(select(func.count()).select_from(query.order_by(None).subquery()))[0][0])
 
 
-def _capped_count(query: AnySelect) -> int:
-    return _count(query.with_only_columns(Recipe.id).limit(COUNT_CAP + 1))
+def _capped_count(query: AnySelect, limit: int = COUNT_CAP + 1) -> int:
+    return _count(query.with_only_columns(Recipe.id).limit(limit))
 
 
 def _page(query: AnySelect, offset: int, limit: int) -> list[Any]:
@@ -246,14 +281,27 @@ def _base(user: User, request: SearchRequest, correlated_tags: bool) -> AnySelec
     return base
 
 
-def search(user: User, request: SearchRequest) -> SearchPage:
+def _search_terms(request: SearchRequest) -> tuple[ParsedQuery, bool]:
+    """The text terms (with the tags as a hint for the index) and whether there is text."""
     terms = request.terms
-    dialect = db.engine.dialect.name
     has_text = bool(terms.include or terms.ingredients)
     if has_text and request.tags:
         tag_words = tuple(phrase for phrase in (tuple(words(tag)) for tag in request.tags) if phrase)
         terms = replace(terms, tags=tag_words, all_tags=request.tag_mode == "all")
+    return terms, has_text
+
+
+def count(user: User, request: SearchRequest, limit: int = COUNT_CAP + 1) -> int:
+    """How many recipes `request` finds for `user`, counting no further than `limit`."""
+    terms, has_text = _search_terms(request)
     # Count with the text index driving (a join) when there is text, else the tag lists.
+    counting_base = _base(user, request, correlated_tags=has_text)
+    return _capped_count(backends.apply_text_filter(db.engine.dialect.name, counting_base, terms).query, limit)
+
+
+def search(user: User, request: SearchRequest) -> SearchPage:
+    terms, has_text = _search_terms(request)
+    dialect = db.engine.dialect.name
     counting_base = _base(user, request, correlated_tags=has_text)
     total = _capped_count(backends.apply_text_filter(dialect, counting_base, terms).query)
     dense = total > RANK_LIMIT
@@ -261,18 +309,43 @@ def search(user: User, request: SearchRequest) -> SearchPage:
     offset, limit = (request.page - 1) * request.per_page, request.per_page
     if offset >= total and total <= COUNT_CAP:
         rows: list[Any] = []  # nothing matches, or a page past the end: no need to ask
-    elif request.sort == "relevance" and has_text:
+    elif request.order == "relevance" and has_text:
         rows = _ranked_rows(base, terms, dense, offset, limit)
     else:
         # Many matches: walk the sort's index and stop after one page, rather than
         # collecting every match and sorting them.
         filtered = backends.apply_text_filter(dialect, base, terms, join=False, walk_index=dense).query
-        rows = _sorted_rows(filtered, request.sort, offset, limit)
+        rows = _sorted_rows(filtered, request.order, offset, limit)
     cards = [RecipeCard(*row) for row in rows]
     _attach_tags(cards)
     if terms.highlight_words:
         _attach_snippets(cards, terms.highlight_words)
-    return SearchPage(items=cards, total=min(total, COUNT_CAP), total_is_capped=total > COUNT_CAP, request=request)
+    # Few found: perhaps a word was misspelled (nothing more is asked of a search that finds enough).
+    suggestion = _suggestion(user, request, total) if total <= FEW else None
+    return SearchPage(
+        items=cards,
+        total=min(total, COUNT_CAP),
+        total_is_capped=total > COUNT_CAP,
+        request=request,
+        suggestion=suggestion,
+    )
+
+
+def _suggestion(user: User, request: SearchRequest, total: int) -> Suggestion | None:
+    def count_typed(q: str) -> int:
+        return count(user, replace(request, q=q, page=1))
+
+    def count_alone(word: str) -> int:
+        # With the search's own limit: given a tiny one, PostgreSQL may plan a walk of every
+        # recipe rather than the index (slow exactly when the word is found nowhere).
+        return count(user, SearchRequest(q=word))
+
+    found = correct(request.q, total, Lookup(db.session.connection(), user), count_typed, count_alone)
+    if found is None:
+        return None
+    return Suggestion(
+        replace(request, q=found.q, page=1), min(found.found, COUNT_CAP), found.found > COUNT_CAP, found.parts
+    )
 
 
 def _attach_tags(cards: list[RecipeCard]) -> None:

@@ -46,6 +46,12 @@
           results = fresh;
           history.replaceState(null, "", url);
         }
+        // The Filters summary's count of active filters follows the fields too.
+        var count = document.getElementById("filter-count");
+        var freshCount = page.getElementById("filter-count");
+        if (count && freshCount) {
+          count.textContent = freshCount.textContent;
+        }
       })
       .catch(function () {
         /* keep the current results; submitting the form still works */

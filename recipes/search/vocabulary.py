@@ -1,0 +1,150 @@
+"""Spellings near a misspelled search word, from the search index's own vocabulary.
+
+SQLite: `recipe_fts_vocab` (fts5vocab over the FTS5 index, migration 0008a) lists the index's
+terms as its porter tokenizer keeps them, stemmed ("berries" -> "berri"), with how many recipes
+hold each. Terms are read by first letter (a range of the vocabulary, so never all of it), and
+the spellings offered are read back from recipes the person can see (FTS5's highlight()), so a
+suggestion is a word as written, never a stem.
+
+PostgreSQL: `recipe_search_word` holds the index's words as written (kept by triggers,
+migration 0008a). With pg_trgm, its trigram index finds words that differ anywhere, the first
+letter too; words with the same first letter are read as well (trigrams compare short words
+poorly), and are all there is without the extension.
+
+Either way the distance is the optimal string alignment distance (Levenshtein, plus a swap of
+two neighbouring letters as one edit: "chikcen"), computed by RapidFuzz.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from sqlalchemy import ColumnElement, column, func, literal_column, select, table, text
+from sqlalchemy.engine import Connection
+
+from ..access import visible_to
+from ..models import Recipe, User
+
+STEMS_CHECKED = 6  # SQLite: the closest stems whose spellings are read back
+SPELLING_SOURCES = 3  # ... from this many recipes each
+TRIGRAM_CANDIDATES = 50  # PostgreSQL: the most similar words by trigrams
+
+
+@dataclass(frozen=True)
+class Candidate:
+    word: str  # folded, as a person would type it
+    distance: int
+    recipes: int  # how many recipes hold it, where the vocabulary says (SQLite); else 0
+
+
+class Lookup:
+    """Near words for the misspelled words of one search: each range of the vocabulary is
+    read once, however many words start with the same letter."""
+
+    def __init__(self, connection: Connection, user: User) -> None:
+        self.connection = connection
+        self.user = user
+        self._ranges: dict[str, list[tuple[str, int]]] = {}
+
+    def near(self, word: str, max_distance: int) -> list[Candidate]:
+        """Words of the index within `max_distance` edits of `word` (folded), closest first."""
+        if self.connection.dialect.name == "sqlite":
+            return _sqlite_near(self, word, max_distance)
+        return _postgres_near(self.connection, word, max_distance)
+
+    def starting_like(self, word: str) -> list[tuple[str, int]]:
+        """(term, recipes) for the SQLite vocabulary's terms with `word`'s first letter."""
+        first = word[0]
+        if first not in self._ranges:
+            self._ranges[first] = [
+                (term, recipes) for term, recipes in self.connection.execute(_VOCABULARY, _letter_range(word))
+            ]
+        return self._ranges[first]
+
+
+def _ranked(found: dict[str, Candidate]) -> list[Candidate]:
+    return sorted(found.values(), key=lambda c: (c.distance, -c.recipes, c.word))
+
+
+def _letter_range(word: str) -> dict[str, str]:
+    first = word[0]
+    return {"low": first, "high": chr(ord(first) + 1)}
+
+
+# --- SQLite ----------------------------------------------------------------------------------
+
+_VOCABULARY = text("SELECT term, doc FROM recipe_fts_vocab WHERE term >= :low AND term < :high")
+_fts = table("recipe_fts", column("rowid"))
+_MARK = re.compile("\x01([^\x02]*)\x02")
+
+
+def _sqlite_near(lookup: Lookup, word: str, max_distance: int) -> list[Candidate]:
+    # Stems lose endings ("cooki", "berri"), so they are first compared with one edit to spare.
+    loose = max_distance + 1
+    terms = {
+        term: recipes
+        for term, recipes in lookup.starting_like(word)
+        if term != word and term.isalpha() and abs(len(term) - len(word)) <= loose
+    }
+    close = process.extract(word, list(terms), scorer=OSA.distance, score_cutoff=loose, limit=None)
+    stems = sorted(close, key=lambda match: (match[1], -terms[match[0]]))[:STEMS_CHECKED]
+    found: dict[str, Candidate] = {}
+    for stem, _, _ in stems:
+        for spelling in _spellings(lookup.connection, lookup.user, stem):
+            distance = OSA.distance(word, spelling, score_cutoff=max_distance)
+            if spelling != word and distance <= max_distance:
+                candidate = Candidate(spelling, distance, terms[stem])
+                if spelling not in found or (candidate.distance, -candidate.recipes) < (
+                    found[spelling].distance,
+                    -found[spelling].recipes,
+                ):
+                    found[spelling] = candidate
+    return _ranked(found)
+
+
+def _spellings(connection: Connection, user: User, stem: str) -> set[str]:
+    """How `stem` is written in a few recipes `user` can see (the index holds folded text)."""
+    index: ColumnElement[Any] = literal_column("recipe_fts")
+    marked = [func.highlight(index, number, "\x01", "\x02") for number in range(4)]
+    query = (
+        select(*marked)
+        .select_from(_fts)
+        .join(Recipe, Recipe.id == _fts.c.rowid)
+        .where(text("recipe_fts MATCH :term").bindparams(term=f'"{stem}"'), visible_to(user))
+        .limit(SPELLING_SOURCES)
+    )
+    return {spelling for row in connection.execute(query) for field in row for spelling in _MARK.findall(field or "")}
+
+
+# --- PostgreSQL --------------------------------------------------------------------------------
+
+_HAS_TRIGRAMS = text("SELECT to_regprocedure('similarity(text, text)') IS NOT NULL")
+_BY_TRIGRAMS = text("SELECT word FROM recipe_search_word WHERE word % :word ORDER BY word <-> :word LIMIT :limit")
+_BY_FIRST_LETTER = text(
+    "SELECT word FROM recipe_search_word WHERE word >= :low AND word < :high "
+    "AND length(word) BETWEEN :shortest AND :longest"
+)
+
+
+def has_trigrams(connection: Connection) -> bool:
+    """Whether pg_trgm is there (migration 0008a creates it when the database allows)."""
+    return bool(connection.execute(_HAS_TRIGRAMS).scalar())
+
+
+def _postgres_near(connection: Connection, word: str, max_distance: int) -> list[Candidate]:
+    words = {
+        row[0]
+        for row in connection.execute(
+            _BY_FIRST_LETTER,
+            {**_letter_range(word), "shortest": len(word) - max_distance, "longest": len(word) + max_distance},
+        )
+    }
+    if has_trigrams(connection):
+        words.update(row[0] for row in connection.execute(_BY_TRIGRAMS, {"word": word, "limit": TRIGRAM_CANDIDATES}))
+    words.discard(word)
+    close = process.extract(word, list(words), scorer=OSA.distance, score_cutoff=max_distance, limit=None)
+    return _ranked({match: Candidate(match, distance, 0) for match, distance, _ in close})

@@ -1,0 +1,157 @@
+"""“Did you mean ...?”: corrections of misspelled search words, on the page and in the API,
+on SQLite (the FTS5 vocabulary) and PostgreSQL (the word list, with or without pg_trgm)."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from recipes.extensions import db
+from recipes.search import service, suggest, vocabulary
+
+from .database_fixtures import using_postgres
+from .test_api import make_token
+from .test_search import add, titles
+
+
+def suggestion(client, query: str) -> str | None:
+    """The suggestion's text as shown ("lentil soup"), or None; checks its link searches it."""
+    page = client.get("/recipes/?" + query).text
+    found = re.search(r'<p class="suggestion">Did you mean <a href="([^"]*)">(.*?)</a>\?', page, re.S)
+    if found is None:
+        return None
+    shown = html.unescape(re.sub(r"</?strong>", "", found.group(2)))
+    link = html.unescape(found.group(1))
+    assert link.startswith("/recipes/?")
+    assert titles(client, link.split("?", 1)[1]), "the suggested search finds nothing"
+    return shown
+
+
+@pytest.fixture
+def pantry(alice):
+    add(alice, "Red lentil soup", ingredients="200 g red lentils\n1 onion", tags="soup, dinner")
+    add(alice, "Chicken curry", ingredients="4 chicken thighs\n1 tbsp curry paste", tags="dinner")
+    add(alice, "Oat cookies", ingredients="200 g oats\n100 g butter", tags="baking")
+    add(alice, "Broccoli bake", ingredients="1 head of broccoli\n100 g cheese", tags="dinner")
+    add(alice, "Pea soup", ingredients="500 g peas", tags="soup")
+    return alice
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("lentl soup", "lentil soup"),  # one letter missing
+        ("lentl soop", "lentil soup"),  # two words wrong
+        ("chikcen", "chicken"),  # two letters swapped: one edit
+        ("brocolli", "broccoli"),  # two edits in a longer word
+        ("Chiken CURRY", "chicken CURRY"),  # the other words stay as typed
+        ("cookeis", "cookies"),  # SQLite indexes the stem "cooki": the word as written is offered
+        ('lentl "red lentils" -cream', 'lentil "red lentils" -cream'),
+    ],
+)
+def test_misspelled_words_get_a_suggestion(pantry, typed, meant):
+    assert suggestion(pantry, "q=" + typed) == meant
+
+
+def test_suggestion_marks_the_corrected_words_and_keeps_filters(pantry):
+    page = pantry.get("/recipes/?q=lentl+soup&tag=dinner&sort=title").text
+    assert '<p class="suggestion">Did you mean <a href="/recipes/?q=lentil+soup&amp;tag=dinner&amp;sort=title">' in page
+    assert "<strong>lentil</strong> soup</a>? <small>(1 recipe)</small>" in page
+    assert "No recipe matches." in page
+
+
+def test_no_suggestion_when_enough_is_found_or_nothing_is_close(pantry, monkeypatch):
+    for n in range(4):
+        add(pantry, f"Lentil stew {n}")
+    assert suggestion(pantry, "q=lentil") is None  # 5 found: nothing is even looked up
+
+    def refuse(*args: Any) -> None:
+        raise AssertionError("looked for a correction of a search that found enough")
+
+    monkeypatch.setattr(vocabulary.Lookup, "near", refuse)
+    assert len(titles(pantry, "q=lentil")) == 5
+    assert titles(pantry, "q=lentil+pea") == []  # none found, but "lentil" alone finds plenty ("pea" is short)
+    monkeypatch.undo()
+    assert suggestion(pantry, "q=zeppelin") is None  # nothing close
+    assert suggestion(pantry, "q=pae") is None  # short words are taken as typed
+    assert suggestion(pantry, "q=soup+-lentl") is None  # excluded words are not corrected
+    assert suggestion(pantry, "q=2000") is None  # nor numbers
+
+
+def test_a_rare_spelling_gets_the_common_one(pantry):
+    """A word found in one recipe (misspelled there too) still gets the word most recipes use."""
+    add(pantry, "Chiken pie")
+    for n in range(3):
+        add(pantry, f"Chicken dish {n}")
+    assert titles(pantry, "q=chiken") == ["Chiken pie"]
+    assert suggestion(pantry, "q=chiken") == "chicken"
+
+
+def test_never_suggests_what_only_others_private_recipes_hold(alice, bob):
+    add(bob, "Quinoa bowl")  # private
+    add(alice, "Plain rice")
+    assert suggestion(alice, "q=quinao") is None
+    add(bob, "Quinoa salad", visibility="public")
+    assert suggestion(alice, "q=quinao") == "quinoa"
+    assert titles(alice, "q=quinoa") == ["Quinoa salad"]
+
+
+def test_the_corrected_search_must_find_more(pantry):
+    """Corrections are counted with the person's filters: one that finds nothing more is not offered."""
+    assert suggestion(pantry, "q=lentl&tag=baking") is None
+    assert suggestion(pantry, "q=lentl&tag=soup") == "lentil"
+
+
+def test_first_letter_typos_need_trigrams(pantry, monkeypatch):
+    """PostgreSQL with pg_trgm finds a correction of the first letter too; SQLite, and
+    PostgreSQL without the extension, look only at words with the same first letter."""
+    if using_postgres():
+        assert suggestion(pantry, "q=kentil") == "lentil"
+        monkeypatch.setattr(vocabulary, "has_trigrams", lambda connection: False)
+        assert suggestion(pantry, "q=lentl") == "lentil"  # the fallback still corrects the rest
+    assert suggestion(pantry, "q=kentil") is None
+
+
+def test_api_lists_the_suggestion(app: Flask, pantry) -> None:
+    headers = {"Authorization": f"Bearer {make_token(app, 'alice')}"}
+    client = app.test_client()
+    found = client.get("/api/v1/recipes?q=lentl+soup&tag=soup", headers=headers).json
+    assert found["items"] == [] and found["total"] == 0
+    assert found["suggestion"] == {"q": "lentil soup", "total": 1, "total_is_capped": False}
+    assert client.get("/api/v1/recipes?q=lentil", headers=headers).json["suggestion"] is None
+    assert client.get("/api/v1/recipes", headers=headers).json["suggestion"] is None
+
+
+def test_live_search_shows_it_inside_the_results(pantry):
+    """search.js swaps #results: the suggestion is inside it, so it follows the typing."""
+    page = pantry.get("/recipes/?q=lentl").text
+    results = page.split('<section id="results"', 1)[1].split("</section>", 1)[0]
+    assert 'class="suggestion"' in results
+
+
+def test_reindex_starts_the_word_list_afresh(app: Flask, pantry, runner) -> None:
+    add(pantry, "Quince paste")
+    with app.app_context():
+        recipe_id = db.session.execute(text("SELECT id FROM recipe WHERE title = 'Quince paste'")).scalar()
+    assert pantry.post(f"/recipes/{recipe_id}/delete").status_code == 302
+    assert suggestion(pantry, "q=quinse") is None  # deleted: never suggested, stale word or not
+    if using_postgres():
+        with app.app_context():
+            words = "SELECT count(*) FROM recipe_search_word WHERE word = 'quince'"
+            assert db.session.execute(text(words)).scalar() == 1  # only ever added to ...
+            assert runner.invoke(args=["search", "reindex"]).exit_code == 0
+            assert db.session.execute(text(words)).scalar() == 0  # ... until a reindex
+            assert db.session.execute(text("SELECT count(*) FROM recipe_search_word WHERE word = 'lentil'")).scalar()
+    assert suggestion(pantry, "q=lentl") == "lentil"
+
+
+def test_words_are_checked_once_and_bounded(pantry):
+    assert suggest.max_distance("soop") == 1 and suggest.max_distance("brocolli") == 2
+    assert suggest.FEW == service.FEW == 3
+    long_query = " ".join(["lentl"] * 3 + ["zzzzq", "qqqqz", "soop", "brocolli", "chikcen"])
+    assert pantry.get("/recipes/", query_string={"q": long_query}).status_code == 200
