@@ -160,7 +160,7 @@ def test_0003_keeps_recipes_and_fills_their_source_keys(app: Flask, make_user: A
 
 # --- Upgrading a database made at each earlier revision, with data in it ---------------------------
 
-EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006"]
+EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007"]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
 OLD_LOGIN = "a-login-from-before-the-upgrade"  # what alice's browser cookie holds
@@ -607,7 +607,8 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
                     seen = [row.pop("last_seen_at") for row in found]
                     assert all(before <= moment <= after for moment in seen), seen
                 assert found == rows, f"table {name} changed"
-            for name in ("password_reset", "pending_secret", "pending_recipe"):  # new in 0005-0007, and empty
+            # New in 0005 and later, and empty.
+            for name in ("password_reset", "pending_secret", "pending_recipe", "pending_picture", "import_result"):
                 assert connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar() == 0
         release_database()
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +42,7 @@ from .test_pictures import photo, post_recipe
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 SAFE_METHODS = {"GET"}
 # Parameters that say *which* of someone's things: each gets A's value (and B's, to mix).
-OWNED = ("recipe_id", "share_id", "token_id", "digest", "token", "name", "user_id", "reset_token")
+OWNED = ("recipe_id", "share_id", "token_id", "digest", "token", "name", "user_id", "reset_token", "picture_key")
 # Parameters that only say which form of the thing: every value is tried.
 FORMS = {"filename": ("full.webp", "thumb.webp"), "fmt": ("md", "txt", "jsonld")}
 # Share pages and password reset links: holding the link's token *is* the permission (a
@@ -66,6 +67,10 @@ def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = F
     response = post_recipe(client, picture=photo(color=color), title=f"{username}'s secret stew", tags=f"{username}tag")
     assert response.status_code == 302, response.text
     recipe_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    # A picture kept for a recipe form that came back with an error (no title).
+    kept = post_recipe(client, picture=photo(color=color), title="")
+    picture_key = re.search(r'name="kept_picture" type="hidden" value="([^"]+)"', kept.text)
+    assert picture_key, kept.text
     path, _ = share_path(client, recipe_id)
     token = make_token(app, username)
     with app.app_context():
@@ -73,6 +78,7 @@ def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = F
         assert user is not None
         values = {
             "user_id": str(user.id),
+            "picture_key": picture_key[1],
             "reset_token": lifecycle.make_reset_link(user)[1],
             "recipe_id": str(recipe_id),
             "digest": str(db.session.scalar(select(RecipeImage.digest).where(RecipeImage.recipe_id == recipe_id))),
