@@ -54,8 +54,8 @@ class Skipped:
 
     @property
     def detail(self) -> str:
-        """Its place in the file, when that says more than `name`."""
-        return self.where if self.title and self.title not in self.where else ""
+        """Its place in the file, when `name` is its title (and the place says something else)."""
+        return self.where if self.title and self.where != self.title else ""
 
 
 @dataclass
