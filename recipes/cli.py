@@ -328,7 +328,8 @@ def import_file_command(username: str, path: str) -> None:
         ("Without picture", summary.picture_problems),
     ):
         for row in rows:
-            click.echo(f"{label}: {row.where}: {row.reason}", err=True)
+            place = f" ({row.detail})" if row.detail else ""
+            click.echo(f"{label}: {row.name}{place}: {row.reason}", err=True)
     click.echo(
         f"Imported {len(summary.imported)} recipes from a {summary.format} file for {user.username} "
         f"({len(summary.duplicates)} already there, {len(summary.skipped)} skipped)."

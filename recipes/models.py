@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -140,6 +141,48 @@ class PendingSecret(db.Model):  # type: ignore[name-defined]
     login_session_id: Mapped[int] = mapped_column(ForeignKey("login_session.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # which page shows it: "api_token", "share_link"
     secret: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PendingPicture(db.Model):  # type: ignore[name-defined]
+    """A picture chosen on a recipe form that came back with an error (no title, a bad time):
+    already checked and re-encoded, kept for that form's next submit by the same login so it
+    need not be chosen again (images/pending.py). Found by the SHA-256 of a random key the form
+    carries, and only for its login; gone once used, with its login, or after a day. Left out
+    of backups (`info`)."""
+
+    __tablename__ = "pending_picture"
+    __table_args__ = ({"info": {"backed_up": False}},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login_session_id: Mapped[int] = mapped_column(ForeignKey("login_session.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    digest: Mapped[str] = mapped_column(String(64))
+    mime: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    thumb_width: Mapped[int] = mapped_column(Integer)
+    thumb_height: Mapped[int] = mapped_column(Integer)
+    full: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    thumb: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ImportResult(db.Model):  # type: ignore[name-defined]
+    """What one import did (an export file's summary, a list of addresses' outcomes), kept a
+    short while for the results page the import leads to, so reloading it shows the same
+    (importing/results.py). Found by the SHA-256 of a random key in that page's address, and
+    only for the login that imported; gone with its login or after a day. Left out of backups."""
+
+    __tablename__ = "import_result"
+    __table_args__ = ({"info": {"backed_up": False}},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login_session_id: Mapped[int] = mapped_column(ForeignKey("login_session.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # "file" or "addresses"
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -73,13 +73,16 @@ class FetchError(Exception):
     `message` is plain English for the user; `code` is for programs: bad_url, blocked_address,
     unreachable, timeout, too_large, bad_type, http_error, too_many_redirects, bad_response.
     `detail` is for the log only (it may name internal addresses the user should not learn).
+    `private` is True when the address was refused only for being private (loopback, a LAN),
+    which `allow_private` (RECIPES_IMPORT_ALLOW_PRIVATE) would have let through.
     """
 
-    def __init__(self, message: str, code: str, *, detail: str = "") -> None:
+    def __init__(self, message: str, code: str, *, detail: str = "", private: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
         self.detail = detail
+        self.private = private
 
 
 @dataclass(frozen=True)
@@ -295,6 +298,7 @@ def _checked_address(host: str, port: int, *, allow_private: bool) -> IPAddress:
             f"{host} is or points to a private or reserved address, which cannot be imported from.",
             "blocked_address",
             detail=f"{host} resolves to {', '.join(map(str, blocked))}",
+            private=all(address_allowed(address, allow_private=True) for address in blocked),
         )
     return addresses[0]
 

@@ -25,11 +25,17 @@ EXPORTS = Path(__file__).parent / "data" / "exports"
 
 
 def upload_file(client: Client, data: bytes, name: str = "export.zip") -> Any:
-    return client.post(
+    """Import a file through the page: a refusal is the answer itself; an import redirects to its
+    results page (post/redirect/get), which is what this returns then."""
+    response = client.post(
         "/recipes/import/file",
         data={"csrf_token": client.csrf_token(), "file": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
     )
+    if response.status_code != 303:
+        return response
+    assert response.headers["Location"].startswith("/recipes/import/results/")
+    return client.get(response.headers["Location"])
 
 
 def count(app: Flask, model: Any = Recipe) -> int:

@@ -36,7 +36,9 @@ def export_zip(recipes: list[dict[str, Any]]) -> bytes:
 
 
 def upload(client: Client, data: bytes) -> Any:
-    return client.post("/recipes/import/file", data={"file": (io.BytesIO(data), "recipes-export.zip")})
+    """Import through the page; an import redirects to its results page, which this returns."""
+    form = {"file": (io.BytesIO(data), "recipes-export.zip")}
+    return client.post("/recipes/import/file", data=form, follow_redirects=True)
 
 
 def count(app: Flask, model: Any = Recipe) -> int:

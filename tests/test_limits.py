@@ -208,7 +208,8 @@ def test_a_file_import_skips_a_recipe_past_a_limit_and_fits_the_rest(app: Flask,
             },
         ]
     )
-    response = alice.post("/recipes/import/file", data={"file": (BytesIO(data), "recipes-export.zip")})
+    form = {"file": (BytesIO(data), "recipes-export.zip")}
+    response = alice.post("/recipes/import/file", data=form, follow_redirects=True)  # to its results page
     assert response.status_code == 200
     assert html.escape(limits.TOO_MANY_INGREDIENTS) in response.text
     with app.app_context():

@@ -160,7 +160,7 @@ def test_0003_keeps_recipes_and_fills_their_source_keys(app: Flask, make_user: A
 
 # --- Upgrading a database made at each earlier revision, with data in it ---------------------------
 
-EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007"]
+EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
 OLD_LOGIN = "a-login-from-before-the-upgrade"  # what alice's browser cookie holds
@@ -607,7 +607,8 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
                     seen = [row.pop("last_seen_at") for row in found]
                     assert all(before <= moment <= after for moment in seen), seen
                 assert found == rows, f"table {name} changed"
-            for name in ("password_reset", "pending_secret", "pending_recipe"):  # new in 0005-0007, and empty
+            # New in 0005 and later, and empty.
+            for name in ("password_reset", "pending_secret", "pending_recipe", "pending_picture", "import_result"):
                 assert connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar() == 0
         release_database()
 
@@ -625,7 +626,7 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
     assert client.post("/auth/login", data={"username": "alice", "password": PASSWORD}).status_code == 302
     assert "Winter lentil soup" in client.get("/recipes/?q=lentils").text
     assert "Crème brûlée" in client.get("/recipes/?q=brulee").text
-    # 0008a: the old recipes' words are there to correct a misspelling towards.
+    # 0008: the old recipes' words are there to correct a misspelling towards.
     assert "Did you mean <a" in client.get("/recipes/?q=wintr+lentil").text
     found = client.get("/recipes/?tag=soup").text
     assert "Winter lentil soup" in found
@@ -646,7 +647,7 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
         release_database()
 
 
-def test_0008a_goes_on_without_pg_trgm_when_it_may_not_be_created(app: Flask) -> None:
+def test_0008_goes_on_without_pg_trgm_when_it_may_not_be_created(app: Flask) -> None:
     """An account that may not create extensions: the trigram index is skipped, the upgrade's
     transaction stays usable, and nothing is left half-made."""
     import importlib.util
@@ -662,7 +663,7 @@ def test_0008a_goes_on_without_pg_trgm_when_it_may_not_be_created(app: Flask) ->
     if not using_postgres():
         pytest.skip("PostgreSQL only: SQLite's vocabulary needs no extension")
     spec = importlib.util.spec_from_file_location(
-        "migration_0008a", Path(migrations_directory()) / "versions" / "0008a_search_vocabulary.py"
+        "migration_0008", Path(migrations_directory()) / "versions" / "0008_search_vocabulary.py"
     )
     assert spec and spec.loader
     migration = importlib.util.module_from_spec(spec)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -194,7 +195,7 @@ def test_register_and_login_forms(fresh: Fresh, form: dict[str, str], login: dic
     no_5xx(app.test_client().get("/auth/login", query_string=login), login)
 
 
-RECIPE_FIELDS = [*RECIPE_FORM, "remove_picture"]
+RECIPE_FIELDS = [*RECIPE_FORM, "remove_picture", "kept_picture", "discard_kept_picture"]
 
 
 @SETTINGS
@@ -219,6 +220,11 @@ def test_import_form(fresh: Fresh, url: str, again: str, as_json: bool) -> None:
     headers = {"Accept": "application/json"} if as_json else {}
     no_5xx(alice.post("/recipes/import", data={"url": url, "again": again}, headers=headers), url)
     no_5xx(alice.get("/recipes/import", query_string={"url": url}), url)
+    run = alice.post("/recipes/import/runs", data={"url": url, "again": again}, headers=headers)
+    no_5xx(run, url)
+    key = (run.json or {}).get("run") or url  # a run's results, or whatever was typed as a key
+    no_5xx(alice.post("/recipes/import", data={"url": url, "run": key}, headers=headers), url)
+    no_5xx(alice.get("/recipes/import/results/" + quote(key, safe="")), key)
 
 
 @SETTINGS

@@ -5,8 +5,9 @@ can set an owner, an id or an admin flag (no mass assignment).
 
 The walk reads `app.url_map`, so a new route is checked the day it is added; a route with a
 parameter this test does not know fails it until the test learns what A's value is. There
-are no export or import *jobs* to address: exports are downloaded and file imports answered
-within their request (a route with a job id would be such a new parameter).
+are no export or import *jobs* to address: exports are downloaded and imports done within
+their requests; an import's results page (`results_key`) and a picture kept for a recipe
+form (`picture_key`) are found only with the login that made them.
 
 Other tests cover parts of this by hand: test_recipes.py (pages), test_api.py (the API, and
 revoking someone else's token), test_sharing.py (the share routes), test_pictures.py and
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +43,18 @@ from .test_pictures import photo, post_recipe
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 SAFE_METHODS = {"GET"}
 # Parameters that say *which* of someone's things: each gets A's value (and B's, to mix).
-OWNED = ("recipe_id", "share_id", "token_id", "digest", "token", "name", "user_id", "reset_token")
+OWNED = (
+    "recipe_id",
+    "share_id",
+    "token_id",
+    "digest",
+    "token",
+    "name",
+    "user_id",
+    "reset_token",
+    "picture_key",
+    "results_key",
+)
 # Parameters that only say which form of the thing: every value is tried.
 FORMS = {"filename": ("full.webp", "thumb.webp"), "fmt": ("md", "txt", "jsonld")}
 # Share pages and password reset links: holding the link's token *is* the permission (a
@@ -66,6 +79,14 @@ def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = F
     response = post_recipe(client, picture=photo(color=color), title=f"{username}'s secret stew", tags=f"{username}tag")
     assert response.status_code == 302, response.text
     recipe_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    # A picture kept for a recipe form that came back with an error (no title).
+    kept = post_recipe(client, picture=photo(color=color), title="")
+    picture_key = re.search(r'name="kept_picture" type="hidden" value="([^"]+)"', kept.text)
+    assert picture_key, kept.text
+    # An import's results page (a list of two addresses, not tried yet).
+    run = client.post("/recipes/import/runs", data={"url": "https://example.org/a\nhttps://example.org/b"})
+    assert run.status_code == 200 and run.json is not None, run.text
+    results_key = run.json["run"]
     path, _ = share_path(client, recipe_id)
     token = make_token(app, username)
     with app.app_context():
@@ -73,6 +94,8 @@ def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = F
         assert user is not None
         values = {
             "user_id": str(user.id),
+            "picture_key": picture_key[1],
+            "results_key": results_key,
             "reset_token": lifecycle.make_reset_link(user)[1],
             "recipe_id": str(recipe_id),
             "digest": str(db.session.scalar(select(RecipeImage.digest).where(RecipeImage.recipe_id == recipe_id))),

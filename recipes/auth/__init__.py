@@ -3,8 +3,9 @@
 import time
 from datetime import timedelta
 
-from flask import Flask, current_app, request, session
-from flask_login import current_user
+from flask import Flask, current_app, flash, redirect, request, session
+from flask_login import current_user, login_url
+from werkzeug.wrappers import Response
 
 from ..database import release_transaction, write_intent
 from ..extensions import login_manager
@@ -39,6 +40,18 @@ def _note_login_in_use() -> None:
             services.note_login_seen(user, idle_days)
 
 
+LOGIN_MESSAGE = "Please log in to see that page."
+
+
+def _ask_to_log_in() -> Response:
+    """Flask-Login's answer to a page that needs a login (to the login page, coming back here
+    after), but a fresh install is not asked to log in: there is no account to log in with, and
+    the login page sends it on to sign up for the first one."""
+    if services.user_count() > 0:
+        flash(LOGIN_MESSAGE, "info")
+    return redirect(login_url("auth.login", next_url=request.url))
+
+
 def init_app(app: Flask) -> None:
     app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     # The cookie lasts as long, unused, as the login it holds (RECIPES_SESSION_DAYS).
@@ -47,8 +60,7 @@ def init_app(app: Flask) -> None:
     app.before_request(_note_login_in_use)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see that page."
-    login_manager.login_message_category = "info"
+    login_manager.unauthorized_handler(_ask_to_log_in)
     login_manager.user_loader(_load_user)
 
 

@@ -64,6 +64,14 @@ def user_count() -> int:
     return db.session.scalar(select(func.count()).select_from(User)) or 0
 
 
+def signup_state(allow_signup: bool) -> str:
+    """The state of sign-up: "first" while there is no account (the first can always be made,
+    with the setup code), then "open" or "closed", as the operator allows (RECIPES_ALLOW_SIGNUP)."""
+    if user_count() == 0:
+        return "first"
+    return "open" if allow_signup else "closed"
+
+
 def signup_open(allow_signup: bool) -> bool:
     """The first account can always be made; after that only if the operator allows it."""
     return allow_signup or user_count() == 0

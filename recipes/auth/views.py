@@ -4,10 +4,12 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from .. import shown_once
 from ..errors import render_error
+from ..extensions import db
 from ..models import User
 from ..security import is_safe_redirect, no_store
 from ..web import MAX_ID, form_status
@@ -93,6 +95,18 @@ def register() -> Response | str | tuple[str, int]:
     return render_template("auth/register.html", form=form, first_account=first_account), form_status(form)
 
 
+@bp.app_template_global()
+def signup_state() -> str:
+    """What the header offers someone logged out: "first" (only sign-up: there is no account to
+    log in to yet), "open" (both) or "closed" (only log in). "closed" too if the database
+    cannot say (an error page must not fail on its header)."""
+    try:
+        return services.signup_state(current_app.config["RECIPES_ALLOW_SIGNUP"])
+    except SQLAlchemyError:
+        db.session.rollback()
+        return "closed"
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = LoginForm()
@@ -101,8 +115,7 @@ def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]
     if current_user.is_authenticated:
         return redirect(_after_login_target(form.next.data))
     if services.user_count() == 0:
-        flash("Create the first account: it will be the admin.", "info")
-        return redirect(url_for("auth.register"))
+        return redirect(url_for("auth.register"))  # which says the first account becomes the admin
     if form.validate_on_submit():
         limits = services.LoginLimits.from_config(current_app.config)
         device = _this_device()

@@ -5,7 +5,17 @@ from typing import Any
 
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
-from wtforms import BooleanField, Field, IntegerField, RadioField, SelectChoice, StringField, TextAreaField, URLField
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from ..images.processing import MAX_UPLOAD_BYTES, accepted_description
@@ -58,6 +68,10 @@ class RecipeForm(Form):
     picture = FileField("Picture")
     max_picture_bytes = MAX_UPLOAD_BYTES  # also told to the page's script
     remove_picture = BooleanField("Remove the picture")
+    # A picture chosen on an earlier submit of this form that came back with an error, kept
+    # on the server for this login (images/pending.py): the key to it, never a path.
+    kept_picture = HiddenField()
+    discard_kept_picture = BooleanField("Do not use this picture")
     visibility = RadioField(
         "Who can see it",
         choices=[SelectChoice("private", "Only me"), SelectChoice("public", "Everyone with an account here")],

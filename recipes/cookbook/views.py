@@ -1,18 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..images.processing import ImageRejected, ProcessedImage
-from ..images.sandboxed import checked_upload
+from ..images.processing import ProcessedImage
 from ..models import Recipe
 from ..search.service import SORT_MENU, SearchRequest, search, tag_counts
 from ..web import MAX_ID, form_status
+from . import form_picture, services
 from . import recipe_text as text
-from . import services
 from .forms import DeleteForm, RecipeForm
 from .pages import recipe_page
 
@@ -55,30 +55,46 @@ def tags() -> str:
     return render_template("cookbook/tags.html", tags=[(name, count, count / most) for name, count in counts])
 
 
-def _processed_picture(form: RecipeForm) -> ProcessedImage | None:
-    """The uploaded picture, decoded and re-encoded, or None when none was chosen.
-    A file that is not a usable picture is an error on the form's picture field."""
-    upload = form.uploaded_picture()
-    if upload is None:
-        return None
+def _saved_from(
+    form: RecipeForm, save: Callable[[ProcessedImage | None], Recipe]
+) -> tuple[Recipe | None, form_picture.Kept | None]:
+    """Check the submitted form and its picture, then `save` the recipe with that picture:
+    (the recipe, None). When the form goes back with errors, (None, the picture kept for its
+    next submit, if any: see cookbook/form_picture.py)."""
+    login = current_user.get_id()
+    valid = form.validate()
+    picture = form_picture.FormPicture()
     try:
-        return checked_upload(upload)
-    except ImageRejected as exc:
-        raise services.RecipeInvalid(exc.message, "picture") from None
+        picture = form_picture.chosen(form, login)
+    except services.RecipeInvalid as exc:
+        form.picture.errors.append(exc.message)
+        valid = False
+    if valid:
+        try:
+            recipe = save(picture.image)
+        except services.RecipeInvalid as exc:
+            form[exc.field].errors.append(exc.message)
+        else:
+            form_picture.saved(form, login)
+            return recipe, None
+    return None, form_picture.keep_for_next_submit(form, picture, login)
+
+
+def _form_page(form: RecipeForm, recipe: Recipe | None, kept: form_picture.Kept | None = None) -> tuple[str, int]:
+    page = render_template("cookbook/form.html", form=form, recipe=recipe, kept_picture=kept)
+    return page, form_status(form)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def create() -> Response | tuple[str, int]:
     form = RecipeForm()
-    if form.validate_on_submit():
-        try:
-            recipe = services.create_recipe(current_user, form.to_data(), _processed_picture(form))
-        except services.RecipeInvalid as exc:
-            form[exc.field].errors.append(exc.message)
-        else:
-            flash(f"Saved “{recipe.title}”.", "success")
-            return redirect(url_for("cookbook.detail", recipe_id=recipe.id))
-    return render_template("cookbook/form.html", form=form, recipe=None), form_status(form)
+    if not form.is_submitted():
+        return _form_page(form, None)
+    recipe, kept = _saved_from(form, lambda picture: services.create_recipe(current_user, form.to_data(), picture))
+    if recipe is None:
+        return _form_page(form, None, kept)
+    flash(f"Saved “{recipe.title}”.", "success")
+    return redirect(url_for("cookbook.detail", recipe_id=recipe.id))
 
 
 @bp.get(f"/<int(max={MAX_ID}):recipe_id>")
@@ -90,20 +106,20 @@ def detail(recipe_id: int) -> str:
 def edit(recipe_id: int) -> Response | tuple[str, int]:
     recipe = _own_or_404(recipe_id)
     form = RecipeForm()
-    if request.method == "GET":
+    if not form.is_submitted():
         form.fill_from(recipe)
-    elif form.validate_on_submit():
-        try:
-            picture = _processed_picture(form)
-            services.update_recipe(
-                current_user, recipe_id, form.to_data(), picture=picture, remove_picture=form.remove_picture.data
-            )
-        except services.RecipeInvalid as exc:
-            form[exc.field].errors.append(exc.message)
-        else:
-            flash("Changes saved.", "success")
-            return redirect(url_for("cookbook.detail", recipe_id=recipe_id))
-    return render_template("cookbook/form.html", form=form, recipe=recipe), form_status(form)
+        return _form_page(form, recipe)
+    saved, kept = _saved_from(
+        form,
+        lambda picture: services.update_recipe(
+            current_user, recipe_id, form.to_data(), picture=picture, remove_picture=form.remove_picture.data
+        ),
+    )
+    if saved is None:
+        # Read again: deciding on the picture may have ended the transaction it was read in.
+        return _form_page(form, _own_or_404(recipe_id), kept)
+    flash("Changes saved.", "success")
+    return redirect(url_for("cookbook.detail", recipe_id=recipe_id))
 
 
 @bp.route(f"/<int(max={MAX_ID}):recipe_id>/delete", methods=["GET", "POST"])

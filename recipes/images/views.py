@@ -7,8 +7,9 @@ from flask import Blueprint, Response, abort, url_for
 from flask_login import current_user, login_required
 
 from ..public_urls import public_url
+from ..security import NO_STORE
 from ..web import MAX_ID
-from . import store
+from . import pending, store
 from .responses import requested_variant, send_picture
 
 bp = Blueprint("images", __name__, url_prefix="/recipes")
@@ -39,3 +40,16 @@ def picture(recipe_id: int, digest: str, filename: str) -> Response:
     except store.PictureNotFound:
         abort(404)
     return send_picture(found, extension)
+
+
+@bp.get("/kept-pictures/<picture_key>")
+def kept_picture(picture_key: str) -> Response:
+    """The preview of a picture kept for a recipe form's next submit: only for the login that
+    chose it, and not kept by the browser (it is gone once the recipe is saved)."""
+    found = pending.thumbnail(current_user.get_id(), picture_key)
+    if found is None:
+        abort(404)
+    data, mime = found
+    response = Response(data, mimetype=mime)
+    response.headers["Cache-Control"] = NO_STORE
+    return response

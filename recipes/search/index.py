@@ -128,7 +128,7 @@ def reindex(session: Session | scoped_session[Any]) -> int:
         connection.execute(text("DELETE FROM recipe_fts"))  # its vocabulary (recipe_fts_vocab) follows
     else:
         # The words "Did you mean" picks from are only ever added to (by a trigger on
-        # recipe_search, migration 0008a): start them afresh too.
+        # recipe_search, migration 0008): start them afresh too.
         connection.execute(text("DELETE FROM recipe_search"))
         connection.execute(text("DELETE FROM recipe_search_word"))
     count, last_id = 0, 0

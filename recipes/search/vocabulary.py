@@ -1,13 +1,13 @@
 """Spellings near a misspelled search word, from the search index's own vocabulary.
 
-SQLite: `recipe_fts_vocab` (fts5vocab over the FTS5 index, migration 0008a) lists the index's
+SQLite: `recipe_fts_vocab` (fts5vocab over the FTS5 index, migration 0008) lists the index's
 terms as its porter tokenizer keeps them, stemmed ("berries" -> "berri"), with how many recipes
 hold each. Terms are read by first letter (a range of the vocabulary, so never all of it), and
 the spellings offered are read back from recipes the person can see (FTS5's highlight()), so a
 suggestion is a word as written, never a stem.
 
 PostgreSQL: `recipe_search_word` holds the index's words as written (kept by triggers,
-migration 0008a). With pg_trgm, its trigram index finds words that differ anywhere, the first
+migration 0008). With pg_trgm, its trigram index finds words that differ anywhere, the first
 letter too; words with the same first letter are read as well (trigrams compare short words
 poorly), and are all there is without the extension.
 
@@ -131,7 +131,7 @@ _BY_FIRST_LETTER = text(
 
 
 def has_trigrams(connection: Connection) -> bool:
-    """Whether pg_trgm is there (migration 0008a creates it when the database allows)."""
+    """Whether pg_trgm is there (migration 0008 creates it when the database allows)."""
     return bool(connection.execute(_HAS_TRIGRAMS).scalar())
 
 

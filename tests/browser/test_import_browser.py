@@ -69,23 +69,53 @@ def site() -> Iterator[Site]:
         yield site
 
 
-@pytest.mark.expected_statuses(422)
+def signed_in(page: Page, base_url: str, config_dir: Path) -> None:
+    """As alice: the first account of the module's server, made by whichever test comes first."""
+    page.goto(base_url + "/auth/login")
+    if re.search(r"/auth/register$", page.url):
+        register_first_user(page, base_url, config_dir)
+        return
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password", exact=True).fill("correct horse")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Recipes", exact=True)).to_be_visible()
+
+
+@pytest.mark.expected_statuses(400, 422)
 def test_import_a_list_then_add_a_picture(
     page: Page, import_server: str, import_config_dir: Path, site: Site, tmp_path: Path
 ) -> None:
-    register_first_user(page, import_server, import_config_dir)
-    page.get_by_role("link", name="Import").click()
-    page.get_by_label("Recipe page address").fill(
-        "\n".join([site.url("/pancakes"), site.url("/about"), site.url("/crumble")])
-    )
+    signed_in(page, import_server, import_config_dir)
+    page.get_by_role("link", name="Import", exact=True).click()
+    address = page.get_by_label("Recipe page address")
+    # Words that are not an address are one entry, answered by the page as usual.
+    address.fill("not a url")
     page.get_by_role("button", name="Import", exact=True).click()
-    expect(page.locator(".import-summary")).to_have_text("Imported 2 of 3 addresses.", timeout=20_000)
-    expect(page.locator("#import-progress progress")).to_have_attribute("value", "3")
-    expect(page.locator(".import-list .import-failed")).to_contain_text("No recipe found")
-    # What failed stays in the box for another try.
-    expect(page.get_by_label("Recipe page address")).to_have_value(site.url("/about"))
+    expect(page.locator("form[data-import-form] .field-error")).to_have_text(re.compile("That is not a web address"))
+
+    address.fill("\n".join([site.url("/pancakes"), "not a url", site.url("/about"), site.url("/crumble")]))
+    page.get_by_role("button", name="Import", exact=True).click()
+    progress = page.locator("#import-progress")
+    expect(progress.locator(".import-summary")).to_have_text("Imported 2 of 4 addresses.", timeout=20_000)
+    expect(progress.get_by_role("heading")).to_have_text("Done")
+    expect(progress.locator("progress")).to_have_attribute("value", "4")
+    expect(progress).to_have_attribute("data-outcome", "problems")  # not the success colour
+    expect(progress.locator(".import-list li")).to_have_count(4)
+    expect(progress.locator(".import-list .import-failed")).to_have_count(2)
+    expect(progress.locator(".import-list .import-failed").last).to_contain_text("No recipe found")
+    # The earlier error is gone; what failed stays in the box for another try.
+    expect(page.locator("form[data-import-form] .field-error")).to_have_count(0)
+    expect(address).not_to_have_attribute("aria-invalid", "true")
+    expect(address).to_have_value("\n".join(["not a url", site.url("/about")]))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "import-list.png"), full_page=True)
+    # The page's address is now the results page: a reload shows the results, imports nothing.
+    assert re.search(r"/recipes/import/results/[\w-]+$", page.url), page.url
+    page.reload()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import results")
+    expect(page.locator(".import-summary")).to_have_text("Imported 2 of 4 addresses.")
+    expect(page.locator(".import-list li")).to_have_count(4)
+    page.get_by_role("link", name="Import", exact=True).click()
 
     # The same page again, one address: the form offers the recipe already there.
     page.get_by_label("Recipe page address").fill(site.url("/pancakes"))
@@ -142,7 +172,65 @@ def test_import_a_list_then_add_a_picture(
     page.get_by_role("button", name="Import file").click()
     expect(page.get_by_role("heading", name="Imported from Nextcloud Cookbook")).to_be_visible(timeout=30_000)
     expect(page.locator(".import-summary")).to_contain_text("Imported 3 recipes")
+    expect(page.get_by_text("Imported (3)")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "file-import-summary.png"), full_page=True)
+    # Its results have an address of their own: a reload shows them, and imports nothing again.
+    assert re.search(r"/recipes/import/results/[\w-]+$", page.url), page.url
+    page.reload()
+    expect(page.get_by_role("heading", name="Imported from Nextcloud Cookbook")).to_be_visible()
+    expect(page.locator(".import-summary")).to_contain_text("Imported 3 recipes")
     page.get_by_role("link", name="Air Fryer Shrimp").click()
     wait_for_picture(page, ".recipe-picture img")
     expect(page.get_by_role("link", name="Markdown")).to_be_visible()
+
+    # All of a list coming in: the bar ends in the success colour.
+    site.page("/soup", recipe_html("Tomato Soup", ""))
+    site.page("/stew", recipe_html("Bean Stew", ""))
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_label("Recipe page address").fill(f"{site.url('/soup')} {site.url('/stew')}")
+    page.get_by_role("button", name="Import", exact=True).click()
+    progress = page.locator("#import-progress")
+    expect(progress.locator(".import-summary")).to_have_text("Imported 2 of 2 addresses.", timeout=20_000)
+    expect(progress).to_have_attribute("data-outcome", "ok")
+    expect(progress.get_by_role("heading")).to_have_text("Done")
+
+
+def test_the_recipe_form_keeps_a_chosen_picture_and_its_boxes_grow(
+    page: Page, import_server: str, import_config_dir: Path, tmp_path: Path
+) -> None:
+    signed_in(page, import_server, import_config_dir)
+    page.goto(import_server + "/recipes/new")
+
+    # The boxes grow with their text, up to a screenful, then scroll.
+    ingredients = page.get_by_label("Ingredients")
+    empty = ingredients.bounding_box()
+    assert empty is not None
+    ingredients.fill("\n".join(f"{n} g flour" for n in range(1, 16)))
+    grown = ingredients.bounding_box()
+    assert grown is not None and grown["height"] > empty["height"] * 1.5, (empty, grown)
+    ingredients.fill("\n".join(f"{n} g flour" for n in range(1, 101)))
+    capped = ingredients.bounding_box()
+    assert capped is not None and grown["height"] < capped["height"] < 900, (grown, capped)
+    ingredients.fill("Pastry:\n200 g flour\n100 g butter")
+
+    # Help text keeps its distance from the next label.
+    help_text = page.locator("#picture-help").bounding_box()
+    notes = page.locator("label[for=notes]").bounding_box()
+    assert help_text is not None and notes is not None
+    assert help_text["y"] + help_text["height"] + 8 <= notes["y"], (help_text, notes)
+
+    # A picture chosen with a form that comes back with an error is kept, and said to be.
+    upload = tmp_path / "tart.jpg"
+    upload.write_bytes(photo((40, 160, 60)))
+    page.get_by_label("Picture", exact=True).set_input_files(str(upload))
+    page.get_by_role("button", name="Save recipe").click()
+    expect(page.get_by_text("A recipe needs a title.")).to_be_visible()
+    expect(page.locator(".kept-picture")).to_contain_text("“tart.jpg” is kept")
+    wait_for_picture(page, ".picture-field img")
+    expect(page.get_by_label("Ingredients")).to_have_value("Pastry:\n200 g flour\n100 g butter")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "recipe-form-kept-picture.png"), full_page=True)
+    page.get_by_label("Title").fill("Green tart")
+    page.get_by_role("button", name="Save recipe").click()
+    expect(page.get_by_text("Saved “Green tart”.")).to_be_visible()
+    wait_for_picture(page, ".recipe-picture img")

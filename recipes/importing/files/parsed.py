@@ -39,10 +39,23 @@ class ParsedRecipe:
 
 @dataclass
 class Skipped:
-    """A part of the file that looked like a recipe but could not be read; the rest goes on."""
+    """A recipe of the file left out (it could not be read or saved, or is already there), or
+    imported without its picture; the rest goes on. `where` is its place in the file (the other
+    app's entry or id: "database.json: recipe mjycpionzn"); `title` its title, when known."""
 
     where: str
     reason: str
+    title: str = ""
+
+    @property
+    def name(self) -> str:
+        """What a person knows it by: its title when known, else its place in the file."""
+        return self.title or self.where
+
+    @property
+    def detail(self) -> str:
+        """Its place in the file, when `name` is its title (and the place says something else)."""
+        return self.where if self.title and self.where != self.title else ""
 
 
 @dataclass

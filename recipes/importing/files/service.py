@@ -86,6 +86,11 @@ def _tidy(parsed: ParsedRecipe) -> ParsedRecipe:
     return replace(parsed, data=fit(parsed.data), where=clean_text(parsed.where))
 
 
+def _left_out(parsed: ParsedRecipe, reason: str) -> Skipped:
+    """A recipe of the file that was read, named by its title for the summary."""
+    return Skipped(parsed.where or parsed.data.title, reason, title=parsed.data.title)
+
+
 def _fingerprint(title: str, ingredients: Iterable[str]) -> tuple[str, tuple[str, ...]]:
     return title.strip().casefold(), tuple(line.strip().casefold() for line in ingredients)
 
@@ -150,15 +155,14 @@ def _pictures(
     done: dict[int, ProcessedImage] = {}
     started = time.monotonic()
     for number, (index, parsed) in enumerate(wanted):
-        where = parsed.where or parsed.data.title
         # (The first is always tried, so a file always makes some progress.)
         if budget is not None and number and time.monotonic() - started > budget:
-            summary.picture_problems.append(Skipped(where, _NO_TIME))
+            summary.picture_problems.append(_left_out(parsed, _NO_TIME))
             continue
         try:
             done[index] = checked_picture(parsed.image or b"")
         except ImageRejected as exc:
-            summary.picture_problems.append(Skipped(where, exc.message))
+            summary.picture_problems.append(_left_out(parsed, exc.message))
     return done
 
 
@@ -201,14 +205,13 @@ def _import_file(
     release_transaction()  # pictures take a while: no transaction (or write lock) meanwhile
     accepted: list[ParsedRecipe] = []
     for parsed in map(_tidy, result.recipes):
-        where = parsed.where or parsed.data.title
         try:
             validate(parsed.data)
         except RecipeInvalid as exc:
-            summary.skipped.append(Skipped(where, exc.message))
+            summary.skipped.append(_left_out(parsed, exc.message))
             continue
         if duplicates.check_and_add(parsed):
-            summary.duplicates.append(Skipped(where, "You already have this recipe."))
+            summary.duplicates.append(_left_out(parsed, "You already have this recipe."))
             continue
         accepted.append(parsed)
     pictures = _pictures([(i, p) for i, p in enumerate(accepted) if p.image], picture_budget, summary)

@@ -45,6 +45,13 @@ PICTURE_DEADLINE = 10.0
 PICTURE_MIN_SECONDS = 3.0
 MAX_URLS = 100
 
+# Said when a page was refused only for being on a private network: who can change that, and
+# how, without saying more about the address than the refusal does.
+PRIVATE_HINT = (
+    "Imports from private networks (a home or office network, or this server itself) are off here; "
+    "an admin of this server can allow them with the setting RECIPES_IMPORT_ALLOW_PRIVATE."
+)
+
 
 @dataclass(frozen=True)
 class _Clock:
@@ -127,7 +134,8 @@ def _fetch_page(url: str, policy: ImportPolicy, clock: _Clock) -> FetchResult:
             url, max_bytes=MAX_PAGE_BYTES, allow_private=policy.allow_private, deadline=clock.left(PAGE_DEADLINE)
         )
     except net.FetchError as exc:
-        raise ImportFailed(exc.message, f"fetch_{exc.code}") from None
+        message = f"{exc.message} {PRIVATE_HINT}" if exc.private else exc.message
+        raise ImportFailed(message, f"fetch_{exc.code}") from None
 
 
 def _extract(page: FetchResult, clock: _Clock) -> ExtractedRecipe:
@@ -205,11 +213,6 @@ def import_url(user: User, raw_url: str, policy: ImportPolicy, *, again: bool = 
         raise ImportFailed(f"The recipe on that page could not be saved: {exc.message}", "invalid") from None
     log.info("import: recipe %s from %s (scraper %s)", recipe.id, page.url, extracted.scraper_host)
     return Imported(recipe, picture_problem)
-
-
-def split_urls(text: str) -> list[str]:
-    """The addresses in a pasted list: one per line (or separated by spaces), duplicates dropped."""
-    return list(dict.fromkeys(word for word in text.split() if word))
 
 
 @dataclass(frozen=True)

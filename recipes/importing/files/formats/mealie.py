@@ -422,7 +422,8 @@ def _read_database(archive: Archive, database: str, document: Mapping[str, Any])
                 tags=tags.get(recipe_id, []) + categories.get(recipe_id, []),
             )
         except (TypeError, ValueError, KeyError, AttributeError) as exc:  # an odd row must not stop the rest
-            result.skipped.append(Skipped(where, f"This recipe could not be read ({type(exc).__name__})."))
+            reason = f"This recipe could not be read ({type(exc).__name__})."
+            result.skipped.append(Skipped(where, reason, title=common.text(row.get("name"))))
             continue
         if not data.title:
             result.skipped.append(Skipped(where, "This recipe has no name."))
@@ -548,7 +549,8 @@ def _read_api_files(archive: Archive) -> ReadResult:
         try:
             recipe = api_recipe_data(document)
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
-            result.skipped.append(Skipped(where, f"This recipe could not be read ({type(exc).__name__})."))
+            reason = f"This recipe could not be read ({type(exc).__name__})."
+            result.skipped.append(Skipped(where, reason, title=common.text(document.get("name"))))
             continue
         if not recipe.title:
             result.skipped.append(Skipped(where, "This recipe has no name."))

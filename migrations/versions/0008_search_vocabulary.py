@@ -10,7 +10,7 @@
   extension cannot be created, the upgrade goes on without it and corrections are looked up
   by first letter only.
 
-Revision ID: 0008a
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-06 10:00:00
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0008a"
+revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
