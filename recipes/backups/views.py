@@ -98,7 +98,7 @@ def restore_page() -> Response | tuple[str, int]:
         "backups/restore_page.html",
         form=form,
         backups=services.list_backups(),
-        max_upload=services.size_label(MAX_UPLOAD_BYTES),
+        max_upload=f"{MAX_UPLOAD_BYTES // 1024**3} GB",
     )
     return page, form_status(form)
 

@@ -15,7 +15,7 @@
   const UNITS = [
     ["minute", MINUTE, 45 * MINUTE],
     ["hour", HOUR, 22 * HOUR],
-    ["day", DAY, 26 * DAY],
+    ["day", DAY, 46 * DAY],
     ["month", 30.44 * DAY, 320 * DAY],
     ["year", 365.25 * DAY, Infinity],
   ];
