@@ -151,10 +151,11 @@ def test_an_upload_without_a_file_says_so(alice: Client) -> None:
     assert "Choose a backup file" in response.text
 
 
-def test_the_upload_takes_large_backups_and_says_its_cap(app: Flask, alice: Client) -> None:
+def test_the_upload_takes_large_backups_and_says_its_cap(app: Flask, alice: Client, monkeypatch: Any) -> None:
     view = app.view_functions["backups.restore_page"]
     assert getattr(view, BODY_LIMIT_ATTRIBUTE) == 1024 * 1024 * 1024  # see the view: why 1 GB
-    setattr(view, BODY_LIMIT_ATTRIBUTE, 1000)
+    assert "At most 1 GB" in alice.get("/admin/backups/restore").text
+    monkeypatch.setattr(view, BODY_LIMIT_ATTRIBUTE, 1000)  # (the view is shared by every app made here)
     response = upload(alice, b"x" * 5000)
     assert response.status_code == 413
     assert "too large" in response.text
@@ -201,6 +202,13 @@ def test_restoring_is_for_admins_only_and_needs_the_form(
         assert visitor.post(confirm_url(path.name)).status_code == 404
         assert upload(visitor, path.read_bytes()).status_code == 404
     assert alice.post(confirm_url(path.name), csrf=False).status_code == 400
+    without_token = alice.post(
+        "/admin/backups/restore",
+        data={"backup": (io.BytesIO(path.read_bytes()), "mine.db")},
+        content_type="multipart/form-data",
+        csrf=False,
+    )
+    assert without_token.status_code == 400 and "Form expired" in without_token.text
     assert alice.get(confirm_url("recipes-20260101-000000-0003.db")).status_code == 404  # not listed
     assert alice.get(confirm_url("..%2Fsecret_key")).status_code == 404
     assert [b.kind for b in backups_in(app)] == ["manual"]

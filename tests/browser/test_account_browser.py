@@ -141,7 +141,7 @@ def test_account_corner(browser: Browser, tmp_path: Path, worker_id: str) -> Non
         page.get_by_role("button", name="Upload and check").click()
         expect(page.get_by_text("notes.db is not a Recipes backup")).to_be_visible()
         page.screenshot(path=str(SHOTS / "restore-upload-refused-1280.png"), full_page=True)
-        (good,) = sorted((tmp_path / "backups").glob("recipes-*-before-restore.db"))
+        (good,) = sorted((tmp_path / "backups").glob("recipes-*-before-restore.*"))
         page.get_by_label("Backup file").set_input_files(str(good))
         page.get_by_role("button", name="Upload and check").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Restore this backup?")
