@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from flask import request
+from flask import render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from markupsafe import Markup
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from .models import as_utc
@@ -36,7 +37,36 @@ def form_status(form: FlaskForm) -> int:
     return 400 if any(field.errors for field in form) else 200
 
 
-def utc_time(moment: datetime | None, missing: str = "—") -> str:
-    """A stored time for a page: "2026-11-21 21:41 UTC" (SQLite gives back naive UTC
-    datetimes), or `missing` when there is none. A template filter."""
-    return as_utc(moment).strftime("%Y-%m-%d %H:%M UTC") if moment is not None else missing
+# How static/local-time.js shows a time: "3 hours ago" / "in 7 days" (with the local date and
+# time as its tooltip), or the local date and time.
+TIME_STYLES = ("relative", "datetime")
+
+
+def utc_time(moment: datetime | str | None, missing: str = "—", style: str = "relative") -> Markup | str:
+    """A stored time for a page, a template filter: a <time> element whose text is the time in
+    UTC, "2026-11-21 21:41 UTC" (what a browser without JavaScript shows), which
+    static/local-time.js rewrites in the viewer's own time zone, in the `style` of TIME_STYLES.
+    `missing` (plain text) when there is no time. Takes SQLite's naive UTC datetimes, and ISO
+    strings (as a session keeps a time)."""
+    if style not in TIME_STYLES:
+        raise ValueError(f"unknown time style {style!r}: one of {TIME_STYLES}")
+    if moment is None:
+        return missing
+    when = as_utc(datetime.fromisoformat(moment) if isinstance(moment, str) else moment).astimezone(UTC)
+    return Markup('<time datetime="{}" data-local="{}">{}</time>').format(
+        when.strftime("%Y-%m-%dT%H:%M:%SZ"), style, when.strftime("%Y-%m-%d %H:%M UTC")
+    )
+
+
+def confirmation_page(*, heading: str, message: str, action: str, button: str, cancel: str) -> str:
+    """The page that asks before a change a form with `data-confirm` makes (static/confirm.js
+    asks in a dialog instead, where JavaScript runs): `button` posts to `action`, Cancel goes
+    back to `cancel` (the place on the page the form was)."""
+    return render_template(
+        "confirm.html", heading=heading, message=message, action=action, button=button, cancel=cancel
+    )
+
+
+def asks_first() -> bool:
+    """Whether a `data-confirm` form was sent without JavaScript: the page must ask first."""
+    return bool(request.form.get("ask_first"))

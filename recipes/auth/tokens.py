@@ -92,9 +92,14 @@ def tokens_of(user: User) -> list[ApiToken]:
     )
 
 
+def find_own_token(user: User, token_id: int) -> ApiToken | None:
+    """`user`'s token `token_id` (None when they have no such token)."""
+    return db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+
+
 def revoke_token(user: User, token_id: int) -> bool:
     """Delete one of `user`'s tokens; False when they have no such token."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+    row = find_own_token(user, token_id)
     if row is None:
         return False
     db.session.delete(row)

@@ -12,7 +12,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..models import User
 from ..security import is_safe_redirect, no_store
-from ..web import MAX_ID, form_status
+from ..web import MAX_ID, asks_first, confirmation_page, form_status
 from . import devices, lifecycle, services, setup_code, tokens
 from .forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, RevokeTokenForm, TokenForm
 
@@ -208,13 +208,26 @@ def create_token() -> Response | tuple[str, int]:
 
 @bp.post(f"/account/tokens/<int(max={MAX_ID}):token_id>/revoke")
 @login_required
-def revoke_token(token_id: int) -> Response:
+def revoke_token(token_id: int) -> Response | str:
     if not RevokeTokenForm().validate_on_submit():
         abort(400)
+    back = url_for("auth.account", _anchor="api-tokens")
+    if asks_first():  # sent without JavaScript, which would have asked in a dialog
+        token = tokens.find_own_token(current_user, token_id)
+        if token is None:
+            abort(404)
+        return confirmation_page(
+            heading=f"Revoke the token “{token.name}”?",
+            message="Apps and scripts using it can no longer reach your recipes, from now on. "
+            "A revoked token cannot be turned on again: make a new one if you need it.",
+            action=url_for("auth.revoke_token", token_id=token_id),
+            button="Revoke the token",
+            cancel=back,
+        )
     if not tokens.revoke_token(current_user, token_id):
         abort(404)  # not one of yours (or already gone)
     flash("Token revoked: apps using it can no longer reach your recipes.", "success")
-    return redirect(url_for("auth.account") + "#api-tokens")
+    return redirect(back)
 
 
 # --- one-time links to set a new password (made by the admin) ----------------------------------

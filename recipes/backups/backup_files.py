@@ -7,6 +7,7 @@ named for when it was made, the schema revision it holds and why it was made:
     recipes-20261121-193000-0003.db                      made by hand (`recipes backup`, the button)
     recipes-20261121-193000-0002-pre-migration.db        made by start-up before migrating
     recipes-20261121-193000-0003-before-restore.db       the safety copy made before a restore
+    recipes-20261121-193000-0003-uploaded.db             uploaded by the admin to restore (checked first)
     recipes-20261121-193000-0003.pgdump.json.gz          the same, for PostgreSQL
 
 Times are UTC. Two backups in the same second get `.1`, `.2`... after the time.
@@ -40,7 +41,8 @@ from ..config import BACKUP_DIR_NAME, DEFAULT_BACKUP_KEEP
 MANUAL = "manual"
 PRE_MIGRATION = "pre-migration"
 BEFORE_RESTORE = "before-restore"
-KINDS = (MANUAL, PRE_MIGRATION, BEFORE_RESTORE)
+UPLOADED = "uploaded"
+KINDS = (MANUAL, PRE_MIGRATION, BEFORE_RESTORE, UPLOADED)
 
 
 SQLITE_SUFFIX = ".db"
@@ -68,7 +70,7 @@ def first_line(exc: BaseException) -> str:
 
 _NAME = re.compile(
     r"recipes-(?P<stamp>\d{8}-\d{6})(?:\.(?P<seq>\d{1,4}))?-(?P<revision>[A-Za-z0-9_]+)"
-    r"(?:-(?P<kind>pre-migration|before-restore))?(?P<suffix>\.db|\.pgdump\.json\.gz)"
+    r"(?:-(?P<kind>pre-migration|before-restore|uploaded))?(?P<suffix>\.db|\.pgdump\.json\.gz)"
 )
 # Start-up backups made before this module existed: recipes-20261121T193000123456Z-0002.db
 _LEGACY_NAME = re.compile(r"recipes-(?P<stamp>\d{8}T\d{6})\d*Z-(?P<revision>[^/\\]+)\.db")

@@ -1,6 +1,7 @@
 """Restoring a backup: `restore_backup` checks the file, then hands it to the SQLite or the
 PostgreSQL restore, and reports the schema revisions, the rows per table now in the database,
-and where the safety copy of the previous database is.
+and where the safety copy of the previous database is. `inspect_backup` makes the same checks
+and says what the file holds, without restoring it (the admin's page asks before restoring).
 
 Checking: what the file is (by its content, never by its name), that it is whole, that this
 Recipes can restore it (format, schema revision), and that its schema is exactly the one the
@@ -68,9 +69,40 @@ def restore_backup(path: Path) -> RestoreReport:
     other login is gone. SQLite backups restore into SQLite, PostgreSQL dumps into PostgreSQL.
     """
     source = Path(path)
-    kind = _sniff(source)
     engine = db.engine
-    dialect = engine.dialect.name
+    kind = _restorable_kind(source, engine.dialect.name)
+    db.session.remove()  # hold no transaction of our own while the data is replaced
+    with _file_errors(source):
+        if kind == "sqlite":
+            return _restore_sqlite(source, engine)
+        return _restore_postgres(source, engine)
+
+
+def inspect_backup(path: Path) -> BackupContents:
+    """What the backup at `path` holds, after the very checks `restore_backup` makes first
+    (RestoreRefused if it would refuse it); the database is not touched."""
+    source = Path(path)
+    kind = _restorable_kind(source, db.engine.dialect.name)
+    with _file_errors(source):
+        if kind == "sqlite":
+            with _staged_sqlite(source) as staging:
+                revision = _check_sqlite_file(staging, source)
+                return BackupContents("sqlite", revision, _sqlite_rows(staging))
+        contents = check_dump(source)
+        _check_dump_schema(source, contents)
+        rows = {name: count for name, (_, count) in contents.tables.items()}
+        return BackupContents("postgresql", contents.revision, rows)
+
+
+def live_rows() -> dict[str, int]:
+    """Rows per table in the database now (what a restore would replace)."""
+    with db.engine.connect() as connection:
+        return _count_rows(connection)
+
+
+def _restorable_kind(source: Path, dialect: str) -> str:
+    """ "sqlite" or "dump": what the file is, if this Recipes' database can take it."""
+    kind = _sniff(source)
     if dialect not in ("sqlite", "postgresql"):
         raise BackupError(f"backups support SQLite and PostgreSQL databases, not {dialect}")
     if kind == "sqlite" and dialect != "sqlite":
@@ -85,11 +117,14 @@ def restore_backup(path: Path) -> RestoreReport:
             f"{source} is a PostgreSQL dump, but this Recipes keeps its data in SQLite: "
             "restoring across database engines is not supported"
         )
-    db.session.remove()  # hold no transaction of our own while the data is replaced
+    return kind
+
+
+@contextlib.contextmanager
+def _file_errors(source: Path) -> Iterator[None]:
+    """A file or SQLite error while reading or restoring `source`, as a BackupError."""
     try:
-        if kind == "sqlite":
-            return _restore_sqlite(source, engine)
-        return _restore_postgres(source, engine)
+        yield
     except OSError as exc:
         raise BackupError(f"cannot restore {source}: {exc.strerror or exc}") from None
     except sqlite3.Error as exc:
@@ -99,14 +134,35 @@ def restore_backup(path: Path) -> RestoreReport:
 # --- what a restore reports ----------------------------------------------------------------------
 
 
-# How the tables are named in a restore's summary.
+# How the tables are named in a restore's summary: (one, many).
 SUMMARY_NAMES = {
-    "user": "accounts",
-    "recipe": "recipes",
-    "tag": "tags",
-    "recipe_image": "pictures",
-    "login_session": "login sessions",
+    "user": ("account", "accounts"),
+    "recipe": ("recipe", "recipes"),
+    "tag": ("tag", "tags"),
+    "recipe_image": ("picture", "pictures"),
+    "login_session": ("login session", "login sessions"),
 }
+
+
+def describe_rows(rows: dict[str, int]) -> str:
+    """ "2 accounts, 1 recipe, 3 tags, 0 pictures, 1 login session": what a database holds."""
+    return ", ".join(
+        f"{rows[table]} {one if rows[table] == 1 else many}"
+        for table, (one, many) in SUMMARY_NAMES.items()
+        if table in rows
+    )
+
+
+@dataclass(frozen=True)
+class BackupContents:
+    """What a backup holds (`inspect_backup`): its engine, schema revision and rows per table."""
+
+    engine: str  # "sqlite" or "postgresql"
+    revision: str
+    rows: dict[str, int]
+
+    def summary(self) -> str:
+        return describe_rows(self.rows)
 
 
 @dataclass(frozen=True)
@@ -119,7 +175,7 @@ class RestoreReport:
     rows: dict[str, int]  # rows per table in the restored database
 
     def summary(self) -> str:
-        counts = ", ".join(f"{self.rows[t]} {label}" for t, label in SUMMARY_NAMES.items() if t in self.rows)
+        counts = describe_rows(self.rows)
         if self.backup_revision != self.revision:
             schema = f"schema {self.backup_revision}, migrated to {self.revision}"
         else:
@@ -130,13 +186,27 @@ class RestoreReport:
 def _report(source: Path, engine: str, backup_revision: str, safety: Path) -> RestoreReport:
     with db.engine.connect() as connection:
         revision = MigrationContext.configure(connection).get_current_revision() or ""
-        present = set(inspect(connection).get_table_names())
-        rows = {
-            t.name: int(connection.execute(select(func.count()).select_from(t)).scalar_one())
-            for t in db.metadata.sorted_tables
-            if t.name in present
-        }
+        rows = _count_rows(connection)
     return RestoreReport(source, engine, backup_revision, revision, safety, rows)
+
+
+def _count_rows(connection: Connection) -> dict[str, int]:
+    present = set(inspect(connection).get_table_names())
+    return {
+        t.name: int(connection.execute(select(func.count()).select_from(t)).scalar_one())
+        for t in db.metadata.sorted_tables
+        if t.name in present
+    }
+
+
+def _sqlite_rows(path: Path) -> dict[str, int]:
+    """Rows per table of ours in the (checked) SQLite file at `path`."""
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            return _count_rows(connection)
+    finally:
+        engine.dispose()
 
 
 # --- checking the file ---------------------------------------------------------------------------
@@ -306,6 +376,27 @@ def _restore_sqlite(source: Path, engine: Engine) -> RestoreReport:
     or the new, never a mix, and keep their connections. Moving a file over the database
     instead would leave running workers on the old file (and its WAL): writes lost."""
     live = live_sqlite_path(engine)
+    with _staged_sqlite(source) as staging:
+        revision = _check_sqlite_file(staging, source)
+        _match_page_size(staging, live)
+        _migrate_sqlite_file(staging, revision)
+        safety = safety_copy()
+        try:
+            copy_sqlite(staging, live)
+        except sqlite3.Error as exc:
+            raise BackupError(
+                f"cannot write into {live} ({exc}); the database is as it was, a copy is in {safety}"
+            ) from None
+    engine.dispose()  # pooled connections would work on; new ones are cheap and surely fresh
+    checkpoint_wal()  # the copy went through the write-ahead log: the whole database
+    prune(kinds=[BEFORE_RESTORE], protect=[source])
+    return _report(source, "sqlite", revision, safety)
+
+
+@contextlib.contextmanager
+def _staged_sqlite(source: Path) -> Iterator[Path]:
+    """A private copy of the SQLite backup at `source` in the backups folder, removed after
+    (RestoreRefused if SQLite says it is no database or a damaged one)."""
     directory = backups_directory()
     directory.mkdir(parents=True, exist_ok=True)
     staging = private_temporary(directory, SQLITE_SUFFIX)
@@ -324,22 +415,9 @@ def _restore_sqlite(source: Path, engine: Engine) -> RestoreReport:
                 if not was_there:
                     with contextlib.suppress(OSError):
                         sidecar.unlink(missing_ok=True)
-        revision = _check_sqlite_file(staging, source)
-        _match_page_size(staging, live)
-        _migrate_sqlite_file(staging, revision)
-        safety = safety_copy()
-        try:
-            copy_sqlite(staging, live)
-        except sqlite3.Error as exc:
-            raise BackupError(
-                f"cannot write into {live} ({exc}); the database is as it was, a copy is in {safety}"
-            ) from None
+        yield staging
     finally:
         remove_with_journal(staging)
-    engine.dispose()  # pooled connections would work on; new ones are cheap and surely fresh
-    checkpoint_wal()  # the copy went through the write-ahead log: the whole database
-    prune(kinds=[BEFORE_RESTORE], protect=[source])
-    return _report(source, "sqlite", revision, safety)
 
 
 def _match_page_size(staging: Path, live: Path) -> None:

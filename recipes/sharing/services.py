@@ -120,15 +120,22 @@ def shares_of(user: User, recipe_id: int) -> list[ShareLink]:
     )
 
 
-def revoke_share(user: User, recipe_id: int, share_id: int) -> ShareLink:
-    """Turn the link off for good, from the next request on. Revoking twice is harmless.
-    RecipeNotFound or ShareNotFound when it is not a link to the user's own recipe."""
+def find_own_share(user: User, recipe_id: int, share_id: int) -> ShareLink:
+    """The link `share_id` to the user's own recipe `recipe_id`; RecipeNotFound or
+    ShareNotFound when it is not one."""
     recipe = get_own_recipe(user, recipe_id)
     share: ShareLink | None = db.session.scalar(
         select(ShareLink).where(ShareLink.id == share_id, ShareLink.recipe_id == recipe.id)
     )
     if share is None:
         raise ShareNotFound(share_id)
+    return share
+
+
+def revoke_share(user: User, recipe_id: int, share_id: int) -> ShareLink:
+    """Turn the link off for good, from the next request on. Revoking twice is harmless.
+    RecipeNotFound or ShareNotFound when it is not a link to the user's own recipe."""
+    share = find_own_share(user, recipe_id, share_id)
     if share.revoked_at is None:
         share.revoked_at = utcnow()
     db.session.commit()

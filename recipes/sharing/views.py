@@ -24,7 +24,7 @@ from ..images.responses import requested_variant, send_picture
 from ..models import Recipe, ShareLink
 from ..public_urls import public_url
 from ..security import NO_STORE, no_store
-from ..web import MAX_ID
+from ..web import MAX_ID, asks_first, confirmation_page
 from . import services
 from .forms import ShareForm
 
@@ -127,13 +127,24 @@ def created(recipe_id: int) -> Response | str:
 
 @bp.post(f"/recipes/<int(max={MAX_ID}):recipe_id>/shares/<int(max={MAX_ID}):share_id>/revoke")
 @login_required
-def revoke(recipe_id: int, share_id: int) -> Response:
+def revoke(recipe_id: int, share_id: int) -> Response | str:
+    back = url_for("cookbook.detail", recipe_id=recipe_id, _anchor="share")
     try:
+        if asks_first():  # sent without JavaScript, which would have asked in a dialog
+            share = services.find_own_share(current_user, recipe_id, share_id)
+            return confirmation_page(
+                heading=f"Revoke the link /s/{share.hint}…?",
+                message="Whoever has the link sees “Link revoked” instead of the recipe, from now on. "
+                "You can make a new link at any time.",
+                action=url_for("sharing.revoke", recipe_id=recipe_id, share_id=share_id),
+                button="Revoke the link",
+                cancel=back,
+            )
         share = services.revoke_share(current_user, recipe_id, share_id)
     except services.ShareNotFound:
         abort(404)
     flash(f"Revoked the link /s/{share.hint}…: it no longer opens the recipe.", "success")
-    return redirect(url_for("cookbook.detail", recipe_id=recipe_id, _anchor="share"))
+    return redirect(back)
 
 
 # --- everyone's side: the link itself -----------------------------------------------------

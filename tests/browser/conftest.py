@@ -31,13 +31,20 @@ def served_app(config_dir: Path, database: str, **settings: str) -> Iterator[str
     """`recipes bootstrap` + Gunicorn on a fresh config directory (and its own PostgreSQL
     database when the suite runs on PostgreSQL), with extra environment `settings`; yields
     the base URL. Fails the test if the server logged a traceback."""
+    with serving(config_dir, database, **settings) as (base, _):
+        yield base
+
+
+@contextlib.contextmanager
+def serving(config_dir: Path, database: str, **settings: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """`served_app`, yielding the server's environment too (for the `recipes` CLI on its data)."""
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "SECRET_KEY_FILE", "DATABASE_URL")}
     env.update({"RECIPES_CONFIG_DIR": str(config_dir), "WEB_CONCURRENCY": "2", **settings})
     if dbf.using_postgres():
         env["DATABASE_URL"] = dbf.create_postgres_database(database)
     server = GunicornServer(config_dir, env)
     try:
-        yield server.start()
+        yield server.start(), env
     finally:
         server.stop()
         if dbf.using_postgres():

@@ -34,9 +34,11 @@ def test_make_use_and_revoke_a_token_then_read_the_docs(page: Page, tmp_path: Pa
         page.reload()  # shown once: a reload lists it without the secret
         expect(page.locator("table.tokens")).to_contain_text("Home Assistant")
         assert secret not in page.content()
-        expect(page.locator("table.tokens tbody td").nth(4)).to_contain_text("UTC")  # last used: just now
+        expect(page.locator("table.tokens tbody td").nth(4)).to_have_text("just now")  # last used, local time
+        page.once("dialog", lambda dialog: dialog.accept())  # revoking asks first
         page.get_by_role("button", name="Revoke the token Home Assistant").click()
         expect(page.get_by_text("Token revoked")).to_be_visible()
+        expect(page).to_have_url(re.compile(r"/auth/account#api-tokens$"))
         assert page.request.get(f"{base}/api/v1/me", headers=bearer).status == 401
 
         page.get_by_role("contentinfo").get_by_role("link", name="API").click()  # the footer link

@@ -92,8 +92,10 @@ def test_share_open_logged_out_then_revoke(
         expect(row).to_have_count(1)
         expect(row.locator("td").nth(3)).to_have_text("1")
         panel.screenshot(path=str(ARTIFACTS / "share-panel.png"))
+        page.once("dialog", lambda dialog: dialog.accept())  # revoking asks first
         row.get_by_role("button", name="Revoke").click()
         expect(page.get_by_text("Revoked the link")).to_be_visible()
+        expect(page).to_have_url(re.compile(r"#share$"))
         expect(panel.get_by_text("No live links.")).to_be_visible()
         expect(panel.get_by_text("1 expired or revoked link")).to_be_visible()
 
