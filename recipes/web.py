@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from markupsafe import Markup
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 from .models import as_utc
@@ -42,20 +41,21 @@ def form_status(form: FlaskForm) -> int:
 TIME_STYLES = ("relative", "datetime")
 
 
-def utc_time(moment: datetime | str | None, missing: str = "—", style: str = "relative") -> Markup | str:
-    """A stored time for a page, a template filter: a <time> element whose text is the time in
-    UTC, "2026-11-21 21:41 UTC" (what a browser without JavaScript shows), which
-    static/local-time.js rewrites in the viewer's own time zone, in the `style` of TIME_STYLES.
-    `missing` (plain text) when there is no time. Takes SQLite's naive UTC datetimes, and ISO
-    strings (as a session keeps a time)."""
+def utc_time(moment: datetime | str | None, missing: str = "—", style: str = "relative") -> str:
+    """A stored time for a page, a template filter: a <time> element (templates/_time.html)
+    whose text is the time in UTC, "2026-11-21 21:41 UTC" (what a browser without JavaScript
+    shows), which static/local-time.js rewrites in the viewer's own time zone, in the `style`
+    of TIME_STYLES. `missing` (plain text) when there is no time. Takes SQLite's naive UTC
+    datetimes, and ISO strings (as a session keeps a time)."""
     if style not in TIME_STYLES:
         raise ValueError(f"unknown time style {style!r}: one of {TIME_STYLES}")
     if moment is None:
         return missing
     when = as_utc(datetime.fromisoformat(moment) if isinstance(moment, str) else moment).astimezone(UTC)
-    return Markup('<time datetime="{}" data-local="{}">{}</time>').format(
-        when.strftime("%Y-%m-%dT%H:%M:%SZ"), style, when.strftime("%Y-%m-%d %H:%M UTC")
-    )
+    time_tag = current_app.jinja_env.get_template("_time.html").module.time_tag  # type: ignore[attr-defined]
+    # The macro's answer is Markup (escaped in the template): it stays so, to be shown as HTML.
+    element: str = time_tag(when.strftime("%Y-%m-%dT%H:%M:%SZ"), style, when.strftime("%Y-%m-%d %H:%M UTC"))
+    return element
 
 
 def confirmation_page(*, heading: str, message: str, action: str, button: str, cancel: str) -> str:

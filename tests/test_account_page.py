@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -27,17 +28,19 @@ def test_export_all_is_on_the_account_page_not_under_the_list(alice: Client) -> 
     assert 'href="/recipes/export"' not in alice.get("/recipes/").text
 
 
-def test_times_are_time_elements_with_a_utc_fallback() -> None:
+def test_times_are_time_elements_with_a_utc_fallback(app: Flask) -> None:
     moment = datetime(2026, 11, 21, 21, 41, 7, tzinfo=UTC)
-    shown = utc_time(moment)
-    assert isinstance(shown, Markup)
-    assert shown == '<time datetime="2026-11-21T21:41:07Z" data-local="relative">2026-11-21 21:41 UTC</time>'
-    assert 'data-local="datetime"' in utc_time(moment, style="datetime")
-    assert utc_time(datetime(2026, 11, 21, 21, 41)) == shown.replace(":07Z", ":00Z")  # SQLite's naive UTC
-    assert utc_time("2026-11-21T21:41:07+00:00") == shown  # as a session keeps it
-    assert utc_time(None) == "—" and utc_time(None, "never") == "never"
-    with pytest.raises(ValueError, match="style"):
-        utc_time(moment, style="fancy")
+    with app.app_context():
+        shown = utc_time(moment)
+        assert isinstance(shown, Markup)
+        assert shown == '<time datetime="2026-11-21T21:41:07Z" data-local="relative">2026-11-21 21:41 UTC</time>'
+        assert 'data-local="datetime"' in utc_time(moment, style="datetime")
+        assert utc_time(datetime(2026, 11, 21, 21, 41)) == shown.replace(":07Z", ":00Z")  # SQLite's naive UTC
+        assert utc_time("2026-11-21T21:41:07+00:00") == shown  # as a session keeps it
+        assert utc_time(moment.astimezone(ZoneInfo("Asia/Tokyo"))) == shown  # always written in UTC
+        assert utc_time(None) == "—" and utc_time(None, "never") == "never"
+        with pytest.raises(ValueError, match="style"):
+            utc_time(moment, style="fancy")
 
 
 def test_every_page_loads_the_local_time_and_confirm_scripts(client: Client) -> None:
