@@ -240,3 +240,10 @@ print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in ("
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout.strip().splitlines()[-1]) == []
+
+
+def test_a_time_too_long_to_be_a_number_is_a_form_error_not_a_500(alice: Any) -> None:
+    """Found by Hypothesis: 400 digits made WTForms' range check raise OverflowError (a 500)."""
+    response = alice.post("/recipes/new", data={"title": "Soup", "prep_time": "9" * 400})
+    assert response.status_code == 400
+    assert html.escape(limits.MINUTES_RANGE) in response.text

@@ -25,6 +25,21 @@ from . import limits
 from . import recipe_text as text
 from .services import RecipeData
 
+
+class MinutesField(IntegerField):
+    """Minutes: a whole number; one too long to be a time (which WTForms' NumberRange cannot
+    even compare: `int too large to convert to float`) is the same range error as any other."""
+
+    data: int | None
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        value = self.data
+        if isinstance(value, int) and abs(value) > 10 * limits.MINUTES_MAX:
+            self.data = None
+            raise ValueError(limits.MINUTES_RANGE)
+
+
 MINUTES = [Optional(), NumberRange(min=0, max=limits.MINUTES_MAX, message=limits.MINUTES_RANGE)]
 
 
@@ -59,9 +74,9 @@ class RecipeForm(Form):
         description="One step per line, or one per paragraph with blank lines between.",
     )
     servings = StringField("Servings / yield", validators=[_at_most(limits.SERVINGS_MAX)])
-    prep_time = IntegerField("Prep time (minutes)", validators=MINUTES)
-    cook_time = IntegerField("Cook time (minutes)", validators=MINUTES)
-    total_time = IntegerField("Total time (minutes)", validators=MINUTES, description="Leave empty for prep + cook.")
+    prep_time = MinutesField("Prep time (minutes)", validators=MINUTES)
+    cook_time = MinutesField("Cook time (minutes)", validators=MINUTES)
+    total_time = MinutesField("Total time (minutes)", validators=MINUTES, description="Leave empty for prep + cook.")
     source_url = URLField("Source URL", validators=[_at_most(limits.SOURCE_URL_MAX), http_url])
     tags = StringField("Tags", validators=[_at_most(limits.TAGS_TEXT_MAX)], description="Separated by commas.")
     notes = TextAreaField("Notes", validators=[_at_most(limits.NOTES_MAX)])
