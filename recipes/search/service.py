@@ -230,8 +230,8 @@ def _count(query: AnySelect) -> int:
     return int(_rows(select(func.count()).select_from(query.order_by(None).subquery()))[0][0])
 
 
-def _capped_count(query: AnySelect, limit: int = COUNT_CAP + 1) -> int:
-    return _count(query.with_only_columns(Recipe.id).limit(limit))
+def _capped_count(query: AnySelect) -> int:
+    return _count(query.with_only_columns(Recipe.id).limit(COUNT_CAP + 1))
 
 
 def _page(query: AnySelect, offset: int, limit: int) -> list[Any]:
@@ -291,12 +291,12 @@ def _search_terms(request: SearchRequest) -> tuple[ParsedQuery, bool]:
     return terms, has_text
 
 
-def count(user: User, request: SearchRequest, limit: int = COUNT_CAP + 1) -> int:
-    """How many recipes `request` finds for `user`, counting no further than `limit`."""
+def count(user: User, request: SearchRequest) -> int:
+    """How many recipes `request` finds for `user`, counted up to COUNT_CAP + 1."""
     terms, has_text = _search_terms(request)
     # Count with the text index driving (a join) when there is text, else the tag lists.
     counting_base = _base(user, request, correlated_tags=has_text)
-    return _capped_count(backends.apply_text_filter(db.engine.dialect.name, counting_base, terms).query, limit)
+    return _capped_count(backends.apply_text_filter(db.engine.dialect.name, counting_base, terms).query)
 
 
 def search(user: User, request: SearchRequest) -> SearchPage:
@@ -336,8 +336,8 @@ def _suggestion(user: User, request: SearchRequest, total: int) -> Suggestion | 
         return count(user, replace(request, q=q, page=1))
 
     def count_alone(word: str) -> int:
-        # With the search's own limit: given a tiny one, PostgreSQL may plan a walk of every
-        # recipe rather than the index (slow exactly when the word is found nowhere).
+        # Counted as far as a search counts: with a limit of a few rows PostgreSQL may plan a
+        # walk of every recipe rather than the index (slow exactly when the word is nowhere).
         return count(user, SearchRequest(q=word))
 
     found = correct(request.q, total, Lookup(db.session.connection(), user), count_typed, count_alone)

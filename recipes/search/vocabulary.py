@@ -49,12 +49,13 @@ class Lookup:
         self.connection = connection
         self.user = user
         self._ranges: dict[str, list[tuple[str, int]]] = {}
+        self._trigrams: bool | None = None
 
     def near(self, word: str, max_distance: int) -> list[Candidate]:
         """Words of the index within `max_distance` edits of `word` (folded), closest first."""
         if self.connection.dialect.name == "sqlite":
             return _sqlite_near(self, word, max_distance)
-        return _postgres_near(self.connection, word, max_distance)
+        return _postgres_near(self, word, max_distance)
 
     def starting_like(self, word: str) -> list[tuple[str, int]]:
         """(term, recipes) for the SQLite vocabulary's terms with `word`'s first letter."""
@@ -64,6 +65,12 @@ class Lookup:
                 (term, recipes) for term, recipes in self.connection.execute(_VOCABULARY, _letter_range(word))
             ]
         return self._ranges[first]
+
+    def has_trigrams(self) -> bool:
+        """PostgreSQL: whether pg_trgm is there (migration 0008 creates it when it may)."""
+        if self._trigrams is None:
+            self._trigrams = has_trigrams(self.connection)
+        return self._trigrams
 
 
 def _ranked(found: dict[str, Candidate]) -> list[Candidate]:
@@ -131,11 +138,13 @@ _BY_FIRST_LETTER = text(
 
 
 def has_trigrams(connection: Connection) -> bool:
-    """Whether pg_trgm is there (migration 0008 creates it when the database allows)."""
+    """Whether pg_trgm's functions can be called here (the extension is installed, and on the
+    search path)."""
     return bool(connection.execute(_HAS_TRIGRAMS).scalar())
 
 
-def _postgres_near(connection: Connection, word: str, max_distance: int) -> list[Candidate]:
+def _postgres_near(lookup: Lookup, word: str, max_distance: int) -> list[Candidate]:
+    connection = lookup.connection
     words = {
         row[0]
         for row in connection.execute(
@@ -143,7 +152,7 @@ def _postgres_near(connection: Connection, word: str, max_distance: int) -> list
             {**_letter_range(word), "shortest": len(word) - max_distance, "longest": len(word) + max_distance},
         )
     }
-    if has_trigrams(connection):
+    if lookup.has_trigrams():
         words.update(row[0] for row in connection.execute(_BY_TRIGRAMS, {"word": word, "limit": TRIGRAM_CANDIDATES}))
     words.discard(word)
     close = process.extract(word, list(words), scorer=OSA.distance, score_cutoff=max_distance, limit=None)
