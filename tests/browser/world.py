@@ -8,8 +8,11 @@ bob, made with `recipes create-user`, owns a few demo recipes. What the pages' a
 
 from __future__ import annotations
 
+import io
+import json
 import re
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +56,7 @@ class World:
     bob_id: int
     reset_token: str
     backup_name: str
+    results_key: str  # the results page of a file import
 
     @property
     def session_cookie(self) -> str:
@@ -128,6 +132,16 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         post(context, f"{base}/admin/accounts/{bob_id}/reset-link", form={"csrf_token": csrf})
         page.goto(f"{base}/admin/accounts/")  # shown once
         reset_token = page.locator("#new-reset-link").input_value().rsplit("/", 1)[1]
+        export = io.BytesIO()
+        with zipfile.ZipFile(export, "w") as archive:
+            stew = {"title": "Imported stew", "ingredients": ["1 onion"], "instructions": ["Stir."]}
+            archive.writestr("recipes.json", json.dumps([stew]))
+        upload = {
+            "csrf_token": csrf,
+            "file": {"name": "recipes-export.zip", "mimeType": "application/zip", "buffer": export.getvalue()},
+        }
+        results_key = post(context, f"{base}/recipes/import/file", multipart=upload).rsplit("/", 1)[1]
+
         page.goto(f"{base}/recipes/")  # nothing left waiting to be shown
         state = context.storage_state()
     finally:
@@ -142,4 +156,5 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         bob_id=bob_id,
         reset_token=reset_token,
         backup_name=backup,
+        results_key=results_key,
     )
