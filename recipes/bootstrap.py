@@ -19,7 +19,7 @@ from typing import Any
 
 from . import config as settings
 from . import schema
-from .atomic_files import write_atomically
+from .atomic_files import replace_atomically, write_atomically
 from .backups.services import PRE_MIGRATION, BackupError, copy_sqlite, create_backup, prune
 from .extensions import db
 
@@ -114,11 +114,7 @@ def seed_gunicorn_config(directory: Path) -> Path:
     except OSError:
         return target  # unreadable: Gunicorn will say so
     if current != default and hashlib.sha256(current).hexdigest() in EARLIER_GUNICORN_CONFIGS:
-        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{GUNICORN_CONFIG_NAME}.")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(default)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)  # the old copy or the new one, never neither
+        replace_atomically(target, default, mode=0o644)
         log.info("updated %s to this version's defaults (it was an unedited earlier default)", target)
     elif current != default and b"worker_class" not in current:
         log.warning(

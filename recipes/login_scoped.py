@@ -8,8 +8,10 @@ No request objects here: callers pass the login session's token (`current_user.g
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import ScalarSelect, delete, select
 
 from .extensions import db
 from .models import LoginSession, token_digest
@@ -41,3 +43,19 @@ def login_id_query(login_token: str | None) -> ScalarSelect[int]:
     """The same, as a subquery for a WHERE clause."""
     digest = token_digest(login_token or "")
     return select(LoginSession.id).where(LoginSession.token_hash == digest).scalar_subquery()
+
+
+def make_room(model: Any, owner: int, now: datetime, *, keep_for: timedelta, keep_at_most: int) -> None:
+    """Before `owner` (a login session id) keeps one more `model` row: drop everyone's rows older
+    than `keep_for`, and this login's oldest beyond `keep_at_most - 1`. Part of the caller's
+    transaction. `model` has `id`, `login_session_id` and `created_at`."""
+    plain = {"synchronize_session": False}
+    db.session.execute(delete(model).where(model.created_at < now - keep_for), execution_options=plain)
+    older = db.session.scalars(
+        select(model.id)
+        .where(model.login_session_id == owner)
+        .order_by(model.created_at.desc(), model.id.desc())
+        .offset(keep_at_most - 1)
+    ).all()
+    if older:
+        db.session.execute(delete(model).where(model.id.in_(older)), execution_options=plain)

@@ -52,6 +52,21 @@ def effective_total_minutes(total: int | None, prep: int | None, cook: int | Non
     return sum(parts) if parts else None
 
 
+class Renditions:
+    """A processed picture's columns (images/store.picture_columns fills them): the full size and
+    the thumbnail, re-encoded, with their sizes. Shared by recipe pictures and kept form pictures."""
+
+    digest: Mapped[str] = mapped_column(String(64))
+    mime: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    thumb_width: Mapped[int] = mapped_column(Integer)
+    thumb_height: Mapped[int] = mapped_column(Integer)
+    # Deferred: loading a row never drags the picture's bytes along.
+    full: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    thumb: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
 class User(UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "user"
 
@@ -144,7 +159,7 @@ class PendingSecret(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class PendingPicture(db.Model):  # type: ignore[name-defined]
+class PendingPicture(Renditions, db.Model):  # type: ignore[name-defined]
     """A picture chosen on a recipe form that came back with an error (no title, a bad time):
     already checked and re-encoded, kept for that form's next submit by the same login so it
     need not be chosen again (images/pending.py). Found by the SHA-256 of a random key the form
@@ -158,14 +173,6 @@ class PendingPicture(db.Model):  # type: ignore[name-defined]
     login_session_id: Mapped[int] = mapped_column(ForeignKey("login_session.id", ondelete="CASCADE"), index=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     filename: Mapped[str] = mapped_column(String(255), default="")
-    digest: Mapped[str] = mapped_column(String(64))
-    mime: Mapped[str] = mapped_column(String(40))
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    thumb_width: Mapped[int] = mapped_column(Integer)
-    thumb_height: Mapped[int] = mapped_column(Integer)
-    full: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    thumb: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -262,22 +269,13 @@ class Recipe(db.Model):  # type: ignore[name-defined]
         return f"<Recipe {self.id} {self.title!r}>"
 
 
-class RecipeImage(db.Model):  # type: ignore[name-defined]
+class RecipeImage(Renditions, db.Model):  # type: ignore[name-defined]
     """A recipe's picture, in the database so one backup (or one shared PostgreSQL) holds
     everything. Stored as re-encoded renditions only: the upload itself is never kept."""
 
     __tablename__ = "recipe_image"
 
     recipe_id: Mapped[int] = mapped_column(ForeignKey("recipe.id", ondelete="CASCADE"), primary_key=True)
-    digest: Mapped[str] = mapped_column(String(64))
-    mime: Mapped[str] = mapped_column(String(40))
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    thumb_width: Mapped[int] = mapped_column(Integer)
-    thumb_height: Mapped[int] = mapped_column(Integer)
-    # Deferred: loading a recipe never drags its picture's bytes along.
-    full: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    thumb: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     recipe: Mapped[Recipe] = relationship(back_populates="image")

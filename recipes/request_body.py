@@ -17,6 +17,7 @@ worker Gunicorn's own timeout does that.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
 import tempfile
@@ -25,8 +26,8 @@ from functools import wraps
 from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
 
 from flask import Flask, request
-from werkzeug.exceptions import HTTPException, NotFound, RequestEntityTooLarge
-from werkzeug.routing import MapAdapter, RequestRedirect
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import MapAdapter
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -65,15 +66,7 @@ def _idle_timeout() -> Any:
     monkey = sys.modules.get("gevent.monkey")
     if gevent is not None and monkey is not None and monkey.is_module_patched("socket"):
         return gevent.Timeout(BODY_IDLE_SECONDS, BodyTimeout)
-    return _NoTimeout()
-
-
-class _NoTimeout:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
+    return contextlib.nullcontext()
 
 
 def _declared_length(environ: WSGIEnvironment) -> int | None:
@@ -102,7 +95,7 @@ class BufferedBody:
         adapter: MapAdapter = self.flask_app.url_map.bind_to_environ(environ)
         try:
             endpoint, _ = adapter.match(method=environ.get("REQUEST_METHOD", "GET"))
-        except (NotFound, RequestRedirect, HTTPException):  # no such route: the app answers it
+        except HTTPException:  # no such route (or a redirect to one): the app answers it
             return default
         view = self.flask_app.view_functions.get(str(endpoint))
         return int(getattr(view, BODY_LIMIT_ATTRIBUTE, default))

@@ -18,7 +18,8 @@ from sqlalchemy import delete, select
 
 from .database import release_transaction, write_intent
 from .extensions import db
-from .models import LoginSession, PendingSecret, as_utc, token_digest, utcnow
+from .login_scoped import login_id, login_id_query
+from .models import PendingSecret, as_utc, utcnow
 
 # Long enough for any redirect, short enough that an abandoned secret does not linger.
 SHOW_WITHIN = timedelta(minutes=10)
@@ -33,9 +34,9 @@ def hold(login_token: str, kind: str, secret: str) -> None:
         delete(PendingSecret).where(PendingSecret.created_at < now - SHOW_WITHIN),
         execution_options={"synchronize_session": False},
     )
-    login_id = db.session.scalar(select(LoginSession.id).where(LoginSession.token_hash == token_digest(login_token)))
-    if login_id is not None:  # else the login ended meanwhile: there is no one to show it to
-        db.session.add(PendingSecret(login_session_id=login_id, kind=kind, secret=secret, created_at=now))
+    owner = login_id(login_token)
+    if owner is not None:  # else the login ended meanwhile: there is no one to show it to
+        db.session.add(PendingSecret(login_session_id=owner, kind=kind, secret=secret, created_at=now))
 
 
 def take(login_token: str, kind: str) -> str | None:
@@ -43,8 +44,7 @@ def take(login_token: str, kind: str) -> str | None:
     None when there is none, or it waited longer than SHOW_WITHIN. Only when there is one
     does this write: in its own short transaction, the read one before it ended (SQLite cannot
     turn a read transaction into a write while others write)."""
-    login = select(LoginSession.id).where(LoginSession.token_hash == token_digest(login_token)).scalar_subquery()
-    mine = (PendingSecret.login_session_id == login) & (PendingSecret.kind == kind)
+    mine = (PendingSecret.login_session_id == login_id_query(login_token)) & (PendingSecret.kind == kind)
     if db.session.scalar(select(PendingSecret.id).where(mine).limit(1)) is None:
         return None
     release_transaction()

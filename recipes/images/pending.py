@@ -22,7 +22,7 @@ from sqlalchemy.orm import undefer
 
 from ..database import write_intent
 from ..extensions import db
-from ..login_scoped import key_digest, login_id, login_id_query, new_key, well_formed
+from ..login_scoped import key_digest, login_id, login_id_query, make_room, new_key, well_formed
 from ..models import PendingPicture, utcnow
 from ..text_cleaning import clean_text
 from .processing import ProcessedImage, Rendition
@@ -52,27 +52,13 @@ def keep(login_token: str | None, image: ProcessedImage, filename: str, *, repla
     In a short transaction of its own, which also clears pictures kept too long."""
     with write_intent():
         now = utcnow()
-        db.session.execute(
-            delete(PendingPicture).where(PendingPicture.created_at < now - KEEP_FOR),
-            execution_options={"synchronize_session": False},
-        )
         owner = login_id(login_token)
         if owner is None:
             db.session.rollback()
             return None
         if replacing and well_formed(replacing):
             _delete_kept(owner, replacing)
-        older = db.session.scalars(
-            select(PendingPicture.id)
-            .where(PendingPicture.login_session_id == owner)
-            .order_by(PendingPicture.created_at.desc(), PendingPicture.id.desc())
-            .offset(KEEP_AT_MOST - 1)
-        ).all()
-        if older:
-            db.session.execute(
-                delete(PendingPicture).where(PendingPicture.id.in_(older)),
-                execution_options={"synchronize_session": False},
-            )
+        make_room(PendingPicture, owner, now, keep_for=KEEP_FOR, keep_at_most=KEEP_AT_MOST)
         key = new_key()
         db.session.add(
             PendingPicture(

@@ -15,11 +15,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from ..database import release_transaction, write_intent
 from ..extensions import db
-from ..login_scoped import key_digest, login_id, login_id_query, new_key, well_formed
+from ..login_scoped import key_digest, login_id, login_id_query, make_room, new_key, well_formed
 from ..models import ImportResult, utcnow
 from .files.parsed import Skipped
 from .files.service import ImportSummary
@@ -69,25 +69,11 @@ def keep(login_token: str | None, kind: str, summary: dict[str, Any]) -> str | N
     release_transaction()  # whatever the import read: this one writes
     with write_intent():
         now = utcnow()
-        db.session.execute(
-            delete(ImportResult).where(ImportResult.created_at < now - KEEP_FOR),
-            execution_options={"synchronize_session": False},
-        )
         owner = login_id(login_token)
         if owner is None:
             db.session.rollback()
             return None
-        older = db.session.scalars(
-            select(ImportResult.id)
-            .where(ImportResult.login_session_id == owner)
-            .order_by(ImportResult.created_at.desc(), ImportResult.id.desc())
-            .offset(KEEP_AT_MOST - 1)
-        ).all()
-        if older:
-            db.session.execute(
-                delete(ImportResult).where(ImportResult.id.in_(older)),
-                execution_options={"synchronize_session": False},
-            )
+        make_room(ImportResult, owner, now, keep_for=KEEP_FOR, keep_at_most=KEEP_AT_MOST)
         key = new_key()
         db.session.add(
             ImportResult(login_session_id=owner, key_hash=key_digest(key), kind=kind, summary=summary, created_at=now)

@@ -166,8 +166,8 @@ PICTURE_BUDGET = 30.0
 @csrf.exempt  # checked below, once the larger size cap is in place
 @accepts_body_up_to(MAX_FILE_MB * 1024 * 1024)  # CSRFProtect would read it under the app's 16 MB cap
 def import_file_page() -> Response | tuple[str, int]:
-    # Nor may the upload arrive (or the file be read) under SQLite's write lock, which this
-    # POST took when it loaded the user.
+    # The body is already in (request_body.py); the file is read and its pictures decoded
+    # without SQLite's write lock, which this POST took when it loaded the user.
     release_transaction()
     csrf.protect()  # token and, over HTTPS, same-origin Referer: as on every other form
     file_form = FileImportForm()
