@@ -10,9 +10,10 @@ from ..images.processing import ImageRejected, ProcessedImage
 from ..images.sandboxed import checked_upload
 from ..models import Recipe
 from ..search.service import SORTS, SearchRequest, search, tag_counts
+from ..security import is_safe_redirect
 from ..web import MAX_ID, form_status
+from . import preferences, services
 from . import recipe_text as text
-from . import services
 from .forms import DeleteForm, RecipeForm
 from .pages import recipe_page
 
@@ -44,8 +45,25 @@ def _own_or_404(recipe_id: int) -> Recipe:
 def index() -> str:
     search_request = SearchRequest.from_args(request.args, current_app.config["RECIPES_PER_PAGE"])
     return render_template(
-        "cookbook/index.html", results=search(current_user, search_request), search=search_request, sorts=SORTS
+        "cookbook/index.html",
+        results=search(current_user, search_request),
+        search=search_request,
+        sorts=SORTS,
+        layout=preferences.recipe_layout(current_user),
+        layouts=preferences.LAYOUTS,
+        tag_suggestions=services.tag_suggestions(current_user),
     )
+
+
+@bp.post("/layout")
+def layout() -> Response:
+    """Keep the list's layout (grid or list) for the account; back to the page it was chosen on."""
+    try:
+        preferences.set_recipe_layout(current_user, request.form.get("layout", ""))
+    except preferences.PreferenceInvalid as exc:
+        abort(400, description=str(exc))
+    back = request.form.get("next", "")
+    return redirect(back if is_safe_redirect(back) else url_for("cookbook.index"), 303)
 
 
 @bp.get("/tags")
@@ -67,6 +85,13 @@ def _processed_picture(form: RecipeForm) -> ProcessedImage | None:
         raise services.RecipeInvalid(exc.message, "picture") from None
 
 
+def _form_page(form: RecipeForm, recipe: Recipe | None) -> tuple[str, int]:
+    page = render_template(
+        "cookbook/form.html", form=form, recipe=recipe, tag_suggestions=services.tag_suggestions(current_user)
+    )
+    return page, form_status(form)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def create() -> Response | tuple[str, int]:
     form = RecipeForm()
@@ -78,7 +103,7 @@ def create() -> Response | tuple[str, int]:
         else:
             flash(f"Saved “{recipe.title}”.", "success")
             return redirect(url_for("cookbook.detail", recipe_id=recipe.id))
-    return render_template("cookbook/form.html", form=form, recipe=None), form_status(form)
+    return _form_page(form, None)
 
 
 @bp.get(f"/<int(max={MAX_ID}):recipe_id>")
@@ -103,7 +128,7 @@ def edit(recipe_id: int) -> Response | tuple[str, int]:
         else:
             flash("Changes saved.", "success")
             return redirect(url_for("cookbook.detail", recipe_id=recipe_id))
-    return render_template("cookbook/form.html", form=form, recipe=recipe), form_status(form)
+    return _form_page(form, recipe)
 
 
 @bp.route(f"/<int(max={MAX_ID}):recipe_id>/delete", methods=["GET", "POST"])
