@@ -89,6 +89,8 @@ setup(
             "pytest>=8.3",
             "pytest-xdist>=3.6",
             "playwright>=1.49",
+            # tests of the pages' HTML structure (also installed by recipe-scrapers)
+            "beautifulsoup4>=4.12",
             "ruff>=0.8",
             "mypy>=1.13",
             "PyYAML>=6",

@@ -10,7 +10,7 @@ from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, NotFound
 
 from .database import reads_only
 from .extensions import db
@@ -23,13 +23,34 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def render_error(status: int, title: str, message: str) -> tuple[Response | str, int]:
+def _not_a_page(status: int, title: str, message: str) -> tuple[Response | str, int] | None:
+    """The answer when the site's page is not: JSON for a client that asked for it, bare HTML
+    when no URL can be built. None when the site's page it is."""
     if wants_json():
         return jsonify(error={"code": title.lower().replace(" ", "_"), "message": message}), status
     if request_ctx.url_adapter is None:
         # The Host header was refused (TRUSTED_HOSTS): no URL can be built, so no site page.
         return f"<!doctype html><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>", status
+    return None
+
+
+def render_error(status: int, title: str, message: str) -> tuple[Response | str, int]:
+    plain = _not_a_page(status, title, message)
+    if plain is not None:
+        return plain
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+# A 404 in our words (Werkzeug's speaks of "the requested URL" and "the server"). The same
+# for a page that never was and for a recipe someone else keeps private: no hint which.
+NOT_FOUND_MESSAGE = "There is no page at this address."
+
+
+def render_not_found() -> tuple[Response | str, int]:
+    plain = _not_a_page(404, "Not Found", NOT_FOUND_MESSAGE)
+    if plain is not None:
+        return plain
+    return render_template("errors/not_found.html", message=NOT_FOUND_MESSAGE), 404
 
 
 def describe(error: HTTPException) -> str:
@@ -43,7 +64,10 @@ def describe(error: HTTPException) -> str:
 def handle_http_error(error: HTTPException) -> Response | HTTPException:
     if error.code is None or error.code < 400:
         return error
-    body, status = render_error(error.code, error.name, describe(error))
+    if error.code == 404 and error.description == NotFound.description:
+        body, status = render_not_found()  # a 404 that says no more than "not found"
+    else:
+        body, status = render_error(error.code, error.name, describe(error))
     response = make_response(body, status)
     # Keep what the error itself says (Allow on a 405, Retry-After, ...).
     for name, value in error.get_headers():

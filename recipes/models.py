@@ -20,9 +20,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from .cookbook import limits
 from .extensions import db
@@ -78,6 +79,9 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     # When the admin disabled the account, or None: enabled. A disabled account cannot log
     # in, and its logins and API tokens stop working (see auth/lifecycle.py).
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # How the recipe list shows recipes to this account: "grid" (pictures in columns) or
+    # "list" (compact rows); see cookbook/preferences.py.
+    recipe_layout: Mapped[str] = mapped_column(String(10), default="grid", server_default="grid")
 
     recipes: Mapped[list[Recipe]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
@@ -209,7 +213,12 @@ class Tag(db.Model):  # type: ignore[name-defined]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    # The key every match compares (recipe_text.normalize_tag: lower case), one per owner ...
     name: Mapped[str] = mapped_column(String(limits.TAG_MAX), index=True)
+    # ... and the tag as its owner last typed it ("BBQ"); NULL for a row written without one.
+    label: Mapped[str | None] = mapped_column(String(limits.TAG_MAX))
+    # What pages, the API and exports show: the label, or else the name.
+    display_name: Mapped[str] = column_property(func.coalesce(label, name))
 
     def __repr__(self) -> str:
         return f"<Tag {self.name!r}>"

@@ -76,7 +76,8 @@ def test_the_accounts_page_lists_every_account_with_its_state(app: Flask, alice:
     assert set(rows) == {"alice", "bob"}
     assert "admin" in rows["alice"] and "(you)" in rows["alice"]
     # bob: enabled, 1 recipe, 1 login, 1 token
-    assert re.search(r"<td>enabled</td>\s*<td>1</td>\s*<td>1</td>\s*<td>1</td>", rows["bob"]), rows["bob"]
+    cells = r'<td data-label="State">enabled</td>\s*<td data-label="Recipes">1</td>\s*<td data-label="Logins">1</td>\s*'
+    assert re.search(cells + r'<td data-label="API tokens">1</td>', rows["bob"]), rows["bob"]
 
 
 # --- disabling ------------------------------------------------------------------------------------

@@ -211,7 +211,7 @@ def test_create_get_patch_delete(alice_api: Api) -> None:
     recipe = created.json
     assert created.headers["Location"].endswith(f"/api/v1/recipes/{recipe['id']}")
     assert {k: recipe[k] for k in SOUP if k != "tags"} == {k: v for k, v in SOUP.items() if k != "tags"}
-    assert recipe["tags"] == ["soup", "vegetarian"] and recipe["image_url"] is None
+    assert recipe["tags"] == ["Soup", "vegetarian"] and recipe["image_url"] is None  # as typed
     assert recipe["created_at"] == recipe["updated_at"]
 
     fetched = alice_api.get(f"/recipes/{recipe['id']}")

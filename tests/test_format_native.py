@@ -68,7 +68,7 @@ def test_our_own_export_reads_back_as_it_was(alice: Client) -> None:
     assert soup.data.servings == "4 bowls"
     assert (soup.data.prep_time, soup.data.cook_time, soup.data.total_time) == (10, 30, 55)
     assert soup.data.source_url == "https://example.org/soup"
-    assert soup.data.tags == ["soup", "vegetarian"]
+    assert soup.data.tags == ["Soup", "vegetarian"]  # as typed
     assert soup.data.notes == "Freezes well."
     assert soup.data.is_public is True and pie.data.is_public is False
     assert soup.created_at is not None and soup.created_at.tzinfo is not None
@@ -123,7 +123,7 @@ def test_odd_values_are_read_defensively() -> None:
     assert first.id is None
     assert first.data.servings == "6"
     assert (first.data.prep_time, first.data.cook_time, first.data.total_time) == (15, 0, 60)
-    assert first.data.tags == ["soup", "quick"]
+    assert first.data.tags == ["Soup", "Quick"]  # as typed, one of each
     assert first.data.nutrition == {"calories": "120"}
     assert first.image is None
     assert first.data.is_public is True

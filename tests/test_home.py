@@ -56,7 +56,7 @@ def test_security_headers_on_pages(client):
 def test_unknown_page_is_a_styled_404(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
-    assert "404 · Not Found" in response.text
+    assert "<h1>Page not found</h1>" in response.text
     assert "pico" in response.text  # the site's stylesheet, so the page looks like the rest
 
 

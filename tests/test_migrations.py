@@ -160,7 +160,7 @@ def test_0003_keeps_recipes_and_fills_their_source_keys(app: Flask, make_user: A
 
 # --- Upgrading a database made at each earlier revision, with data in it ---------------------------
 
-EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008"]
+EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
 OLD_LOGIN = "a-login-from-before-the-upgrade"  # what alice's browser cookie holds
@@ -226,11 +226,15 @@ def _tables(revision: str) -> dict[str, sa.TableClause]:
     if revision >= "0005":
         user.append(sa.column("disabled_at", stamp))
         login_session.append(sa.column("last_seen_at", stamp))
+    tag = [sa.column("id", sa.Integer), sa.column("owner_id", sa.Integer), sa.column("name")]
+    if revision >= "0010":
+        user.append(sa.column("recipe_layout", sa.String))
+        tag.append(sa.column("label", sa.String))
     tables = {
         "user": sa.table("user", *user),
         "login_session": sa.table("login_session", *login_session),
         "recipe": sa.table("recipe", *recipe),
-        "tag": sa.table("tag", sa.column("id", sa.Integer), sa.column("owner_id", sa.Integer), sa.column("name")),
+        "tag": sa.table("tag", *tag),
         "recipe_tag": sa.table("recipe_tag", sa.column("recipe_id", sa.Integer), sa.column("tag_id", sa.Integer)),
     }
     if revision >= "0003":
@@ -572,6 +576,11 @@ def _expected_at_head(revision: str, data: dict[str, list[dict[str, Any]]]) -> d
     if revision < "0005":
         for user in head["user"]:
             user["disabled_at"] = None  # every account stays enabled
+    if revision < "0010":
+        for user in head["user"]:
+            user["recipe_layout"] = "grid"  # every account sees the list as before
+        for tag in head["tag"]:
+            tag["label"] = tag["name"]  # a tag shows as it was kept
     return {name: [{k: _normal(v) for k, v in row.items()} for row in rows] for name, rows in head.items()}
 
 
@@ -643,6 +652,10 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
         assert picture.data == data["recipe_image"][0]["full"]
     created = client.post("/recipes/new", data={"title": "After the upgrade", "tags": "soup"})
     assert created.status_code == 302, created.text
+    # The old tags show as they were kept; the list's layout can be chosen.
+    assert '<a href="/recipes/?tag=soup">soup</a>' in client.get("/recipes/?tag=soup").text
+    assert client.post("/recipes/layout", data={"layout": "list"}).status_code == 303
+    assert 'class="recipe-grid layout-list"' in client.get("/recipes/").text
     with app.app_context():
         release_database()
 

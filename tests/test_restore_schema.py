@@ -88,7 +88,8 @@ def rebuilt(table: str, definition: str) -> list[str]:
 
 USER_COLUMNS = (
     "id INTEGER NOT NULL, username VARCHAR(40) NOT NULL, password_hash VARCHAR(255) NOT NULL, "
-    "is_admin BOOLEAN NOT NULL, created_at DATETIME NOT NULL, disabled_at DATETIME, CONSTRAINT pk_user PRIMARY KEY (id)"
+    "is_admin BOOLEAN NOT NULL, created_at DATETIME NOT NULL, disabled_at DATETIME, "
+    "recipe_layout VARCHAR(10) DEFAULT 'grid' NOT NULL, CONSTRAINT pk_user PRIMARY KEY (id)"
 )
 
 SQLITE_TAMPERING: dict[str, tuple[list[str], str]] = {
@@ -140,7 +141,7 @@ SQLITE_TAMPERING: dict[str, tuple[list[str], str]] = {
         [
             *rebuilt(
                 "tag",
-                "id INTEGER NOT NULL, owner_id INTEGER NOT NULL, name VARCHAR(64) NOT NULL, "
+                "id INTEGER NOT NULL, owner_id INTEGER NOT NULL, name VARCHAR(64) NOT NULL, label VARCHAR(64), "
                 "CONSTRAINT pk_tag PRIMARY KEY (id), CONSTRAINT fk_tag_owner_id_user FOREIGN KEY(owner_id) "
                 "REFERENCES user (id), CONSTRAINT uq_tag_owner_id_name UNIQUE (owner_id, name)",
             ),

@@ -73,7 +73,7 @@ def shows(page: str, text: str) -> bool:
 def check_every_page(app: Flask, owner: Client, recipe_id: int, payload: str) -> None:
     """Every page that shows the recipe: escaped text, no injected markup."""
     title = f"{payload} title"
-    tag = " ".join(payload.split()).lower()
+    tag = " ".join(payload.split())  # shown as typed
     pages = {
         "detail": f"/recipes/{recipe_id}",
         "edit form": f"/recipes/{recipe_id}/edit",

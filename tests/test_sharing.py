@@ -222,7 +222,7 @@ def test_anyone_with_the_link_sees_a_clean_read_only_page(alice: Client, client:
     # No session cookie for a visitor just reading.
     assert "Set-Cookie" not in page.headers
     # Tags are shown, not linked to someone else's recipe list.
-    assert "<span>soup</span>" in text and "?tag=" not in text
+    assert "<span>Soup</span>" in text and "?tag=" not in text
 
 
 def test_the_page_and_its_errors_keep_the_link_private(alice: Client, client: Client, app: Flask) -> None:
@@ -255,7 +255,7 @@ def test_views_are_counted_but_not_the_owners(alice: Client, client: Client, bob
     assert link.views == 2
     assert link.last_viewed_at is not None and services.as_utc(link.last_viewed_at) >= before - timedelta(seconds=1)
     page = alice.get(f"/recipes/{recipe_id}").text
-    assert re.search(r"<td>2</td>", page)
+    assert re.search(r'<td data-label="Views">2</td>', page)
 
 
 def test_unknown_links_are_404_and_friendly(client: Client) -> None:
@@ -335,7 +335,7 @@ def test_the_page_embeds_schema_org_jsonld_with_absolute_addresses(alice: Client
     assert re.fullmatch(rf"http://localhost{path}/picture/[0-9a-f]{{64}}/full\.webp", data["image"])
     assert data["recipeIngredient"] == ["1 kg tomatoes", "1 onion", "basil"]
     assert data["prepTime"] == "PT10M" and data["cookTime"] == "PT30M" and data["totalTime"] == "PT40M"
-    assert data["keywords"] == "soup, vegetarian"
+    assert data["keywords"] == "Soup, vegetarian"
 
 
 # --- saving a copy -------------------------------------------------------------------------

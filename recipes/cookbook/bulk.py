@@ -31,7 +31,8 @@ from ..images.processing import ProcessedImage
 from ..images.store import picture_columns
 from ..models import PendingRecipe, Recipe, RecipeImage, Tag, User, recipe_tag, utcnow
 from ..search.index import document_from_values, remove, write
-from .services import RecipeData, column_values, tag_names, validate
+from .recipe_text import normalize_tag
+from .services import RecipeData, column_values, tag_labels, validate
 
 BATCH_SIZE = 1000
 T = TypeVar("T")
@@ -197,10 +198,14 @@ def _add_batch(owner: User, batch: tuple[RecipeData | NewRecipe, ...], tag_ids: 
     now = utcnow()
     items = [item if isinstance(item, NewRecipe) else NewRecipe(item) for item in batch]
     rows, names_per_row = [], []
+    labels: dict[str, str] = {}  # a new tag's label: its first spelling in the batch
     for item in items:
         validate(item.data)
         rows.append(_row(owner, item, now))
-        names_per_row.append(tag_names(item.data))
+        row_labels = tag_labels(item.data)
+        names_per_row.append([normalize_tag(label) for label in row_labels])
+        for label in row_labels:
+            labels.setdefault(normalize_tag(label), label)
     ids = list(db.session.scalars(insert(Recipe).returning(Recipe.id, sort_by_parameter_order=True), rows).all())
     pictures = [_picture_row(rid, item.picture) for rid, item in zip(ids, items, strict=True) if item.picture]
     if pictures:
@@ -209,7 +214,8 @@ def _add_batch(owner: User, batch: tuple[RecipeData | NewRecipe, ...], tag_ids: 
     if new_names:
         created = db.session.execute(
             insert(Tag).returning(Tag.name, Tag.id, sort_by_parameter_order=True),
-            [{"owner_id": owner.id, "name": name} for name in new_names],
+            # An import never respells a tag the owner has; new ones keep the import's spelling.
+            [{"owner_id": owner.id, "name": name, "label": labels[name]} for name in new_names],
         )
         tag_ids.update(dict(created.all()))
     links = [

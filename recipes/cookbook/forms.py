@@ -133,7 +133,7 @@ class RecipeForm(Form):
         self.total_time.data = recipe.total_time
         self.source_url.data = recipe.source_url
         self.notes.data = recipe.notes
-        self.tags.data = text.tags_text([t.name for t in recipe.tags])
+        self.tags.data = text.tags_text([t.display_name for t in recipe.tags])
         self.visibility.data = recipe.visibility
 
 

@@ -39,7 +39,7 @@ def recipe_object(recipe: Recipe, image_url: str | None) -> dict[str, Any]:
         "cook_time": recipe.cook_time,
         "total_time": recipe.total_time,
         "source_url": recipe.source_url,
-        "tags": [tag.name for tag in recipe.tags],
+        "tags": [tag.display_name for tag in recipe.tags],
         "notes": recipe.notes,
         "nutrition": dict(recipe.nutrition or {}),
         "image_url": image_url,

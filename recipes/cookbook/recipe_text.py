@@ -38,19 +38,37 @@ def is_section_header(line: str) -> bool:
 
 
 def normalize_tag(name: str) -> str:
-    """A tag as it is kept: spacing normalised, lower case, cut to the longest a tag may be."""
+    """A tag's key, what matching compares: spacing normalised, lower case, cut to the
+    longest a tag may be. "BBQ" and "bbq" are one tag."""
     return _SPACES.sub(" ", name).strip().lower()[:TAG_MAX].strip()
 
 
+def tag_label(name: str) -> str:
+    """A tag as it is shown: in the case its owner typed, spacing normalised, cut to the
+    longest a tag may be."""
+    return _SPACES.sub(" ", name).strip()[:TAG_MAX].strip()
+
+
 def unique_tags(names: Iterable[str]) -> list[str]:
-    """Tag names normalised, empty ones and duplicates dropped, first-seen order kept."""
+    """Tag keys (normalize_tag), empty ones and duplicates dropped, first-seen order kept."""
     return list(dict.fromkeys(tag for tag in map(normalize_tag, names) if tag))
 
 
+def unique_tag_labels(names: Iterable[str]) -> list[str]:
+    """Tags as typed (tag_label), empty ones dropped, and of those with the same key only
+    the first spelling, in first-seen order: ["BBQ", "bbq", "Summer"] -> ["BBQ", "Summer"]."""
+    labels: dict[str, str] = {}
+    for label in map(tag_label, names):
+        key = normalize_tag(label)
+        if key and key not in labels:
+            labels[key] = label
+    return list(labels.values())
+
+
 def parse_tags(text: str) -> list[str]:
-    """Comma-separated tags, lower-cased, duplicates dropped, first-seen order kept (each
-    cut to the longest a tag may be, as the form has always done)."""
-    return unique_tags(text.split(","))
+    """Comma-separated tags as typed, duplicates (in any case) dropped, first-seen order
+    kept (each cut to the longest a tag may be, as the form has always done)."""
+    return unique_tag_labels(text.split(","))
 
 
 def ingredients_text(lines: list[str]) -> str:

@@ -21,7 +21,7 @@ from ..images.processing import ProcessedImage
 from ..models import Recipe, Tag, User, effective_total_minutes, recipe_tag, utcnow
 from ..text_cleaning import clean_text
 from . import limits
-from .recipe_text import unique_tags
+from .recipe_text import normalize_tag, unique_tag_labels
 from .sources import source_key
 
 
@@ -130,25 +130,38 @@ def fit(data: RecipeData) -> RecipeData:
         prep_time=minutes(data.prep_time),
         cook_time=minutes(data.cook_time),
         total_time=minutes(data.total_time),
-        tags=unique_tags(clean_text(raw) for raw in data.tags)[: limits.TAGS_MAX],
+        tags=unique_tag_labels(clean_text(raw) for raw in data.tags)[: limits.TAGS_MAX],
         nutrition=dict(facts),
     )
 
 
-def _tags_for(owner: User, names: list[str]) -> list[Tag]:
-    """The owner's tags with these names, creating the missing ones."""
-    if not names:
+def _tags_for(owner: User, labels: list[str]) -> list[Tag]:
+    """The owner's tags with these labels (matched in any case), creating the missing ones.
+    A tag typed in another case than before shows as typed now, on every recipe with it."""
+    if not labels:
         return []
-    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.owner_id == owner.id, Tag.name.in_(names)))}
+    wanted = {normalize_tag(label): label for label in labels}
+    existing = {
+        t.name: t for t in db.session.scalars(select(Tag).where(Tag.owner_id == owner.id, Tag.name.in_(wanted)))
+    }
     tags = []
-    for name in names:
+    for name, label in wanted.items():
         tag = existing.get(name)
         if tag is None:
-            tag = Tag(owner_id=owner.id, name=name)
+            tag = Tag(owner_id=owner.id, name=name, label=label)
             db.session.add(tag)
             existing[name] = tag
+        elif tag.display_name != label:
+            tag.label = label
         tags.append(tag)
     return tags
+
+
+def tag_suggestions(user: User, limit: int = 1000) -> list[str]:
+    """The labels of the user's own tags, by name: what tag fields suggest."""
+    return list(
+        db.session.scalars(select(Tag.display_name).where(Tag.owner_id == user.id).order_by(Tag.name).limit(limit))
+    )
 
 
 def column_values(data: RecipeData) -> dict[str, Any]:
@@ -181,14 +194,15 @@ def clean_nutrition(values: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in cleaned.items() if k and v}
 
 
-def tag_names(data: RecipeData) -> list[str]:
-    return unique_tags(clean_text(raw) for raw in data.tags)
+def tag_labels(data: RecipeData) -> list[str]:
+    """The recipe's tags as typed, cleaned, one per key."""
+    return unique_tag_labels(clean_text(raw) for raw in data.tags)
 
 
 def _apply(recipe: Recipe, data: RecipeData, owner: User) -> None:
     for name, value in column_values(data).items():
         setattr(recipe, name, value)
-    recipe.tags = _tags_for(owner, tag_names(data))
+    recipe.tags = _tags_for(owner, tag_labels(data))
     recipe.updated_at = utcnow()  # also when only the tags changed
 
 
@@ -292,7 +306,7 @@ def data_of(recipe: Recipe) -> RecipeData:
         total_time=recipe.total_time,
         source_url=recipe.source_url,
         notes=recipe.notes,
-        tags=[tag.name for tag in recipe.tags],
+        tags=[tag.display_name for tag in recipe.tags],
         is_public=recipe.is_public,
         nutrition=dict(recipe.nutrition or {}),
     )

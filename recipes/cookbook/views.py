@@ -10,8 +10,9 @@ from werkzeug.wrappers import Response
 from ..images.processing import ProcessedImage
 from ..models import Recipe
 from ..search.service import SORT_MENU, SearchRequest, search, tag_counts
+from ..security import is_safe_redirect
 from ..web import MAX_ID, form_status
-from . import form_picture, services
+from . import form_picture, preferences, services
 from . import recipe_text as text
 from .forms import DeleteForm, RecipeForm
 from .pages import recipe_page
@@ -44,8 +45,25 @@ def _own_or_404(recipe_id: int) -> Recipe:
 def index() -> str:
     search_request = SearchRequest.from_args(request.args, current_app.config["RECIPES_PER_PAGE"])
     return render_template(
-        "cookbook/index.html", results=search(current_user, search_request), search=search_request, sorts=SORT_MENU
+        "cookbook/index.html",
+        results=search(current_user, search_request),
+        search=search_request,
+        sorts=SORT_MENU,
+        layout=preferences.recipe_layout(current_user),
+        layouts=preferences.LAYOUTS,
+        tag_suggestions=services.tag_suggestions(current_user),
     )
+
+
+@bp.post("/layout")
+def layout() -> Response:
+    """Keep the list's layout (grid or list) for the account; back to the page it was chosen on."""
+    try:
+        preferences.set_recipe_layout(current_user, request.form.get("layout", ""))
+    except preferences.PreferenceInvalid as exc:
+        abort(400, description=str(exc))
+    back = request.form.get("next", "")
+    return redirect(back if is_safe_redirect(back) else url_for("cookbook.index"), 303)
 
 
 @bp.get("/tags")
@@ -81,7 +99,13 @@ def _saved_from(
 
 
 def _form_page(form: RecipeForm, recipe: Recipe | None, kept: form_picture.Kept | None = None) -> tuple[str, int]:
-    page = render_template("cookbook/form.html", form=form, recipe=recipe, kept_picture=kept)
+    page = render_template(
+        "cookbook/form.html",
+        form=form,
+        recipe=recipe,
+        kept_picture=kept,
+        tag_suggestions=services.tag_suggestions(current_user),
+    )
     return page, form_status(form)
 
 

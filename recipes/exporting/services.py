@@ -94,7 +94,7 @@ def recipe_jsonld(recipe: Recipe, page_url: str, image_url: str | None) -> dict[
         "prepTime": _duration(recipe.prep_time),
         "cookTime": _duration(recipe.cook_time),
         "totalTime": _duration(recipe.total_minutes),
-        "keywords": ", ".join(tag.name for tag in recipe.tags) or None,
+        "keywords": ", ".join(tag.display_name for tag in recipe.tags) or None,
         "image": image_url,
         "isBasedOn": recipe.source_url or None,
         "dateCreated": iso_time(recipe.created_at),
@@ -120,7 +120,7 @@ def recipe_markdown(recipe: Recipe) -> str:
         lines += [recipe.description, ""]
     facts = ([f"Serves: {recipe.servings}"] if recipe.servings else []) + _times(recipe)
     if recipe.tags:
-        facts.append("Tags: " + ", ".join(tag.name for tag in recipe.tags))
+        facts.append("Tags: " + ", ".join(tag.display_name for tag in recipe.tags))
     if recipe.source_url:
         facts.append(f"Source: <{recipe.source_url}>")
     lines += [f"- {fact}" for fact in facts] + ([""] if facts else [])

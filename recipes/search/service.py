@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from ..access import owned_by, visible_to
 from ..cookbook.limits import MINUTES_MAX
@@ -353,13 +353,13 @@ def _attach_tags(cards: list[RecipeCard]) -> None:
         return
     by_id = {card.id: card for card in cards}
     rows = _rows(
-        select(recipe_tag.c.recipe_id, Tag.name)
+        select(recipe_tag.c.recipe_id, Tag.display_name)
         .join(Tag, Tag.id == recipe_tag.c.tag_id)
         .where(recipe_tag.c.recipe_id.in_(by_id))
         .order_by(Tag.name)
     )
-    for recipe_id, name in rows:
-        by_id[recipe_id].tags.append(name)
+    for recipe_id, label in rows:
+        by_id[recipe_id].tags.append(label)  # as its owner typed it
 
 
 def _attach_snippets(cards: list[RecipeCard], words: Sequence[str]) -> None:
@@ -377,11 +377,14 @@ def _attach_snippets(cards: list[RecipeCard], words: Sequence[str]) -> None:
 
 
 def tag_counts(user: User, limit: int = 200) -> list[tuple[str, int]]:
-    """The most used tags on the recipes this user can see, with how many recipes use each."""
+    """The most used tags on the recipes this user can see, with how many recipes use each
+    (one per name, whatever its case; shown as the user typed it, or else as one of its
+    owners did)."""
     # A recipe only carries its owner's tags, so (recipe, tag name) pairs are unique.
     uses = func.count().label("uses")
+    label = func.coalesce(func.max(case((Tag.owner_id == user.id, Tag.display_name))), func.min(Tag.display_name))
     rows = db.session.execute(
-        select(Tag.name, uses)
+        select(label, uses)
         .join(recipe_tag, recipe_tag.c.tag_id == Tag.id)
         .join(Recipe, Recipe.id == recipe_tag.c.recipe_id)
         .where(visible_to(user))
@@ -389,4 +392,4 @@ def tag_counts(user: User, limit: int = 200) -> list[tuple[str, int]]:
         .order_by(uses.desc(), Tag.name)
         .limit(limit)
     ).all()
-    return sorted(((name, count) for name, count in rows), key=lambda item: item[0])
+    return sorted(((label, count) for label, count in rows), key=lambda item: item[0].lower())

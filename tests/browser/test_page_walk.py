@@ -328,13 +328,6 @@ def walker(browser: Browser, tmp_path_factory: pytest.TempPathFactory, worker_id
             walker.close()
 
 
-# Issue 15 is half-landed: the one-row phone header with its menu, and tables that stack on a
-# phone (items 3 and 5), are not in yet. Until they are, a page whose only problems are those two
-# is an expected failure; any other problem (a console error, a field too narrow, ...) fails as
-# usual, and so does a page with none of them left, so this must go the day they land.
-HALF_LANDED = ("the phone header takes more than one row", "scrolls sideways")
-
-
 @pytest.mark.parametrize("target", targets(), ids=lambda t: t.id)
 def test_page(walker: Walker, target: Target) -> None:
     path = address(target, walker.world)
@@ -344,11 +337,7 @@ def test_page(walker: Walker, target: Target) -> None:
         for scheme in SCHEMES
         for problem in walker.walk(target, path, size, scheme)
     ]
-    others = [problem for problem in problems if not any(known in problem for known in HALF_LANDED)]
-    assert not others, f"{path}:\n" + "\n".join(others)
-    assert problems, f"{path} passes the walk: remove HALF_LANDED from {Path(__file__).name}"
-    waiting = "issue 15 items 3 and 5 (phone header with a menu, stacked tables) not landed yet"
-    pytest.xfail(waiting + ":\n" + "\n".join(problems))
+    assert not problems, f"{path}:\n" + "\n".join(problems)
 
 
 def test_the_walk_reads_every_page_from_the_url_map() -> None:

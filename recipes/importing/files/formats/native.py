@@ -18,7 +18,7 @@ import posixpath
 from collections.abc import Mapping
 from typing import Any
 
-from ....cookbook.recipe_text import unique_tags
+from ....cookbook.recipe_text import unique_tag_labels
 from ....cookbook.services import RecipeData
 from ..parsed import Archive, FileRejected, ParsedRecipe, ReadResult, Skipped
 from .common import decode_text, http_url, minutes, parse_datetime, servings, title
@@ -119,7 +119,8 @@ def _tags(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
     names = [item.get("name") if isinstance(item, Mapping) else item for item in value]
-    return unique_tags(name for name in names if isinstance(name, str))
+    # Our own export: the tags as their owner typed them.
+    return unique_tag_labels(name for name in names if isinstance(name, str))
 
 
 def _nutrition(value: Any) -> dict[str, str]:
