@@ -35,6 +35,7 @@ setup(
         "recipes.backups",
         "recipes.api",
         "recipes.sharing",
+        "recipes.ingredients",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",
@@ -43,6 +44,7 @@ setup(
     package_dir={"recipes._defaults": "config", "recipes._migrations": "migrations"},
     package_data={
         "recipes": ["templates/**/*", "static/**/*", "py.typed"],
+        "recipes.ingredients": ["data/*", "*.crfsuite"],
         "recipes._defaults": ["gunicorn.conf.py"],
         "recipes._migrations": ["alembic.ini", "script.py.mako", "env.py", "versions/*.py", "README"],
     },
