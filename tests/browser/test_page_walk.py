@@ -143,7 +143,9 @@ CHECKS = """
   const visible = (el) => {
     const box = el.getBoundingClientRect();
     const style = getComputedStyle(el);
-    return box.width > 0 && box.height > 0 && style.visibility !== "hidden" && style.display !== "none";
+    // checkVisibility() is false inside a closed <details> (its content is laid out but not shown).
+    return box.width > 0 && box.height > 0 && style.visibility !== "hidden" && style.display !== "none" &&
+      el.checkVisibility({ visibilityProperty: true });
   };
   const name = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
     (typeof el.className === "string" && el.className.trim() ? "." + el.className.trim().split(/\\s+/).join(".") : "");
