@@ -187,6 +187,18 @@ def migrate(app: Any) -> str | None:
         return str(backup) if backup else None
 
 
+def read_ingredients(app: Any) -> None:
+    """Read the ingredient lines migration 0011 left unread (or an older parser read), after the
+    migrations and their backup: the columns are the migration's, the reading is live code's."""
+    from .ingredients.backfill import backfill_logged
+
+    with app.app_context():
+        try:
+            backfill_logged(db.session)
+        finally:
+            db.session.remove()
+
+
 def settle_setup_code(app: Any) -> None:
     """While there is no account, make sure the setup code for the first one exists and
     print it with the address to open (see auth/setup_code.py); once there is an account,
@@ -228,6 +240,7 @@ def run(create_app: Callable[[], Any] | None = None) -> Path:
     try:
         app = create_app()
         migrate(app)
+        read_ingredients(app)
         settle_setup_code(app)
     except ArgumentError as exc:
         raise BootstrapError(f"DATABASE_URL is not a usable database URL: {exc}") from None

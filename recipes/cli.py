@@ -222,6 +222,41 @@ def reindex_command() -> None:
     click.echo(f"Indexed {count} recipes.")
 
 
+@click.group("ingredients")
+def ingredients_group() -> None:
+    """Reading ingredient lines: amounts, units and foods."""
+
+
+@ingredients_group.command("backfill")
+@with_appcontext
+def backfill_command() -> None:
+    """Read the lines of every recipe not read by this version yet (start-up does this too)."""
+    from .extensions import db
+    from .ingredients.backfill import backfill
+
+    def progress(done: int, total: int) -> None:
+        click.echo(f"\rRead the ingredients of {done} of {total} recipes", nl=False, err=True)
+
+    count = backfill(db.session, progress)
+    if count:
+        click.echo("", err=True)
+    click.echo(f"Read the ingredients of {count} recipes.")
+
+
+@click.command("parse-ingredient")
+@click.argument("lines", nargs=-1, required=True)
+def parse_ingredient_command(lines: tuple[str, ...]) -> None:
+    """Print how each LINE reads (amount, unit, food, note, ...): one JSON object a line."""
+    import json
+
+    from .ingredients.presenting import as_written
+    from .ingredients.reading import read_line
+    from .text_cleaning import clean_text
+
+    for line in lines:
+        click.echo(json.dumps(as_written(read_line(clean_text(line))), ensure_ascii=False))
+
+
 @click.command("demo-data")
 @click.option("--user", "username", required=True, help="The account that will own the recipes.")
 @click.option("--recipes", "count", type=click.IntRange(1, 1_000_000), default=100, show_default=True)
@@ -402,6 +437,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(delete_user_command)
     app.cli.add_command(reset_password_command)
     app.cli.add_command(search_group)
+    app.cli.add_command(ingredients_group)
+    app.cli.add_command(parse_ingredient_command)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(import_url_command)
     app.cli.add_command(export_command)

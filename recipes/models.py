@@ -82,6 +82,8 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     # How the recipe list shows recipes to this account: "grid" (pictures in columns) or
     # "list" (compact rows); see cookbook/preferences.py.
     recipe_layout: Mapped[str] = mapped_column(String(10), default="grid", server_default="grid")
+    # How amounts are shown to the account: "original" (as written), "metric" or "us".
+    unit_system: Mapped[str] = mapped_column(String(10), default="original", server_default="original")
 
     recipes: Mapped[list[Recipe]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
@@ -244,6 +246,12 @@ class Recipe(db.Model):  # type: ignore[name-defined]
     # Lists of strings, kept verbatim and in order. An ingredient ending in ":" is a section header.
     ingredients: Mapped[list[str]] = mapped_column(JSON, default=list)
     instructions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # One reading per ingredient line, same order (recipes/ingredients/detail.py, as JSON); kept in
+    # step by the cookbook's column values on every path that writes a recipe. NULL: not read yet
+    # (a library from before migration 0011, until the backfill reaches it).
+    ingredient_details: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # The READER_VERSION the readings came from: an older one is read again by the backfill.
+    ingredients_read_by: Mapped[int | None] = mapped_column(Integer)
     servings: Mapped[str] = mapped_column(String(limits.SERVINGS_MAX), default="")
     prep_time: Mapped[int | None] = mapped_column(Integer)
     cook_time: Mapped[int | None] = mapped_column(Integer)

@@ -17,6 +17,7 @@ from ..cookbook import limits
 from ..images.store import VARIANTS
 from ..search.service import MAX_PAGE, MAX_PER_PAGE, MAX_TAGS, SCOPES, SORTS, TAG_MODES
 
+PARSE_LINES_MAX = 500
 MINUTES = validate.Range(min=0, max=limits.MINUTES_MAX, error=limits.MINUTES_RANGE)
 
 
@@ -39,7 +40,16 @@ HTTP_URL = rf"^[{SPACES}]*([hH][tT][tT][pP][sS]?://|$)"
 WEB_ADDRESS = rf"^[{SPACES}]*[hH][tT][tT][pP][sS]?://"
 # The fields of a recipe object that are the server's to set; sent back in a PATCH or a
 # POST (a client changing what it fetched), they are ignored.
-READ_ONLY = ("id", "image_url", "created_at", "updated_at")
+READ_ONLY = (
+    "id",
+    "image_url",
+    "created_at",
+    "updated_at",
+    "ingredient_details",
+    "servings_count",
+    "scale",
+    "scaled_instructions",
+)
 
 
 class Strict(ma.Schema):
@@ -117,6 +127,57 @@ class RecipeCreate(RecipeWrite):
     )
 
 
+class IngredientDetail(ma.Schema):
+    """How one ingredient line reads (the line itself, `text`, stays the truth)."""
+
+    text = fields.String(required=True, metadata={"description": "The line as written."})
+    section = fields.Boolean(required=True, metadata={"description": "A section header (a line ending in `:`)."})
+    quantity = fields.Float(required=True, allow_none=True, metadata={"description": "The amount (a range's low end)."})
+    quantity_max = fields.Float(required=True, allow_none=True, metadata={"description": "A range's high end."})
+    unit = fields.String(
+        required=True, allow_none=True, metadata={"description": 'Canonical English unit name: "cup", "gram", ...'}
+    )
+    unit_text = fields.String(required=True, allow_none=True, metadata={"description": "The unit as written."})
+    food = fields.String(required=True, allow_none=True)
+    note = fields.String(required=True, allow_none=True, metadata={"description": "Preparation and comments."})
+    size = fields.String(required=True, allow_none=True, metadata={"description": 'A size: "large", "28-ounce".'})
+    alt_quantity = fields.Float(
+        required=True, allow_none=True, metadata={"description": 'The second measure of a pair ("150g/5oz": 5).'}
+    )
+    alt_unit = fields.String(required=True, allow_none=True)
+    food_key = fields.String(
+        required=True, allow_none=True, metadata={"description": "The normalised food name lines merge on."}
+    )
+    unsure = fields.Boolean(required=True, metadata={"description": "The reader was not sure of this line."})
+    corrected = fields.Boolean(required=True, metadata={"description": "A person set this reading."})
+    display = fields.String(
+        required=True, metadata={"description": "The line as shown at the asked scale and unit system."}
+    )
+    approximate = fields.Boolean(
+        required=True, metadata={"description": "The shown amount went through a density (volume <-> mass)."}
+    )
+
+
+class Scale(ma.Schema):
+    factor = fields.Float(required=True)
+    units = fields.String(required=True, validate=validate.OneOf(["original", "metric", "us"]))
+    servings = fields.Float(required=True, allow_none=True, metadata={"description": "The servings shown, if known."})
+
+
+class ScaleArgs(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    servings = fields.String(metadata={"description": "Show the recipe for this many servings."})
+    scale = fields.String(metadata={"description": "Multiply every amount by this (above 0, at most 100)."})
+    units = fields.String(
+        validate=validate.OneOf(["original", "metric", "us"]),
+        metadata={"description": "Show amounts as written, metric or US (default: the account's choice)."},
+    )
+    have = fields.String(metadata={"description": 'Scale by what you have of one ingredient: "300 g" (with `line`).'})
+    line = fields.String(metadata={"description": "The ingredient line (from 0) `have` is an amount of."})
+
+
 class Recipe(ma.Schema):
     """A recipe as the API returns it and the export file keeps it (the dict itself is
     built by cookbook.objects.recipe_object; this documents it)."""
@@ -142,6 +203,31 @@ class Recipe(ma.Schema):
     visibility = fields.String(required=True, validate=validate.OneOf(["private", "public"]))
     created_at = fields.String(required=True, metadata={"format": "date-time"})
     updated_at = fields.String(required=True, metadata={"format": "date-time"})
+    ingredient_details = fields.List(
+        fields.Nested(IngredientDetail),
+        required=True,
+        metadata={"description": "One reading per `ingredients` line, same order, shown at the asked scale."},
+    )
+    servings_count = fields.Float(
+        required=True, allow_none=True, metadata={"description": "The number read from `servings`, or null."}
+    )
+    scale = fields.Nested(Scale, metadata={"description": "Present when the recipe was asked scaled or converted."})
+    scaled_instructions = fields.List(
+        fields.String(),
+        metadata={"description": "The steps with their amounts and temperatures as shown (with scale)."},
+    )
+
+
+class ParseRequest(Strict):
+    lines = fields.List(
+        fields.String(validate=at_most(limits.INGREDIENT_MAX)),
+        required=True,
+        validate=items(PARSE_LINES_MAX, f"At most {PARSE_LINES_MAX} lines a request."),
+    )
+
+
+class ParseResult(ma.Schema):
+    items = fields.List(fields.Nested(IngredientDetail), required=True)
 
 
 class Suggestion(ma.Schema):

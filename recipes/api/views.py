@@ -28,8 +28,13 @@ from ..images.processing import ImageRejected
 from ..images.responses import picture_response
 from ..images.sandboxed import checked_upload
 from ..importing.pages.service import ImportPolicy, outcome_of
+from ..ingredients.presenting import Scaling, as_written, scaling_from
+from ..ingredients.reading import loaded, read_line
+from ..ingredients.scaling import ScaleError
+from ..ingredients.units import UnitError
 from ..models import Recipe
 from ..search.service import SearchRequest, Suggestion, search, tag_counts
+from ..text_cleaning import clean_text
 from ..web import MAX_ID
 from . import schemas
 from .auth import api_user, authenticate
@@ -67,8 +72,8 @@ def image_url(recipe: Recipe) -> str | None:
     return url_for("api.recipe_image", recipe_id=recipe.id, v=recipe.image_digest[:16])
 
 
-def recipe_json(recipe: Recipe) -> dict[str, Any]:
-    return recipe_object(recipe, image_url(recipe))
+def recipe_json(recipe: Recipe, scaling: Scaling | None = None) -> dict[str, Any]:
+    return recipe_object(recipe, image_url(recipe), scaling)
 
 
 def _created(recipe: Recipe) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -167,12 +172,35 @@ def create_recipe(payload: dict[str, Any]) -> tuple[dict[str, Any], int, dict[st
 
 
 @bp.get(RECIPE)
+@bp.arguments(schemas.ScaleArgs, location="query", as_kwargs=False)
 @bp.response(200, schemas.Recipe)
 @bp.doc(operationId="getRecipe")
-def recipe(recipe_id: int) -> dict[str, Any]:
-    """One recipe: yours, or a public one."""
+def recipe(args: dict[str, Any], recipe_id: int) -> dict[str, Any]:
+    """One recipe: yours, or a public one. With `servings`, `scale` (or `have` and `line`) and
+    `units`, its `ingredient_details` (and `scaled_instructions`) are scaled and converted;
+    `ingredients` and `instructions` stay as written."""
+    user = api_user()
     with _service_errors():
-        return recipe_json(services.get_visible_recipe(api_user(), recipe_id))
+        found = services.get_visible_recipe(user, recipe_id)
+    if not args:
+        return recipe_json(found)
+    try:
+        scaling = scaling_from(
+            args, found.servings, loaded(found.ingredients, found.ingredient_details), user.unit_system
+        )
+    except (ScaleError, UnitError) as exc:
+        raise ApiError(400, "bad_scale", str(exc)) from None
+    return recipe_json(found, scaling)
+
+
+@bp.post("/ingredients/parse")
+@bp.arguments(schemas.ParseRequest)
+@bp.response(200, schemas.ParseResult)
+@bp.doc(operationId="parseIngredients")
+def parse_ingredients(payload: dict[str, Any]) -> dict[str, Any]:
+    """How ingredient lines read: amount (and a range's high end), unit, food, notes, one detail
+    a line in order. Nothing is stored."""
+    return {"items": [as_written(read_line(clean_text(line))) for line in payload["lines"]]}
 
 
 @bp.patch(RECIPE)

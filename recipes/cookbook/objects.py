@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from ..ingredients.presenting import Scaling, detail_object, shown, written_objects
+from ..ingredients.scaling import servings_count
 from ..models import Recipe, as_utc
 
 
@@ -25,14 +27,26 @@ def parse_iso_time(text: object) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def recipe_object(recipe: Recipe, image_url: str | None) -> dict[str, Any]:
+def recipe_object(recipe: Recipe, image_url: str | None, scaling: Scaling | None = None) -> dict[str, Any]:
     """`recipe` as a JSON-ready dict; `image_url` is where its picture is (a URL, a path in
-    an export file, or None)."""
+    an export file, or None). Its `ingredient_details` are shown at `scaling` (as written when
+    None); `ingredients` and `instructions` stay verbatim either way."""
+    scaled: dict[str, Any] = {}
+    if scaling is None or scaling.changes_nothing:
+        details = written_objects(recipe.ingredients, recipe.ingredient_details)
+    else:
+        view = shown(recipe.ingredients, recipe.ingredient_details, recipe.instructions, scaling)
+        details = [detail_object(item) for item in view.ingredients]
+        scaled = {
+            "scale": {"factor": scaling.factor, "units": scaling.system, "servings": scaling.servings},
+            "scaled_instructions": view.steps,
+        }
     return {
         "id": recipe.id,
         "title": recipe.title,
         "description": recipe.description,
         "ingredients": list(recipe.ingredients),
+        "ingredient_details": details,
         "instructions": list(recipe.instructions),
         "servings": recipe.servings,
         "prep_time": recipe.prep_time,
@@ -46,4 +60,6 @@ def recipe_object(recipe: Recipe, image_url: str | None) -> dict[str, Any]:
         "visibility": recipe.visibility,
         "created_at": iso_time(recipe.created_at),
         "updated_at": iso_time(recipe.updated_at),
+        "servings_count": servings_count(recipe.servings),
+        **scaled,
     }

@@ -18,6 +18,7 @@ from ..access import owned_by, visible_to
 from ..extensions import db
 from ..images import store
 from ..images.processing import ProcessedImage
+from ..ingredients import reading
 from ..models import Recipe, Tag, User, effective_total_minutes, recipe_tag, utcnow
 from ..text_cleaning import clean_text
 from . import limits
@@ -54,6 +55,10 @@ class RecipeData:
     is_public: bool = False
     # Per serving, as the source gave it: {"calories": "82 kcal", "fatContent": "4 g", ...}
     nutrition: dict[str, str] = field(default_factory=dict)
+    # Readings of ingredient lines known already (the recipe's own, an export file's): a line a
+    # person corrected keeps its correction while its text stays (ingredients/reading.py).
+    # None on an update: the recipe's stored readings.
+    ingredient_readings: list[dict[str, Any]] | None = None
 
 
 def validate(data: RecipeData) -> None:
@@ -167,10 +172,13 @@ def tag_suggestions(user: User, limit: int = 1000) -> list[str]:
 def column_values(data: RecipeData) -> dict[str, Any]:
     """The recipe's column values for `data`, cleaned (no owner, no tags)."""
     source_url = clean_text(data.source_url).strip()
+    ingredients = [clean_text(line) for line in data.ingredients]
     return {
         "title": clean_text(data.title).strip(),
         "description": clean_text(data.description).strip(),
-        "ingredients": [clean_text(line) for line in data.ingredients],
+        "ingredients": ingredients,
+        "ingredient_details": reading.stored(reading.read_lines(ingredients, data.ingredient_readings)),
+        "ingredients_read_by": reading.READER_VERSION,
         "instructions": [clean_text(step) for step in data.instructions],
         "servings": clean_text(data.servings).strip(),
         "prep_time": data.prep_time,
@@ -200,6 +208,8 @@ def tag_labels(data: RecipeData) -> list[str]:
 
 
 def _apply(recipe: Recipe, data: RecipeData, owner: User) -> None:
+    if data.ingredient_readings is None and recipe.ingredient_details:
+        data = replace(data, ingredient_readings=recipe.ingredient_details)
     for name, value in column_values(data).items():
         setattr(recipe, name, value)
     recipe.tags = _tags_for(owner, tag_labels(data))
@@ -309,6 +319,7 @@ def data_of(recipe: Recipe) -> RecipeData:
         tags=[tag.display_name for tag in recipe.tags],
         is_public=recipe.is_public,
         nutrition=dict(recipe.nutrition or {}),
+        ingredient_readings=list(recipe.ingredient_details or []),
     )
 
 

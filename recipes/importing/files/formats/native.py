@@ -18,6 +18,7 @@ import posixpath
 from collections.abc import Mapping
 from typing import Any
 
+from ....cookbook import limits
 from ....cookbook.recipe_text import unique_tag_labels
 from ....cookbook.services import RecipeData
 from ..parsed import Archive, FileRejected, ParsedRecipe, ReadResult, Skipped
@@ -158,6 +159,15 @@ def recipe_from_object(obj: Mapping[str, Any]) -> RecipeData:
         tags=_tags(obj.get("tags")),
         is_public=_is_public(obj),
         nutrition=_nutrition(obj.get("nutrition")),
+        # Our own export's readings: corrections a person made come back with their lines
+        # (each is checked field by field when the recipe is written; the rest is read again).
+        ingredient_readings=_readings(obj.get("ingredient_details")),
+    )
+
+
+def _readings(value: object) -> list[dict[str, Any]]:
+    return (
+        [item for item in value if isinstance(item, dict)][: limits.INGREDIENTS_MAX] if isinstance(value, list) else []
     )
 
 

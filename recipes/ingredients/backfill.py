@@ -1,0 +1,86 @@
+"""Reading the ingredient lines of recipes that have no readings yet, or older ones.
+
+Run at start-up right after the migrations (bootstrap), and by `recipes ingredients backfill`.
+Migration 0011 adds the columns; this fills them, because reading needs the parser, which is live
+code a migration must not import. Each batch is its own short write transaction, so a large
+library never holds the write lock for long and a stopped backfill goes on where it stopped.
+A person's corrections stay (reading.read_lines keeps them); the lines themselves are never written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.orm import Session, scoped_session
+
+from ..database import write_intent
+from ..models import Recipe
+from .reading import READER_VERSION, read_lines, stored
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+_UNREAD = or_(Recipe.ingredients_read_by.is_(None), Recipe.ingredients_read_by < READER_VERSION)
+
+
+def unread_count(session: Session | scoped_session[Any]) -> int:
+    return session.scalar(select(func.count()).select_from(Recipe).where(_UNREAD)) or 0
+
+
+def backfill(
+    session: Session | scoped_session[Any], progress: Callable[[int, int], None] | None = None, batch: int = BATCH
+) -> int:
+    """Read every recipe not read by this version; returns how many. `progress(done, total)`
+    is called after each batch."""
+    total = unread_count(session)
+    session.rollback()
+    done, last_id = 0, 0
+    statement = (
+        update(Recipe)
+        .where(Recipe.id == bindparam("recipe_id"), _UNREAD)
+        .values(ingredient_details=bindparam("details"), ingredients_read_by=READER_VERSION)
+        .execution_options(synchronize_session=False)
+    )
+    while True:
+        rows = session.execute(
+            select(Recipe.id, Recipe.ingredients, Recipe.ingredient_details)
+            .where(_UNREAD, Recipe.id > last_id)
+            .order_by(Recipe.id)
+            .limit(batch)
+        ).all()
+        session.rollback()  # reading is done outside the write transaction
+        if not rows:
+            return done
+        values = [
+            {"recipe_id": recipe_id, "details": stored(read_lines(lines or [], known))}
+            for recipe_id, lines, known in rows
+        ]
+        with write_intent():
+            # Only recipes still unread: one edited in between was read by its edit, from its new lines.
+            session.connection().execute(statement, values)
+            session.commit()
+        done += len(rows)
+        last_id = rows[-1][0]
+        if progress is not None:
+            progress(done, total)
+
+
+def backfill_logged(session: Session | scoped_session[Any]) -> int:
+    """The start-up's backfill: says what it does in the log, and nothing when there is nothing to do."""
+    total = unread_count(session)
+    session.rollback()
+    if not total:
+        return 0
+    log.info("reading the ingredient lines of %d recipes", total)
+    step = max(BATCH, total // 10)
+    reported = [0]
+
+    def progress(done: int, total: int) -> None:
+        if done - reported[0] >= step or done == total:
+            reported[0] = done
+            log.info("read the ingredients of %d of %d recipes", done, total)
+
+    return backfill(session, progress)
