@@ -35,6 +35,7 @@ setup(
         "recipes.backups",
         "recipes.api",
         "recipes.sharing",
+        "recipes.ingredients",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",
@@ -43,6 +44,7 @@ setup(
     package_dir={"recipes._defaults": "config", "recipes._migrations": "migrations"},
     package_data={
         "recipes": ["templates/**/*", "static/**/*", "py.typed"],
+        "recipes.ingredients": ["data/*.csv"],
         "recipes._defaults": ["gunicorn.conf.py"],
         "recipes._migrations": ["alembic.ini", "script.py.mako", "env.py", "versions/*.py", "README"],
     },
@@ -83,6 +85,9 @@ setup(
         # Search: "Did you mean ...?" ranks the index's words by edit distance (C++, wheels
         # for x86_64 and aarch64).
         "rapidfuzz>=3.9,<4",
+        # Ingredient amounts: unit definitions and conversion (recipes/ingredients/units.py).
+        # 0.26 needs Python 3.12.
+        "pint>=0.24.4,<0.26",
     ],
     extras_require={
         "test": [
