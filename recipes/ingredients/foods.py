@@ -137,7 +137,7 @@ def plural(word: str) -> str:
 
 def _last_word(text: str, change: str) -> str:
     """``text`` with its last word made singular or plural, keeping its case and everything else."""
-    match = re.search(r"([^\W\d_]+)(\W*)$", text)
+    match = re.search(r"([^\W\d_]+)([.,;:!]*\s*)$", text)
     if match is None:
         return text
     word = match.group(1)
