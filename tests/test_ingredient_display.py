@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from recipes.ingredients import display
 from recipes.ingredients.detail import IngredientDetail
 from recipes.ingredients.display import (
     ShownIngredient,
@@ -253,3 +254,18 @@ def test_unknown_units_scale_in_their_own_unit():
     assert display_line(splash, 2, "metric") == "2 splashes rum"
     knob = line("1 knob butter", quantity=1, unit="knob", unit_text="knob", food="butter")
     assert display_line(knob, 3, "us") == "3 knobs butter"
+
+
+def test_present_remembers_but_hands_out_its_own_list():
+    first = present(RECIPE, 2, "us")
+    first.clear()
+    again = present(RECIPE, 2, "us")
+    assert [s.display for s in again] == [display_line(d, 2, "us") for d in RECIPE]
+
+
+def test_present_without_its_memory(monkeypatch):
+    def unhashable(*args: object) -> None:
+        raise TypeError("unhashable type: 'list'")  # as a future detail field holding a list would
+
+    monkeypatch.setattr(display, "_present_cached", unhashable)
+    assert [s.display for s in present(RECIPE, 2, "metric")] == [display_line(d, 2, "metric") for d in RECIPE]

@@ -7,6 +7,7 @@ import math
 
 import pytest
 
+from recipes.ingredients import steps as steps_module
 from recipes.ingredients.detail import IngredientDetail
 from recipes.ingredients.scaling import (
     Have,
@@ -17,7 +18,7 @@ from recipes.ingredients.scaling import (
     servings_count,
     servings_range,
 )
-from recipes.ingredients.steps import scale_step_text
+from recipes.ingredients.steps import scale_step_text, scale_steps
 from recipes.ingredients.units import UnitSystemError
 
 FLOUR = IngredientDetail("2 cups all-purpose flour", quantity=2, unit="cup", unit_text="cups", food="all-purpose flour")
@@ -248,3 +249,21 @@ def test_step_edge_cases():
         scale_step_text("Add 1 cup of the milk.", RECIPE, 0, "original")
     with pytest.raises(UnitSystemError):
         scale_step_text("Add 1 cup of the milk.", RECIPE, 2, "imperial")
+
+
+def test_scale_steps_reads_the_foods_once_and_matches_scale_step_text():
+    steps = ["Preheat the oven to 350°F.", "Add 1 cup of the milk.", "Beat in 2 eggs."]
+    for factor, system in ((1, "original"), (2, "metric"), (0.5, "us")):
+        expected = [scale_step_text(step, RECIPE, factor, system) for step in steps]
+        assert scale_steps(steps, RECIPE, factor, system) == expected
+        assert scale_steps(steps, RECIPE, factor, system) == expected  # remembered
+    with pytest.raises(ScaleError):
+        scale_steps(steps, RECIPE, 1000, "metric")
+
+
+def test_scale_steps_without_its_memory(monkeypatch):
+    def unhashable(*args: object) -> None:
+        raise TypeError("unhashable type: 'list'")
+
+    monkeypatch.setattr(steps_module, "_scale_steps_cached", unhashable)
+    assert scale_steps(["Add 1 cup of the milk."], RECIPE, 2, "original") == ["Add 2 cups of the milk."]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from recipes.ingredients.densities import convert_with_density, density_of
@@ -398,7 +399,21 @@ def display_line(detail: IngredientDetail, factor: float, system: str) -> str:
     return _show(detail, check_factor(factor), check_system(system)).display
 
 
+@lru_cache(maxsize=256)
+def _present_cached(
+    details: tuple[IngredientDetail, ...], factor: float, system: System
+) -> tuple[ShownIngredient, ...]:
+    return tuple(_show(detail, factor, system) for detail in details)
+
+
 def present(details: list[IngredientDetail], factor: float, system: str) -> list[ShownIngredient]:
-    """Every line of a recipe as shown at ``factor`` (see scaling.check_factor) in ``system``."""
+    """Every line of a recipe as shown at ``factor`` (see scaling.check_factor) in ``system``.
+
+    Pure, so the last few hundred recipes shown are remembered (a recipe opened again at the same
+    scale costs a lookup; details are frozen and compared by value).
+    """
     checked_factor, checked_system = check_factor(factor), check_system(system)
-    return [_show(detail, checked_factor, checked_system) for detail in details]
+    try:
+        return list(_present_cached(tuple(details), checked_factor, checked_system))
+    except TypeError:  # a detail holding something unhashable: shown without the cache
+        return [_show(detail, checked_factor, checked_system) for detail in details]

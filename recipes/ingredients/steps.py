@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from recipes.ingredients.detail import IngredientDetail
 from recipes.ingredients.display import (
@@ -266,7 +266,22 @@ def scale_step_text(step: str, details: list[IngredientDetail], factor: float, s
     return _scale_step(step, _foods(details), check_factor(factor), check_system(system))
 
 
+@lru_cache(maxsize=128)
+def _scale_steps_cached(
+    steps: tuple[str, ...], details: tuple[IngredientDetail, ...], factor: float, system: System
+) -> tuple[str, ...]:
+    foods = _foods(list(details))
+    return tuple(_scale_step(step, foods, factor, system) for step in steps)
+
+
 def scale_steps(steps: list[str], details: list[IngredientDetail], factor: float, system: str) -> list[str]:
-    """Every step of a recipe, as :func:`scale_step_text` shows it (the foods are read once)."""
-    foods, checked_factor, checked_system = _foods(details), check_factor(factor), check_system(system)
-    return [_scale_step(step, foods, checked_factor, checked_system) for step in steps]
+    """Every step of a recipe, as :func:`scale_step_text` shows it (the foods are read once, and the
+    last recipes' steps are remembered: a pure function of its arguments)."""
+    checked_factor, checked_system = check_factor(factor), check_system(system)
+    if checked_factor == 1 and checked_system == "original":
+        return list(steps)
+    try:
+        return list(_scale_steps_cached(tuple(steps), tuple(details), checked_factor, checked_system))
+    except TypeError:  # something unhashable in a detail: no cache
+        foods = _foods(details)
+        return [_scale_step(step, foods, checked_factor, checked_system) for step in steps]
