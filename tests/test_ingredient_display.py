@@ -238,6 +238,7 @@ def test_present_refuses_bad_scales_and_systems():
         line("2 ﷽ dates", quantity=2, food="﷽ dates"),
         line("1 (weird) can beans", quantity=1, unit="can", unit_text="can", size="weird", food="beans"),
         line("1 (5-furlong) can beans", quantity=1, unit="can", size="5-furlong", food="beans"),
+        line("1e308 cups milk", quantity=1e308, unit="cup", food="milk"),
     ],
 )
 @pytest.mark.parametrize("system", ["original", "metric", "us"])
@@ -269,3 +270,14 @@ def test_present_without_its_memory(monkeypatch):
 
     monkeypatch.setattr(display, "_present_cached", unhashable)
     assert [s.display for s in present(RECIPE, 2, "metric")] == [display_line(d, 2, "metric") for d in RECIPE]
+
+
+@pytest.mark.parametrize(
+    ("quantity", "quantity_max"),
+    [(0, None), (-1, None), (float("nan"), None), (float("inf"), None), (2, 1), (2, float("nan")), (1, float("inf"))],
+)
+@pytest.mark.parametrize("system", ["original", "metric", "us"])
+def test_unusable_amounts_are_shown_as_written(quantity, quantity_max, system):
+    detail = line("0 cups milk", quantity=quantity, quantity_max=quantity_max, unit="cup", food="milk")
+    assert display_line(detail, 2, system) == "0 cups milk"
+    assert present([detail], 2, system)[0].detail == detail

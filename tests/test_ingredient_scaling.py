@@ -154,6 +154,8 @@ def test_factor_from_what_i_have(have, factor):
         (Have(100, "kilogram", SUGAR), "at most 100"),
         (Have(1, "gram", IngredientDetail("salt to taste", food="salt", note="to taste")), "no amount"),
         (Have(1, "gram", IngredientDetail("For the sauce:", section=True)), "no amount"),
+        (Have(1, "cup", IngredientDetail("0 cups milk", quantity=0, unit="cup")), "no amount"),
+        (Have(1, "cup", IngredientDetail("nan cups milk", quantity=math.nan, unit="cup")), "no amount"),
     ],
 )
 def test_factor_from_what_i_have_refused(have, message):
@@ -201,6 +203,7 @@ def test_scale_detail():
         ("Cut into 2 pieces.", 2, "original", "Cut into 2 pieces."),
         ("Add the 2 flour tortillas.", 2, "original", "Add the 2 flour tortillas."),
         ("Use 1/0 cup flour.", 2, "original", "Use 1/0 cup flour."),
+        ("Use 0 cups flour.", 2, "metric", "Use 0 cups flour."),
     ],
 )
 def test_amounts_in_steps(step, factor, system, shown):

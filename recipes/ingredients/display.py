@@ -23,7 +23,7 @@ from typing import Literal
 from recipes.ingredients.densities import convert_with_density, density_of
 from recipes.ingredients.detail import IngredientDetail
 from recipes.ingredients.foods import plural, plural_phrase, singular_phrase
-from recipes.ingredients.scaling import ScaledAmounts, check_factor, scaled_amounts
+from recipes.ingredients.scaling import ScaledAmounts, check_factor, has_amount, scaled_amounts
 from recipes.ingredients.unit_names import canonical_unit
 from recipes.ingredients.units import (
     METRIC_UNITS,
@@ -371,11 +371,13 @@ def _rounded(value: float | None) -> float | None:
 
 
 def _show(detail: IngredientDetail, factor: float, system: System) -> ShownIngredient:
-    if detail.section or detail.quantity is None:
+    if not has_amount(detail):
         return ShownIngredient(detail, detail.text)
     if factor == 1 and _unchanged_at_factor_one(detail, system):
         return ShownIngredient(detail, detail.text)
     scaled = scaled_amounts(detail, factor)
+    if not (scaled.quantity or 0) < math.inf or not (scaled.quantity_max or 0) < math.inf:
+        return ShownIngredient(detail, detail.text)  # 1e308 times 2
     try:
         reading = _read(detail, scaled, system)
     except UnitError:  # a unit this version cannot convert: scaled, in its own unit

@@ -132,7 +132,7 @@ def factor_for_servings(servings: float, base_servings: float | None) -> float:
 def factor_for_amount(have: Have) -> float:
     """The factor that makes a line need what the cook has: have / needed, in one unit."""
     detail = have.detail
-    if detail.section or detail.quantity is None or detail.quantity <= 0:
+    if not has_amount(detail) or detail.quantity is None:
         raise ScaleError("That ingredient line has no amount to scale by.")
     if not math.isfinite(have.quantity) or have.quantity <= 0:
         raise ScaleError("The amount you have must be a number more than 0.")
@@ -167,6 +167,15 @@ def scale_factor(
     return factor_for_amount(have)
 
 
+def has_amount(detail: IngredientDetail) -> bool:
+    """Whether a line has an amount to scale: not a header, and a quantity that is a number above 0
+    (0, a negative or an infinite reading is shown as written and never scaled)."""
+    quantity, high = detail.quantity, detail.quantity_max
+    if detail.section or quantity is None or not (0 < quantity < math.inf):
+        return False
+    return high is None or quantity <= high < math.inf
+
+
 class ScaledAmounts(NamedTuple):
     quantity: float | None
     quantity_max: float | None
@@ -187,7 +196,7 @@ def scaled_amounts(detail: IngredientDetail, factor: float) -> ScaledAmounts:
 def scale_detail(detail: IngredientDetail, factor: float) -> IngredientDetail:
     """The detail with its amounts (both ends of a range, and a second measure) times ``factor``."""
     factor = check_factor(factor)
-    if factor == 1 or detail.section or detail.quantity is None:
+    if factor == 1 or not has_amount(detail):
         return detail
     amounts = scaled_amounts(detail, factor)
     return detail.with_changes(

@@ -32,7 +32,7 @@ from recipes.ingredients.display import (
     written_style,
 )
 from recipes.ingredients.foods import food_key, plural_phrase, singular_phrase
-from recipes.ingredients.scaling import check_factor
+from recipes.ingredients.scaling import check_factor, has_amount
 from recipes.ingredients.unit_names import canonical_unit, unit_spellings
 from recipes.ingredients.units import (
     CELSIUS,
@@ -106,7 +106,7 @@ class _Food:
 def _foods(details: list[IngredientDetail]) -> list[_Food]:
     foods = []
     for detail in details:
-        if detail.section or detail.quantity is None:
+        if not has_amount(detail):
             continue
         key = detail.food_key or food_key(detail.food)
         if key:
