@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from recipes.ingredients import display
 from recipes.ingredients.detail import IngredientDetail
@@ -281,3 +283,41 @@ def test_unusable_amounts_are_shown_as_written(quantity, quantity_max, system):
     detail = line("0 cups milk", quantity=quantity, quantity_max=quantity_max, unit="cup", food="milk")
     assert display_line(detail, 2, system) == "0 cups milk"
     assert present([detail], 2, system)[0].detail == detail
+
+
+_UNITS = st.sampled_from([None, "cup", "tablespoon", "teaspoon", "gram", "kilogram", "ounce", "pound", "millilitre"])
+_AMOUNTS = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-5, 10**12))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.text(max_size=80),
+    quantity=_AMOUNTS,
+    quantity_max=_AMOUNTS,
+    unit=st.one_of(_UNITS, st.text(max_size=12)),
+    alt_quantity=_AMOUNTS,
+    alt_unit=st.one_of(_UNITS, st.text(max_size=12)),
+    food=st.one_of(st.none(), st.text(max_size=40), st.sampled_from(["flour", "milk", "eggs", "Brown Sugar"])),
+    size=st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["28-ounce", "(400 g)", "large"])),
+    note=st.one_of(st.none(), st.text(max_size=20)),
+    factor=st.floats(min_value=0.01, max_value=100),
+    system=st.sampled_from(["original", "metric", "us"]),
+)
+def test_any_reading_is_shown_without_failing(
+    text, quantity, quantity_max, unit, alt_quantity, alt_unit, food, size, note, factor, system
+):
+    detail = IngredientDetail(
+        text,
+        quantity=quantity,
+        quantity_max=quantity_max,
+        unit=unit,
+        alt_quantity=alt_quantity,
+        alt_unit=alt_unit,
+        food=food,
+        size=size,
+        note=note,
+    )
+    (shown,) = present([detail], factor, system)
+    assert isinstance(shown.display, str)
+    if shown.display != text:
+        assert not re.search(r"\de[+-]?\d", shown.display.replace(text, ""))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recipes.ingredients import steps as steps_module
 from recipes.ingredients.detail import IngredientDetail
@@ -270,3 +272,13 @@ def test_scale_steps_without_its_memory(monkeypatch):
 
     monkeypatch.setattr(steps_module, "_scale_steps_cached", unhashable)
     assert scale_steps(["Add 1 cup of the milk."], RECIPE, 2, "original") == ["Add 2 cups of the milk."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    step=st.text(alphabet=st.sampled_from(list("0123456789 /.,-–½¼°FfCc℃℉ cupsgmltbspoflurmikeg()")), max_size=60),
+    factor=st.floats(min_value=0.01, max_value=100),
+    system=st.sampled_from(["original", "metric", "us"]),
+)
+def test_any_step_is_shown_without_failing(step, factor, system):
+    assert isinstance(scale_step_text(step, RECIPE, factor, system), str)
