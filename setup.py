@@ -85,6 +85,9 @@ setup(
         # Search: "Did you mean ...?" ranks the index's words by edit distance (C++, wheels
         # for x86_64 and aarch64).
         "rapidfuzz>=3.9,<4",
+        # Ingredient amounts: unit definitions and conversion (recipes/ingredients/units.py).
+        # 0.26 needs Python 3.12.
+        "pint>=0.24.4,<0.26",
     ],
     extras_require={
         "test": [
