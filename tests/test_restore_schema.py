@@ -89,7 +89,8 @@ def rebuilt(table: str, definition: str) -> list[str]:
 USER_COLUMNS = (
     "id INTEGER NOT NULL, username VARCHAR(40) NOT NULL, password_hash VARCHAR(255) NOT NULL, "
     "is_admin BOOLEAN NOT NULL, created_at DATETIME NOT NULL, disabled_at DATETIME, "
-    "recipe_layout VARCHAR(10) DEFAULT 'grid' NOT NULL, CONSTRAINT pk_user PRIMARY KEY (id)"
+    "recipe_layout VARCHAR(10) DEFAULT 'grid' NOT NULL, unit_system VARCHAR(10) DEFAULT 'original' NOT NULL, "
+    "CONSTRAINT pk_user PRIMARY KEY (id)"
 )
 
 SQLITE_TAMPERING: dict[str, tuple[list[str], str]] = {

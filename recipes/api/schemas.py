@@ -168,14 +168,26 @@ class ScaleArgs(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    servings = fields.String(metadata={"description": "Show the recipe for this many servings."})
-    scale = fields.String(metadata={"description": "Multiply every amount by this (above 0, at most 100)."})
+    servings = fields.Float(
+        validate=validate.Range(min=0, min_inclusive=False, max=10_000),
+        metadata={"description": "Show the recipe for this many servings (it must say its own)."},
+    )
+    scale = fields.Float(
+        validate=validate.Range(min=0, min_inclusive=False, max=100),
+        metadata={"description": "Multiply every amount by this (above 0, at most 100)."},
+    )
     units = fields.String(
         validate=validate.OneOf(["original", "metric", "us"]),
         metadata={"description": "Show amounts as written, metric or US (default: the account's choice)."},
     )
-    have = fields.String(metadata={"description": 'Scale by what you have of one ingredient: "300 g" (with `line`).'})
-    line = fields.String(metadata={"description": "The ingredient line (from 0) `have` is an amount of."})
+    have = fields.String(
+        validate=at_most(40),
+        metadata={"description": 'Scale by what you have of one ingredient: "300 g" (with `line`).'},
+    )
+    line = fields.Integer(
+        validate=validate.Range(min=0, max=limits.INGREDIENTS_MAX),
+        metadata={"description": "The ingredient line (from 0) `have` is an amount of."},
+    )
 
 
 class Recipe(ma.Schema):

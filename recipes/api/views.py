@@ -185,11 +185,14 @@ def recipe(args: dict[str, Any], recipe_id: int) -> dict[str, Any]:
     if not args:
         return recipe_json(found)
     try:
+        # The schema has checked each parameter; the page's own reader reads them, so the page
+        # and the API cannot read one differently. What is only known by trying (a recipe that
+        # does not say its servings, a `have` that is not an amount) is a 422.
         scaling = scaling_from(
-            args, found.servings, loaded(found.ingredients, found.ingredient_details), user.unit_system
+            request.args, found.servings, loaded(found.ingredients, found.ingredient_details), user.unit_system
         )
     except (ScaleError, UnitError) as exc:
-        raise ApiError(400, "bad_scale", str(exc)) from None
+        raise ApiError(422, "bad_scale", str(exc)) from None
     return recipe_json(found, scaling)
 
 
