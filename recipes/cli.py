@@ -250,7 +250,7 @@ def parse_ingredient_command(lines: tuple[str, ...]) -> None:
     import json
 
     from .ingredients.presenting import as_written
-    from .ingredients.reading import read_line
+    from .ingredients.recipe_lines import read_line
     from .text_cleaning import clean_text
 
     for line in lines:

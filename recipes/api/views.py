@@ -29,7 +29,7 @@ from ..images.responses import picture_response
 from ..images.sandboxed import checked_upload
 from ..importing.pages.service import ImportPolicy, outcome_of
 from ..ingredients.presenting import Scaling, as_written, scaling_from
-from ..ingredients.reading import loaded, read_line
+from ..ingredients.recipe_lines import loaded, read_line
 from ..ingredients.scaling import ScaleError
 from ..ingredients.units import UnitError
 from ..models import Recipe

@@ -27,3 +27,14 @@ def set_recipe_layout(user: User, layout: str) -> None:
     if user.recipe_layout != layout:
         user.recipe_layout = layout
         db.session.commit()
+
+
+def set_unit_system(user: User, system: str) -> None:
+    """Keep how amounts are shown to the user (one of units.SYSTEMS), or PreferenceInvalid."""
+    from ..ingredients.units import SYSTEMS
+
+    if system not in SYSTEMS:
+        raise PreferenceInvalid("Choose as written, metric or US.")
+    if user.unit_system != system:
+        user.unit_system = system
+        db.session.commit()

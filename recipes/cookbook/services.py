@@ -18,7 +18,7 @@ from ..access import owned_by, visible_to
 from ..extensions import db
 from ..images import store
 from ..images.processing import ProcessedImage
-from ..ingredients import reading
+from ..ingredients import recipe_lines
 from ..models import Recipe, Tag, User, effective_total_minutes, recipe_tag, utcnow
 from ..text_cleaning import clean_text
 from . import limits
@@ -56,7 +56,7 @@ class RecipeData:
     # Per serving, as the source gave it: {"calories": "82 kcal", "fatContent": "4 g", ...}
     nutrition: dict[str, str] = field(default_factory=dict)
     # Readings of ingredient lines known already (the recipe's own, an export file's): a line a
-    # person corrected keeps its correction while its text stays (ingredients/reading.py).
+    # person corrected keeps its correction while its text stays (ingredients/recipe_lines.py).
     # None on an update: the recipe's stored readings.
     ingredient_readings: list[dict[str, Any]] | None = None
 
@@ -177,8 +177,8 @@ def column_values(data: RecipeData) -> dict[str, Any]:
         "title": clean_text(data.title).strip(),
         "description": clean_text(data.description).strip(),
         "ingredients": ingredients,
-        "ingredient_details": reading.stored(reading.read_lines(ingredients, data.ingredient_readings)),
-        "ingredients_read_by": reading.READER_VERSION,
+        "ingredient_details": recipe_lines.stored(recipe_lines.read_lines(ingredients, data.ingredient_readings)),
+        "ingredients_read_by": recipe_lines.READER_VERSION,
         "instructions": [clean_text(step) for step in data.instructions],
         "servings": clean_text(data.servings).strip(),
         "prep_time": data.prep_time,

@@ -66,6 +66,18 @@ def layout() -> Response:
     return redirect(back if is_safe_redirect(back) else url_for("cookbook.index"), 303)
 
 
+@bp.post("/units")
+def units() -> Response:
+    """Keep how amounts are shown to the account (as written, metric, US)."""
+    try:
+        preferences.set_unit_system(current_user, request.form.get("units", ""))
+    except preferences.PreferenceInvalid as exc:
+        abort(400, description=str(exc))
+    flash("Amounts will show that way.", "success")
+    back = request.form.get("next", "")
+    return redirect(back if is_safe_redirect(back) else url_for("auth.account"), 303)
+
+
 @bp.get("/tags")
 def tags() -> str:
     counts = tag_counts(current_user)
@@ -122,7 +134,7 @@ def create() -> Response | tuple[str, int]:
 
 
 @bp.get(f"/<int(max={MAX_ID}):recipe_id>")
-def detail(recipe_id: int) -> str:
+def detail(recipe_id: int) -> tuple[str, int]:
     return recipe_page(_visible_or_404(recipe_id), current_user)
 
 

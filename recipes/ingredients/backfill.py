@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from ..database import write_intent
 from ..models import Recipe
-from .reading import READER_VERSION, read_lines, stored
+from .recipe_lines import READER_VERSION, read_lines, stored
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from .detail import IngredientDetail
 from .display import ShownIngredient, present
-from .reading import loaded
+from .recipe_lines import loaded
 from .scaling import Have, ScaleError, scale_factor, servings_count
 from .steps import scale_steps
 from .units import SYSTEMS, check_system
@@ -47,7 +47,7 @@ def _number(text: str, what: str) -> float:
 
 
 def _have(args: Mapping[str, str], details: Sequence[IngredientDetail]) -> Have:
-    from .reading import read_line
+    from .recipe_lines import read_line
 
     line_text = args.get("line", "").strip()
     if not line_text.isdigit() or not (0 <= int(line_text) < len(details)):
@@ -93,13 +93,16 @@ class ShownRecipe:
 def shown(
     lines: Sequence[str], details: Sequence[Mapping[str, Any]] | None, steps: Sequence[str], scaling: Scaling
 ) -> ShownRecipe:
-    readings = loaded(lines, details)
+    return shown_readings(loaded(lines, details), steps, scaling)
+
+
+def shown_readings(readings: Sequence[IngredientDetail], steps: Sequence[str], scaling: Scaling) -> ShownRecipe:
     if scaling.changes_nothing:
         return ShownRecipe(scaling, [ShownIngredient(r, r.text) for r in readings], list(steps))
     return ShownRecipe(
         scaling,
-        present(readings, scaling.factor, scaling.system),
-        scale_steps(list(steps), readings, scaling.factor, scaling.system),
+        present(list(readings), scaling.factor, scaling.system),
+        scale_steps(list(steps), list(readings), scaling.factor, scaling.system),
     )
 
 

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from .. import secret_tokens, shown_once
 from ..cookbook import services as cookbook
-from ..cookbook.pages import recipe_page
+from ..cookbook.pages import recipe_page, scale_context
 from ..database import release_transaction, write_intent
 from ..errors import render_error
 from ..exporting.services import recipe_jsonld
@@ -108,7 +108,7 @@ def create(recipe_id: int) -> Response | tuple[Response | str, int]:
         else:
             return redirect(url_for("sharing.created", recipe_id=recipe_id), 303)
     # The recipe page again, with the form's errors next to its field.
-    return recipe_page(recipe, current_user, share_form=form), 400
+    return recipe_page(recipe, current_user, share_form=form)[0], 400
 
 
 @bp.get(f"/recipes/<int(max={MAX_ID}):recipe_id>/shares/new")
@@ -173,7 +173,7 @@ def _count_view(share_id: int) -> None:
 
 
 @bp.get("/s/<token>")
-def page(token: str) -> str:
+def page(token: str) -> tuple[str, int]:
     share = services.open_share(token)
     recipe = share.recipe
     is_owner = current_user.is_authenticated and current_user.id == recipe.owner_id
@@ -181,6 +181,7 @@ def page(token: str) -> str:
     # importing/extract.py) keeps the page's address and fetches the picture from here.
     page_url = public_url("sharing.page", token=token)
     jsonld = recipe_jsonld(recipe, page_url, _picture_url(token, recipe, external=True))
+    scale = scale_context(recipe, current_user.unit_system if current_user.is_authenticated else "original")
     body = render_template(
         "sharing/page.html",
         recipe=recipe,
@@ -189,11 +190,12 @@ def page(token: str) -> str:
         is_owner=is_owner,
         picture_src=_picture_url(token, recipe),
         login_url=url_for("auth.login", next=url_for("sharing.page", token=token)),
+        **scale,
     )
     # The owner looking at their own link is not a visitor; a HEAD is not a view.
     if request.method == "GET" and not is_owner:
         _count_view(share.id)
-    return body
+    return body, 400 if scale["scale_error"] else 200
 
 
 @bp.get("/s/<token>/picture/<digest>/<filename>")
