@@ -87,7 +87,7 @@ def test_eight_servings_in_metric(alice: Client) -> None:
     assert lines[5] == "salt to taste"
     steps = shown_steps(page.text)
     assert "175°C" in steps[0] or "175 °C" in steps[0], steps[0]
-    assert "Bake for 20 minutes." == steps[2]
+    assert steps[2] == "Bake for 20 minutes."
     servings = BeautifulSoup(page.text, "html.parser").select_one("input[name=servings]")
     assert servings is not None and servings["value"] == "8"
 
