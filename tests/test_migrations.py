@@ -160,7 +160,7 @@ def test_0003_keeps_recipes_and_fills_their_source_keys(app: Flask, make_user: A
 
 # --- Upgrading a database made at each earlier revision, with data in it ---------------------------
 
-EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"]
+EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010"]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
 OLD_LOGIN = "a-login-from-before-the-upgrade"  # what alice's browser cookie holds
@@ -230,6 +230,9 @@ def _tables(revision: str) -> dict[str, sa.TableClause]:
     if revision >= "0010":
         user.append(sa.column("recipe_layout", sa.String))
         tag.append(sa.column("label", sa.String))
+    if revision >= "0011":
+        user.append(sa.column("unit_system", sa.String))
+        recipe += [sa.column("ingredient_details", sa.JSON), sa.column("ingredients_read_by", sa.Integer)]
     tables = {
         "user": sa.table("user", *user),
         "login_session": sa.table("login_session", *login_session),
@@ -581,6 +584,14 @@ def _expected_at_head(revision: str, data: dict[str, list[dict[str, Any]]]) -> d
             user["recipe_layout"] = "grid"  # every account sees the list as before
         for tag in head["tag"]:
             tag["label"] = tag["name"]  # a tag shows as it was kept
+    if revision < "0011":
+        for user in head["user"]:
+            user.setdefault("recipe_layout", "grid")  # the rows written at 0010 leave it to its default
+            user["unit_system"] = "original"
+        for tag in head["tag"]:
+            tag.setdefault("label", None)  # (NULL shows the name)  # amounts show as written, as before
+        for recipe in head["recipe"]:
+            recipe.update(ingredient_details=None, ingredients_read_by=None)  # read by the backfill, next
     return {name: [{k: _normal(v) for k, v in row.items()} for row in rows] for name, rows in head.items()}
 
 
@@ -619,6 +630,20 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
             # New in 0005 and later, and empty.
             for name in ("password_reset", "pending_secret", "pending_recipe", "pending_picture", "import_result"):
                 assert connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar() == 0
+        # Start-up's next step reads every recipe's ingredient lines (live code, not the migration's);
+        # the lines stay exactly as they were, and each has its reading.
+        from recipes.ingredients.backfill import backfill
+
+        assert backfill(db.session) == len(data["recipe"])
+        with db.engine.connect() as connection:
+            read = sa.select(
+                sa.column("ingredients", sa.JSON), sa.column("ingredient_details", sa.JSON)
+            ).select_from(sa.table("recipe"))
+            for lines, details in connection.execute(read):
+                assert [detail["text"] for detail in details] == lines
+            assert [row["ingredients"] for row in _read(connection, tables["recipe"])] == [
+                row["ingredients"] for row in expected["recipe"]
+            ]
         release_database()
 
     # And the app works with it: the old password logs in, search and tags find the old recipes,
