@@ -136,7 +136,8 @@
     });
     return chain.then(function () {
       heading.textContent = "Done";
-      panel.setAttribute("data-outcome", problems ? "problems" : "ok");
+      // A full bar in red read as "everything failed" when only some did: red only when none came in.
+      panel.setAttribute("data-outcome", !problems ? "ok" : urls.length - problems > 0 ? "some" : "problems");
       summary.textContent =
         "Imported " + imported + " of " + urls.length + " addresses." + (stopped ? " " + stopped : "");
       // What failed or was not tried stays in the box, ready for another go.
