@@ -88,6 +88,8 @@ setup(
         # Ingredient amounts: unit definitions and conversion (recipes/ingredients/units.py).
         # 0.26 needs Python 3.12.
         "pint>=0.24.4,<0.26",
+        # Ingredient lines: the tagger that labels their words (CRFsuite, compiled wheels; no downloads).
+        "python-crfsuite>=0.9.12,<0.10",
     ],
     extras_require={
         "test": [
