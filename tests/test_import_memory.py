@@ -49,6 +49,11 @@ def test_a_large_import_gives_its_memory_back(app_config: dict[str, Any]) -> Non
             data = buffer.getvalue()
             del recipes, buffer
             size = len(data)
+            # A worker that has read ingredient lines once holds the parser's model and the units
+            # table for good (loaded on first use, not per import): the baseline includes them.
+            from recipes.ingredients.recipe_lines import read_lines
+            from recipes.ingredients.units import convert
+            read_lines(["1 cup flour"]) and convert(1, "cup", "millilitre")
             give_back()
             before = resident_bytes()  # with the upload in memory, as in the worker
             summary = import_file(user, data, "recipes-export.zip")
@@ -70,5 +75,8 @@ def test_a_large_import_gives_its_memory_back(app_config: dict[str, Any]) -> Non
     # The file (16 MB) is several times that once parsed.
     # In a worker that parsed it itself, all of that stayed; here what stays is bounded, and a
     # second import of the same size reuses it instead of adding to it.
-    assert numbers["first"] - numbers["before"] < 3 * numbers["size"], numbers
+    # Since issue 16 every ingredient line also gets its reading (about 3 times the line's size as
+    # JSON), so a first import grows by about 3.3 times the file, where it was under 3 times: the
+    # bound is 4 times. (To bring it down: read the lines slice by slice, as the rows are written.)
+    assert numbers["first"] - numbers["before"] < 4 * numbers["size"], numbers
     assert numbers["after"] - numbers["first"] < numbers["size"] // 2, numbers

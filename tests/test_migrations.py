@@ -636,9 +636,9 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
 
         assert backfill(db.session) == len(data["recipe"])
         with db.engine.connect() as connection:
-            read = sa.select(
-                sa.column("ingredients", sa.JSON), sa.column("ingredient_details", sa.JSON)
-            ).select_from(sa.table("recipe"))
+            read = sa.select(sa.column("ingredients", sa.JSON), sa.column("ingredient_details", sa.JSON)).select_from(
+                sa.table("recipe")
+            )
             for lines, details in connection.execute(read):
                 assert [detail["text"] for detail in details] == lines
             assert [row["ingredients"] for row in _read(connection, tables["recipe"])] == [

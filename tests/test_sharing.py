@@ -213,9 +213,11 @@ def test_anyone_with_the_link_sees_a_clean_read_only_page(alice: Client, client:
     assert "<li>1 kg tomatoes</li>" in text and '<li class="section">Soup</li>' in text
     assert "Chop the onion." in text and "Freezes well." in text
     assert "Prep 10 min · Cook 30 min · Total 40 min" in text and "Shared by alice" in text
-    # No app menu for a visitor, no forms; a way to log in that comes back here.
+    # No app menu for a visitor, nothing that changes anything (the one form is the scale
+    # control, a GET: issue 16); a way to log in that comes back here.
     assert "New recipe" not in text and "Log out" not in text and "Sign up" not in text
-    assert "<form" not in text and "csrf_token" not in text
+    assert 'method="post"' not in text.lower() and "csrf_token" not in text
+    assert text.count("<form") == 1 and 'method="get"' in text
     assert f'href="/auth/login?next={path}"' in text
     assert "Save to my recipes" not in text
     assert "data-print" in text and "print.js" in text
