@@ -35,6 +35,7 @@ setup(
         "recipes.backups",
         "recipes.api",
         "recipes.sharing",
+        "recipes.ingredients",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",
@@ -43,6 +44,8 @@ setup(
     package_dir={"recipes._defaults": "config", "recipes._migrations": "migrations"},
     package_data={
         "recipes": ["templates/**/*", "static/**/*", "py.typed"],
+        # The ingredient-line tagger, trained by scripts/train_ingredient_model.py.
+        "recipes.ingredients": ["model.crfsuite"],
         "recipes._defaults": ["gunicorn.conf.py"],
         "recipes._migrations": ["alembic.ini", "script.py.mako", "env.py", "versions/*.py", "README"],
     },
@@ -83,6 +86,8 @@ setup(
         # Search: "Did you mean ...?" ranks the index's words by edit distance (C++, wheels
         # for x86_64 and aarch64).
         "rapidfuzz>=3.9,<4",
+        # Ingredient lines: the tagger that labels their words (CRFsuite, compiled wheels; no downloads).
+        "python-crfsuite>=0.9.12,<0.10",
     ],
     extras_require={
         "test": [
