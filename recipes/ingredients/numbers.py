@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 # Above this an amount is not an amount (a phone number, a product code, a typo).
 MAX_AMOUNT = 1_000_000.0
@@ -70,6 +71,7 @@ def _decimal(text: str) -> float | None:
     return float(f"{whole}.{part}") if part else float(whole)
 
 
+@lru_cache(maxsize=1024)
 def read_number(text: str) -> float | None:
     """The value of one amount as written ("1 1/2" -> 1.5, "2,5" -> 2.5, "⅓" -> 0.333...), or None."""
     text = text.strip()
