@@ -50,6 +50,8 @@ def test_wheel_carries_everything_the_app_needs(tmp_path):
         "recipes/_migrations/versions/0001_initial_schema.py",
         "recipes/ingredients/data/densities.csv",
         "recipes/ingredients/data/food_aliases.csv",
+        "recipes/ingredients/parser.py",
+        "recipes/ingredients/model.crfsuite",
     ):
         assert required in names, required
     # Every module, template, script and stylesheet of the package: a new sub-package that

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 # Above this an amount is not an amount (a phone number, a product code, a typo).
 MAX_AMOUNT = 1_000_000.0
@@ -19,23 +20,23 @@ VULGAR_FRACTIONS = "¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞↉"
 FRACTION_SLASHES = "/⁄∕"
 
 NUMBER_WORDS: dict[str, float] = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
+    "one": 1.0,
+    "two": 2.0,
+    "three": 3.0,
+    "four": 4.0,
+    "five": 5.0,
+    "six": 6.0,
+    "seven": 7.0,
+    "eight": 8.0,
+    "nine": 9.0,
+    "ten": 10.0,
+    "eleven": 11.0,
+    "twelve": 12.0,
+    "fifteen": 15.0,
+    "twenty": 20.0,
     "half": 0.5,
     "quarter": 0.25,
-    "dozen": 12,
+    "dozen": 12.0,
 }
 
 _MIXED = re.compile(rf"(\d+)\s*([{VULGAR_FRACTIONS}])")
@@ -70,6 +71,7 @@ def _decimal(text: str) -> float | None:
     return float(f"{whole}.{part}") if part else float(whole)
 
 
+@lru_cache(maxsize=1024)
 def read_number(text: str) -> float | None:
     """The value of one amount as written ("1 1/2" -> 1.5, "2,5" -> 2.5, "⅓" -> 0.333...), or None."""
     text = text.strip()

@@ -9,25 +9,27 @@ left out, and the line is marked ``unsure`` when the tagger was not confident or
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .detail import IngredientDetail
 from .reading import LineReading
 from .tagger import tagger
-from .tokens import Token, features, tokenize
-from .unit_names import canonical_unit
+from .tokens import features, tokenize
 
 # Longer lines are read up to here (a pasted paragraph is not an ingredient); the line itself is kept.
 MAX_PARSED_CHARS = 400
 # Below this probability of its whole labelling, a line is marked unsure.
 SURE_PROBABILITY = 0.6
-# Lines up to this long are remembered (real libraries repeat "1 tsp salt" a lot).
+# Lines up to this long are remembered, this many of them (real libraries repeat "1 tsp salt" a lot).
 _CACHED_CHARS = 200
+REMEMBERED_LINES = 2048
 
 _CONTROL = [*range(0x20), *range(0x7F, 0xA0), 0x200B, 0x200C, 0x200D, 0x2028, 0x2029, 0xFEFF]
 _SPACES = [0xA0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000]
 # One character for one, so positions in the cleaned line are positions in the line.
 _CLEAN = str.maketrans({**dict.fromkeys(_CONTROL, " "), **dict.fromkeys(_SPACES, " "), 0xAD: "-"})
+_UNCLEAN = re.compile("[" + "".join(re.escape(chr(c)) for c in (*_CONTROL, *_SPACES, 0xAD)) + "]")
 
 
 def parse_line(text: str) -> IngredientDetail:
@@ -44,14 +46,14 @@ def parse_lines(lines: list[str]) -> list[IngredientDetail]:
     return [parse_line(line) for line in lines]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=REMEMBERED_LINES)
 def _parse_remembered(text: str) -> IngredientDetail:
     return parse_uncached(text)
 
 
 def parse_uncached(text: str) -> IngredientDetail:
     """parse_line without the memory of lines already read (what the benchmark measures)."""
-    line = text.translate(_CLEAN)
+    line = text.translate(_CLEAN) if _UNCLEAN.search(text) else text
     stripped = line.strip()
     if not stripped:
         return IngredientDetail(text=text)
@@ -62,8 +64,7 @@ def parse_uncached(text: str) -> IngredientDetail:
     if not tokens:
         return IngredientDetail(text=text)
     tagging = tagger().tag(features(tokens))
-    labels = _units_the_tagger_missed(tokens, list(tagging.labels))
-    fields = LineReading(line, tokens, labels, tagging.name_odds).read()
+    fields = LineReading(line, tokens, tagging.labels, tagging.name_odds).read()
     return IngredientDetail(
         text=text,
         quantity=fields.quantity,
@@ -77,22 +78,3 @@ def parse_uncached(text: str) -> IngredientDetail:
         alt_unit=fields.alt_unit,
         unsure=fields.unsure or truncated or tagging.probability < SURE_PROBABILITY,
     )
-
-
-# Measures the (English) training lines hardly ever use, so the tagger may take them for the food.
-_RARE_MEASURES = frozenset({"decilitre", "centilitre", "millilitre", "litre", "kilogram", "milligram"})
-
-
-def _units_the_tagger_missed(tokens: list[Token], labels: list[str]) -> list[str]:
-    """A measure written right after an amount ("2,5 dl milk") is the unit, whatever the tagger
-    said, when a food still follows it."""
-    for i in range(1, len(tokens) - 1):
-        if (
-            labels[i] == "NAME"
-            and labels[i - 1] == "QTY"
-            and labels[i + 1] == "NAME"
-            and tokens[i].kind == "word"
-            and canonical_unit(tokens[i].text) in _RARE_MEASURES
-        ):
-            labels[i] = "UNIT"
-    return labels

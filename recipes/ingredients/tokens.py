@@ -25,7 +25,8 @@ _V = VULGAR_FRACTIONS
 _S = FRACTION_SLASHES
 _TOKEN = re.compile(
     rf"""
-    (?P<num>
+    (?P<word>and/or\b|[^\W\d_{_V}]+(?:['’-][^\W\d_{_V}]+)*)
+    | (?P<num>
         \d+[ \t]?[{_V}]                 # 1½, 1 ½
       | \d+[ \t]+\d+[{_S}]\d+           # 1 1/2
       | \d+[{_S}]\d+                    # 1/2
@@ -33,7 +34,6 @@ _TOKEN = re.compile(
       | \d+(?:[.,]\d+)*                 # 2, 2.5, 2,5, 1,000
       | \.\d+                           # .5
     )
-    | (?P<word>and/or|[^\W\d_]+(?:['’-][^\W\d_]+)*)
     | (?P<punct>\S)
     """,
     re.VERBOSE,
@@ -45,7 +45,7 @@ _ABBREVIATIONS = frozenset((
     "t", "tsp", "tsps", "tspn", "teasp", "tbsp", "tbsps", "tbs", "tbl", "tbls", "tblsp", "tb", "tablesp", "dsp",
     "dssp", "c", "fl", "oz", "ozs", "lb", "lbs", "pt", "pts", "qt", "qts", "gal", "gals", "ml", "cl", "dl", "l",
     "lt", "ltr", "mg", "g", "gm", "gms", "gr", "grm", "kg", "kgs", "mm", "cm", "in", "pc", "pcs", "pkg", "pkgs",
-    "pkt",
+    "pkt", "tsk", "msk", "spsk",
 ))  # fmt: skip
 
 
@@ -62,47 +62,54 @@ class Token:
 def tokenize(line: str) -> list[Token]:
     """The tokens of a line: numbers (with fractions and ranges joined), words, single punctuation marks."""
     tokens: list[Token] = []
+    append = tokens.append
     taken = 0  # where the last token ended (a dot joined to an abbreviation is taken)
+    numbers = 0
     for match in _TOKEN.finditer(line):
-        kind = match.lastgroup or "punct"
         start, end = match.span()
         if start < taken:
             continue
+        kind = match.lastgroup or "punct"
         text = match.group()
-        if kind == "word" and text.lower() in _ABBREVIATIONS and line.startswith(".", end):
+        if kind == "num":
+            append(Token(text, start, end, kind, read_number(text)))
+            numbers += 1
+            continue
+        if kind == "word" and line.startswith(".", end) and text.lower() in _ABBREVIATIONS:
             end += 1
             text += "."
-        taken = end
-        token = Token(text, start, end, kind)
-        if kind == "num":
-            token.value = read_number(text)
-        tokens.append(token)
-    return _join_ranges(line, tokens)
+            taken = end
+        append(Token(text, start, end, kind))
+    return _join_ranges(line, tokens) if numbers > 1 else tokens
 
 
 def _join_ranges(line: str, tokens: list[Token]) -> list[Token]:
     """ "2-3", "2 to 3", "2 or 3" become one range token; "1-1/2" (one and a half) one number."""
-    if len(tokens) < 3:
-        return tokens
     out: list[Token] = []
     i = 0
     n = len(tokens)
     while i < n:
         token = tokens[i]
+        # "5- to 6-pound": the first number's hyphen waits for the unit the second one has
+        skip = 1 if i + 3 < n and tokens[i + 1].text == "-" and tokens[i + 2].text.lower() in ("to", "or") else 0
         if (
             token.kind == "num"
             and token.value is not None
-            and i + 2 < n
-            and tokens[i + 2].kind == "num"
-            and tokens[i + 2].value is not None
-            and tokens[i + 1].text.lower() in _RANGE_WORDS
+            and i + 2 + skip < n
+            and tokens[i + 2 + skip].kind == "num"
+            and tokens[i + 2 + skip].value is not None
+            and tokens[i + 1 + skip].text.lower() in _RANGE_WORDS
         ):
-            low, high = token.value, tokens[i + 2].value
+            low, high = token.value, tokens[i + 2 + skip].value
             assert high is not None
-            last = tokens[i + 2]
+            last = tokens[i + 2 + skip]
             if high > low:
                 out.append(Token(line[token.start : last.end], token.start, last.end, "range", low, high))
-                i += 3
+                i += 3 + skip
+                continue
+            if skip:
+                out.append(token)
+                i += 1
                 continue
             joined = tokens[i + 1].text == "-" and high < 1 and last.start == tokens[i + 1].end
             if joined and token.end == tokens[i + 1].start and "." not in token.text and "," not in token.text:
@@ -135,7 +142,7 @@ def _magnitude(value: float | None) -> str:
 _Described = tuple[str, tuple[str, ...], str]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _word_features(text: str) -> _Described:
     """A word's own features (cached: real lines repeat their words)."""
     lower = text.lower().rstrip(".")
@@ -226,7 +233,7 @@ def _structure(tokens: list[Token], short: list[str]) -> tuple[list[int], list[i
 _POSITIONS = ("pos=0", "pos=1", "pos=2", "pos=3", "pos=4+")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _as_neighbour(short: str, kind: str) -> tuple[str, str, str, str, str, str]:
     """A token's features as its neighbours see them: one and two before, one and two after."""
     before_kind = "-1:ukind=" + kind if kind else ""

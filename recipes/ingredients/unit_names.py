@@ -10,12 +10,13 @@ a given line is the parser's decision.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from types import MappingProxyType
 
 # Each canonical name with its spellings, lower-case, singular (plurals are derived below).
 _SPELLINGS: dict[str, tuple[str, ...]] = {
-    # volume, spoons and cups
-    "teaspoon": ("tsp", "tspn", "teasp", "teaspoon", "tea spoon", "teaspoonful"),
+    # volume, spoons and cups ("tsk", "msk", "spsk": the Scandinavian spoons)
+    "teaspoon": ("tsp", "tspn", "teasp", "teaspoon", "tea spoon", "teaspoonful", "tsk"),
     "tablespoon": (
         "tbsp",
         "tbs",
@@ -29,6 +30,8 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
         "tablespoon",
         "table spoon",
         "tablespoonful",
+        "msk",
+        "spsk",
     ),
     "dessertspoon": ("dsp", "dssp", "dstspn", "dessertspoon", "dessert spoon", "dessertspoonful"),
     "cup": ("c", "cup", "cupful", "teacup"),
@@ -132,7 +135,14 @@ UNIT_KINDS: MappingProxyType[str, str] = MappingProxyType(
 )
 
 # Spellings whose case decides their meaning: "T" is a tablespoon, "t" a teaspoon.
-_CASED: dict[str, str] = {"T": "tablespoon", "t": "teaspoon", "Tb": "tablespoon", "TB": "tablespoon"}
+_CASED: dict[str, str] = {
+    "T": "tablespoon",
+    "t": "teaspoon",
+    "Tb": "tablespoon",
+    "TB": "tablespoon",
+    "EL": "tablespoon",  # Esslöffel
+    "TL": "teaspoon",  # Teelöffel
+}
 
 _IRREGULAR_PLURALS = {"leaf": "leaves", "loaf": "loaves"}
 
@@ -167,6 +177,7 @@ def _key(text: str) -> str:
     return " ".join(_DOTS.sub(" ", text).split())
 
 
+@lru_cache(maxsize=2048)
 def canonical_unit(word_or_words: str) -> str | None:
     """The canonical name of a unit as written ("Tbsp." -> "tablespoon"), or None if it is not a unit."""
     key = _key(word_or_words)
