@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from recipes.ingredients.densities import convert_with_density
 from recipes.ingredients.detail import IngredientDetail
+from recipes.ingredients.numbers import NUMBER_WORDS
 from recipes.ingredients.units import UnitError, dimension
 
 MAX_FACTOR = 100.0
@@ -37,25 +38,14 @@ def check_factor(factor: float) -> float:
 
 # --- Servings ---------------------------------------------------------------------------------------
 
+# The number words of amounts (numbers.py), and a few more that servings use; "half", "quarter"
+# and "dozen" are read by their own rules here ("half a dozen", "2 dozen").
 _NUMBER_WORDS: dict[str, float] = {
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
+    **{word: value for word, value in NUMBER_WORDS.items() if word not in ("half", "quarter", "dozen")},
     "sixteen": 16,
     "eighteen": 18,
-    "twenty": 20,
     "thirty": 30,
     "forty": 40,
     "fifty": 50,

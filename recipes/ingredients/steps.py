@@ -32,6 +32,7 @@ from recipes.ingredients.display import (
     written_style,
 )
 from recipes.ingredients.foods import food_key, plural_phrase, singular_phrase
+from recipes.ingredients.numbers import read_number
 from recipes.ingredients.scaling import check_factor, has_amount
 from recipes.ingredients.unit_names import canonical_unit, unit_spellings
 from recipes.ingredients.units import (
@@ -47,8 +48,7 @@ from recipes.ingredients.units import (
 # Steps longer than this are left as they are (a real step is a paragraph).
 MAX_STEP = 20_000
 
-_GLYPHS = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅛": 0.125, "⅜": 0.375, "⅝": 0.625, "⅞": 0.875}
-_GLYPH_CLASS = "[" + "".join(_GLYPHS) + "]"
+_GLYPH_CLASS = "[½⅓⅔¼¾⅛⅜⅝⅞]"  # their values: numbers.read_number
 _NUMBER = rf"(?:\d+\s+\d+/\d+|\d+/\d+|\d+(?:[.,]\d+)?(?:\s*{_GLYPH_CLASS})?|{_GLYPH_CLASS})"  # 1 1/2, 1/2, 1.5, 1½, ½
 # A word of a food: letters (not "½", which Python counts as a word character), then word characters.
 _WORD = rf"(?!{_GLYPH_CLASS})[^\W\d_][\w'’-]*"
@@ -81,20 +81,6 @@ _TEMPERATURE = re.compile(
 )
 _OVEN = re.compile(r"\b(?:oven|preheat|pre-heat|bake|baking|roast|broil|gas mark|fan)\b", re.IGNORECASE)
 _PAIR_GAP = re.compile(r"^\s*(?:/|\(|or|,)?\s*$")
-
-
-def _number(text: str) -> float:
-    text = text.strip()
-    if " " in text and "/" in text:
-        whole, fraction = text.split(None, 1)
-        return float(whole) + _number(fraction)
-    if "/" in text:
-        top, bottom = text.split("/", 1)
-        return float(top) / float(bottom) if float(bottom) else 0.0
-    if text[-1] in _GLYPHS:
-        head = text[:-1].strip()
-        return (float(head.replace(",", ".")) if head else 0.0) + _GLYPHS[text[-1]]
-    return float(text.replace(",", "."))
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,12 +129,9 @@ def _rewrite_amount(match: re.Match[str], foods: list[_Food], factor: float, sys
     written_unit = canonical_unit(match.group("unit")) if match.group("unit") else None
     if written_unit is None and dimension(detail.unit) in ("mass", "volume", "length"):
         return unchanged  # "the 2 flour tortillas" is not an amount of the flour weighed in grams
-    try:
-        low = _number(match.group("low"))
-        high = _number(match.group("high")) if match.group("high") else None
-    except (ValueError, ZeroDivisionError):
-        return unchanged
-    if low <= 0:
+    low = read_number(match.group("low"))
+    high = read_number(match.group("high")) if match.group("high") else None
+    if low is None or low <= 0 or (match.group("high") and high is None):
         return unchanged
     measure = Measure(low * factor, None if high is None else high * factor, written_unit)
     try:
