@@ -53,7 +53,8 @@ def test_a_large_import_gives_its_memory_back(app_config: dict[str, Any]) -> Non
             # table for good (loaded on first use, not per import): the baseline includes them.
             from recipes.ingredients.recipe_lines import read_lines
             from recipes.ingredients.units import convert
-            read_lines(["1 cup flour"]) and convert(1, "cup", "millilitre")
+            read_lines(["1 cup flour"])
+            convert(1, "cup", "millilitre")
             give_back()
             before = resident_bytes()  # with the upload in memory, as in the worker
             summary = import_file(user, data, "recipes-export.zip")

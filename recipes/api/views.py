@@ -28,7 +28,7 @@ from ..images.processing import ImageRejected
 from ..images.responses import picture_response
 from ..images.sandboxed import checked_upload
 from ..importing.pages.service import ImportPolicy, outcome_of
-from ..ingredients.presenting import Scaling, as_written, scaling_from
+from ..ingredients.presenting import ShownRecipe, as_written, scaling_from, shown_readings
 from ..ingredients.recipe_lines import loaded, read_line
 from ..ingredients.scaling import ScaleError
 from ..ingredients.units import UnitError
@@ -72,8 +72,8 @@ def image_url(recipe: Recipe) -> str | None:
     return url_for("api.recipe_image", recipe_id=recipe.id, v=recipe.image_digest[:16])
 
 
-def recipe_json(recipe: Recipe, scaling: Scaling | None = None) -> dict[str, Any]:
-    return recipe_object(recipe, image_url(recipe), scaling)
+def recipe_json(recipe: Recipe, view: ShownRecipe | None = None) -> dict[str, Any]:
+    return recipe_object(recipe, image_url(recipe), view)
 
 
 def _created(recipe: Recipe) -> tuple[dict[str, Any], int, dict[str, str]]:
@@ -188,12 +188,11 @@ def recipe(args: dict[str, Any], recipe_id: int) -> dict[str, Any]:
         # The schema has checked each parameter; the page's own reader reads them, so the page
         # and the API cannot read one differently. What is only known by trying (a recipe that
         # does not say its servings, a `have` that is not an amount) is a 422.
-        scaling = scaling_from(
-            request.args, found.servings, loaded(found.ingredients, found.ingredient_details), user.unit_system
-        )
+        readings = loaded(found.ingredients, found.ingredient_details)
+        scaling = scaling_from(request.args, found.servings, readings, user.unit_system)
     except (ScaleError, UnitError) as exc:
         raise ApiError(422, "bad_scale", str(exc)) from None
-    return recipe_json(found, scaling)
+    return recipe_json(found, shown_readings(readings, found.instructions, scaling))
 
 
 @bp.post("/ingredients/parse")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ..ingredients.presenting import Scaling, detail_object, shown, written_objects
+from ..ingredients.presenting import ShownRecipe, detail_object, written_objects
 from ..ingredients.scaling import servings_count
 from ..models import Recipe, as_utc
 
@@ -27,15 +27,15 @@ def parse_iso_time(text: object) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def recipe_object(recipe: Recipe, image_url: str | None, scaling: Scaling | None = None) -> dict[str, Any]:
+def recipe_object(recipe: Recipe, image_url: str | None, view: ShownRecipe | None = None) -> dict[str, Any]:
     """`recipe` as a JSON-ready dict; `image_url` is where its picture is (a URL, a path in
-    an export file, or None). Its `ingredient_details` are shown at `scaling` (as written when
-    None); `ingredients` and `instructions` stay verbatim either way."""
+    an export file, or None). Its `ingredient_details` are shown as `view` shows them (as written
+    when None); `ingredients` and `instructions` stay verbatim either way."""
     scaled: dict[str, Any] = {}
-    if scaling is None or scaling.changes_nothing:
+    if view is None or view.scaling.changes_nothing:
         details = written_objects(recipe.ingredients, recipe.ingredient_details)
     else:
-        view = shown(recipe.ingredients, recipe.ingredient_details, recipe.instructions, scaling)
+        scaling = view.scaling
         details = [detail_object(item) for item in view.ingredients]
         scaled = {
             "scale": {"factor": scaling.factor, "units": scaling.system, "servings": scaling.servings},

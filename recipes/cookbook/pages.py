@@ -20,7 +20,12 @@ from ..ingredients.units import UnitError
 from ..models import Recipe, User
 
 QUICK_FACTORS = ((0.5, "×½"), (1.0, "×1"), (2.0, "×2"), (3.0, "×3"))
-UNIT_CHOICES = (("original", "As written"), ("metric", "Metric"), ("us", "US"))
+# Each unit system: its name, its label, what it shows (the scale control and the account page).
+UNIT_CHOICES = (
+    ("original", "As written", "cups stay cups, grams stay grams"),
+    ("metric", "Metric", "grams, millilitres, °C"),
+    ("us", "US", "cups, spoons, ounces, °F"),
+)
 
 
 def shown_recipe(recipe: Recipe, args: Mapping[str, str], system: str) -> tuple[ShownRecipe, str | None]:
@@ -42,7 +47,6 @@ def scale_context(recipe: Recipe, system: str) -> dict[str, Any]:
         "shown": view,
         "scale_error": error,
         "quick_factors": QUICK_FACTORS,
-        "unit_choices": UNIT_CHOICES,
         "amount_lines": [
             (index, item.detail.text)
             for index, item in enumerate(view.ingredients)

@@ -15,7 +15,7 @@ from ..web import MAX_ID, form_status
 from . import form_picture, preferences, services
 from . import recipe_text as text
 from .forms import DeleteForm, RecipeForm
-from .pages import recipe_page
+from .pages import UNIT_CHOICES, recipe_page
 
 bp = Blueprint("cookbook", __name__, url_prefix="/recipes")
 
@@ -64,6 +64,12 @@ def layout() -> Response:
         abort(400, description=str(exc))
     back = request.form.get("next", "")
     return redirect(back if is_safe_redirect(back) else url_for("cookbook.index"), 303)
+
+
+@bp.app_template_global()
+def unit_choices() -> tuple[tuple[str, str, str], ...]:
+    """The unit systems to choose from: the scale control's and the account page's."""
+    return UNIT_CHOICES
 
 
 @bp.post("/units")

@@ -31,12 +31,16 @@ def unread_count(session: Session | scoped_session[Any]) -> int:
 
 
 def backfill(
-    session: Session | scoped_session[Any], progress: Callable[[int, int], None] | None = None, batch: int = BATCH
+    session: Session | scoped_session[Any],
+    progress: Callable[[int, int], None] | None = None,
+    batch: int = BATCH,
+    total: int | None = None,
 ) -> int:
     """Read every recipe not read by this version; returns how many. `progress(done, total)`
-    is called after each batch."""
-    total = unread_count(session)
-    session.rollback()
+    is called after each batch (`total`: the unread count, when the caller has it already)."""
+    if total is None:
+        total = unread_count(session)
+        session.rollback()
     done, last_id = 0, 0
     statement = (
         update(Recipe)
@@ -83,4 +87,4 @@ def backfill_logged(session: Session | scoped_session[Any]) -> int:
             reported[0] = done
             log.info("read the ingredients of %d of %d recipes", done, total)
 
-    return backfill(session, progress)
+    return backfill(session, progress, total=total)

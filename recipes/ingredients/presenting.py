@@ -18,7 +18,7 @@ from .display import ShownIngredient, present
 from .recipe_lines import loaded
 from .scaling import Have, ScaleError, scale_factor, servings_count
 from .steps import scale_steps
-from .units import SYSTEMS, check_system
+from .units import check_system
 
 PARAMETERS = ("servings", "scale", "units", "have", "line")
 MAX_PARAMETER_CHARS = 40
@@ -68,8 +68,7 @@ def scaling_from(
     for name in PARAMETERS:
         if len(args.get(name, "")) > MAX_PARAMETER_CHARS:
             raise ScaleError(f"The {name} is too long.")
-    units = args.get("units", "").strip() or default_system
-    system = check_system(units if units in SYSTEMS else units.lower())
+    system = check_system(args.get("units", "").strip().lower() or default_system)
     base = servings_count(servings_text)
     given = {name: args.get(name, "").strip() for name in ("servings", "scale", "have")}
     if not any(given.values()):
@@ -88,12 +87,6 @@ class ShownRecipe:
     scaling: Scaling
     ingredients: list[ShownIngredient]
     steps: list[str]
-
-
-def shown(
-    lines: Sequence[str], details: Sequence[Mapping[str, Any]] | None, steps: Sequence[str], scaling: Scaling
-) -> ShownRecipe:
-    return shown_readings(loaded(lines, details), steps, scaling)
 
 
 def shown_readings(readings: Sequence[IngredientDetail], steps: Sequence[str], scaling: Scaling) -> ShownRecipe:

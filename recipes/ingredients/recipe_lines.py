@@ -13,29 +13,22 @@ from typing import Any
 
 from .detail import IngredientDetail
 from .foods import food_key
+from .numbers import MAX_AMOUNT  # past it, no amount: a file cannot store one either
 
 # Raise when a change to the parser, the unit names or the food names should reach stored readings.
 READER_VERSION = 1
 
 
-def _is_section(line: str) -> bool:
-    return line.rstrip().endswith(":")
-
-
 def read_line(line: str) -> IngredientDetail:
-    """One line's reading, with its food key."""
+    """One line's reading (a section header's too), with its food key."""
     from .parser import parse_line  # the model loads on first use, not at import
 
-    if _is_section(line):
-        return IngredientDetail(text=line, section=True)
     detail = parse_line(line)
     return detail.with_changes(text=line, food_key=food_key(detail.food))
 
 
 _TEXT_FIELDS = ("unit", "unit_text", "food", "note", "size", "alt_unit", "food_key")
 _NUMBER_FIELDS = ("quantity", "quantity_max", "alt_quantity")
-# Amounts past this are not amounts (the parser's rule too): a file cannot store one.
-MAX_AMOUNT = 1_000_000.0
 MAX_FIELD_CHARS = 200
 
 
@@ -98,11 +91,14 @@ def stored(details: Sequence[IngredientDetail]) -> list[dict[str, Any]]:
 def loaded(lines: Sequence[str], details: Sequence[Mapping[str, Any]] | None) -> list[IngredientDetail]:
     """The readings of a stored recipe: its details when they are in step with its lines, else read
     now (a recipe not yet reached by the backfill; nothing is written)."""
-    if details is not None and len(details) == len(lines):
-        readings = [IngredientDetail.from_json(dict(item)) for item in details]
-        if all(r.text == line for r, line in zip(readings, lines, strict=True)):
-            return readings
+    if details is not None and in_step(lines, details):
+        return [IngredientDetail.from_json(dict(item)) for item in details]
     return read_lines(lines, details)
+
+
+def in_step(lines: Sequence[str], details: Sequence[Mapping[str, Any]]) -> bool:
+    """Stored readings that read exactly these lines, one each, in order."""
+    return len(details) == len(lines) and all(d.get("text") == line for d, line in zip(details, lines, strict=True))
 
 
 def correct(detail: IngredientDetail, **reading: Any) -> IngredientDetail:

@@ -22,11 +22,12 @@
   }
 
   function formUrl(form) {
+    // Empty fields stay out of the address, and the ingredient line goes only with an amount had.
     const params = new URLSearchParams();
     for (const [name, value] of new FormData(form)) {
-      if (value !== "" && !(name === "line" && !form.elements.have.value)) params.append(name, value);
+      if (value !== "") params.append(name, value);
     }
-    if (!form.elements.have || !form.elements.have.value) params.delete("line");
+    if (!params.has("have")) params.delete("line");
     const query = params.toString();
     return window.location.pathname + (query ? "?" + query : "");
   }
