@@ -1,10 +1,15 @@
-"""Who may see a recipe: the one rule every query applies."""
+"""Who may see a recipe: the one rule every query applies.
+
+A recipe is seen by its owner; by the members of the owner's household when its visibility
+is HOUSEHOLD; by every account of the instance when it is PUBLIC. Only its owner changes it.
+Everyone else gets a "not found", never a "forbidden" (which would say it exists).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, or_
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
-from .models import PendingRecipe, Recipe, User
+from .models import HOUSEHOLD, PUBLIC, PendingRecipe, Recipe, User
 
 
 def published() -> ColumnElement[bool]:
@@ -16,11 +21,24 @@ def published() -> ColumnElement[bool]:
     return ~exists().where(PendingRecipe.recipe_id == Recipe.id)
 
 
+def household_members(user: User) -> Select[int]:
+    """The ids of the accounts in `user`'s household (`user` too): a small list, read from the
+    index on user.household_id once per query (not per recipe)."""
+    return select(User.id).where(User.household_id == user.household_id)
+
+
 def visible_to(user: User) -> ColumnElement[bool]:
-    """Recipes `user` may see: their own, and every public one."""
-    return and_(or_(Recipe.owner_id == user.id, Recipe.is_public.is_(True)), published())
+    """Recipes `user` may see: their own, their household's marked HOUSEHOLD, every PUBLIC one."""
+    shared_at_home = and_(Recipe.visibility == HOUSEHOLD, Recipe.owner_id.in_(household_members(user)))
+    return and_(or_(Recipe.owner_id == user.id, Recipe.visibility == PUBLIC, shared_at_home), published())
 
 
 def owned_by(user: User) -> ColumnElement[bool]:
     """Recipes that are `user`'s to change, export or compare with (all of them, once published)."""
     return and_(Recipe.owner_id == user.id, published())
+
+
+def of_household(user: User) -> ColumnElement[bool]:
+    """Recipes whose owner is in `user`'s household (theirs included): a filter to use
+    together with `visible_to`, never instead of it."""
+    return Recipe.owner_id.in_(household_members(user))

@@ -14,11 +14,11 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import case, func, select
 
-from ..access import owned_by, visible_to
+from ..access import of_household, owned_by, visible_to
 from ..cookbook.limits import MINUTES_MAX
 from ..cookbook.recipe_text import unique_tags
 from ..extensions import db
-from ..models import Recipe, Tag, User, recipe_tag
+from ..models import PUBLIC, Recipe, Tag, User, recipe_tag
 from . import backends
 from .backends import AnySelect
 from .highlight import snippet
@@ -30,7 +30,8 @@ SORTS = ("relevance", "newest", "title", "quickest")
 # The list page's sort menu: "" is the default order (SearchRequest.order), "relevance"
 # needs no entry of its own (it is that default whenever there are words).
 SORT_MENU = (("", "Best match"), ("newest", "Newest"), ("title", "Title"), ("quickest", "Quickest"))
-SCOPES = ("all", "mine", "public")
+# Whose recipes: all one may see, one's own, one's household's (one's own too), public ones.
+SCOPES = ("all", "mine", "household", "public")
 TAG_MODES = ("any", "all")
 DEFAULT_PER_PAGE = 24
 MAX_PER_PAGE = 100
@@ -137,11 +138,16 @@ class RecipeCard:
     prep_time: int | None
     cook_time: int | None
     total_minutes: int | None
-    is_public: bool
+    visibility: str
     owner_id: int
     image_digest: str | None
     tags: list[str] = field(default_factory=list)
     snippet: Markup | None = None
+    owner_name: str | None = None  # whose it is, when it is not the viewer's own
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == PUBLIC
 
 
 @dataclass(frozen=True)
@@ -266,14 +272,16 @@ def _base(user: User, request: SearchRequest, correlated_tags: bool) -> AnySelec
         Recipe.prep_time,
         Recipe.cook_time,
         Recipe.total_minutes,
-        Recipe.is_public,
+        Recipe.visibility,
         Recipe.owner_id,
         Recipe.image_digest,
     ).where(visible_to(user))
     if request.scope == "mine":
         base = base.where(owned_by(user))
+    elif request.scope == "household":
+        base = base.where(of_household(user))
     elif request.scope == "public":
-        base = base.where(Recipe.is_public.is_(True))
+        base = base.where(Recipe.visibility == PUBLIC)
     if request.tags:
         base = _tag_filter(base, request.tags, request.tag_mode, correlated_tags)
     if request.max_time is not None:
@@ -318,6 +326,7 @@ def search(user: User, request: SearchRequest) -> SearchPage:
         rows = _sorted_rows(filtered, request.order, offset, limit)
     cards = [RecipeCard(*row) for row in rows]
     _attach_tags(cards)
+    _attach_owner_names(cards, user)
     if terms.highlight_words:
         _attach_snippets(cards, terms.highlight_words)
     # Few found: perhaps a word was misspelled (nothing more is asked of a search that finds enough).
@@ -360,6 +369,18 @@ def _attach_tags(cards: list[RecipeCard]) -> None:
     )
     for recipe_id, label in rows:
         by_id[recipe_id].tags.append(label)  # as its owner typed it
+
+
+def _attach_owner_names(cards: list[RecipeCard], user: User) -> None:
+    """Whose each card is ("by bob"), for those that are not the viewer's: one short query,
+    and none when the page holds only the viewer's own."""
+    others = {card.owner_id for card in cards if card.owner_id != user.id}
+    if not others:
+        return
+    names = dict(_rows(select(User.id, User.username).where(User.id.in_(others))))
+    for card in cards:
+        if card.owner_id != user.id:
+            card.owner_name = names.get(card.owner_id)
 
 
 def _attach_snippets(cards: list[RecipeCard], words: Sequence[str]) -> None:
