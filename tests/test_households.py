@@ -597,3 +597,15 @@ def test_household_services_refuse_what_makes_no_sense(app: Flask, family: dict[
             household_service.set_role(alice, 10**6, "admin")
         with pytest.raises(invite_service.InviteNotFound):
             invite_service.open_invite("not a token")
+
+
+def test_a_share_link_sends_a_member_to_the_recipe_in_the_app(app: Flask, family: dict[str, Client]) -> None:
+    from .test_sharing import share
+
+    shared = _recipe(family["alice"], "Household stew", "household")
+    path = share(family["alice"], shared)
+    member_view = family["bob"].get(path).text
+    assert "Your household shares it with you" in member_view and f'href="/recipes/{shared}"' in member_view
+    outsider_view = family["carol"].get(path).text
+    assert "Household stew" in outsider_view and f'href="/recipes/{shared}"' not in outsider_view
+    assert "This is your recipe (household)" in family["alice"].get(path).text

@@ -264,6 +264,12 @@ def get_visible_recipe(user: User, recipe_id: int) -> Recipe:
     return recipe
 
 
+def may_see(user: User, recipe_id: int) -> bool:
+    """Whether `user` may see the recipe in the app (not through a share link)."""
+    found = db.session.scalar(select(Recipe.id).where(Recipe.id == recipe_id, visible_to(user)))
+    return found is not None
+
+
 def get_own_recipe(user: User, recipe_id: int) -> Recipe:
     recipe: Recipe | None = db.session.scalar(select(Recipe).where(Recipe.id == recipe_id, owned_by(user)))
     if recipe is None:
