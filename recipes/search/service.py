@@ -141,9 +141,9 @@ class RecipeCard:
     visibility: str
     owner_id: int
     image_digest: str | None
+    owner_name: str | None  # whose it is, when it is not the viewer's own (see `search`)
     tags: list[str] = field(default_factory=list)
     snippet: Markup | None = None
-    owner_name: str | None = None  # whose it is, when it is not the viewer's own
 
     @property
     def is_public(self) -> bool:
@@ -264,6 +264,11 @@ def _sorted_rows(filtered: AnySelect, sort: str, offset: int, limit: int) -> lis
     return _page(filtered.order_by(*_sort_columns(sort)), offset, limit)
 
 
+# Whose a card is: the owner's name, looked up (by primary key) only for the rows a page shows;
+# built once, as it is the same for everyone.
+_OWNER_NAME = select(User.username).where(User.id == Recipe.owner_id).scalar_subquery().label("owner_name")
+
+
 def _base(user: User, request: SearchRequest, correlated_tags: bool) -> AnySelect:
     """The card columns of the recipes this user may see, with the non-text filters."""
     base = select(
@@ -275,6 +280,7 @@ def _base(user: User, request: SearchRequest, correlated_tags: bool) -> AnySelec
         Recipe.visibility,
         Recipe.owner_id,
         Recipe.image_digest,
+        _OWNER_NAME,
     ).where(visible_to(user))
     if request.scope == "mine":
         base = base.where(owned_by(user))
@@ -313,7 +319,10 @@ def search(user: User, request: SearchRequest) -> SearchPage:
     counting_base = _base(user, request, correlated_tags=has_text)
     total = _capped_count(backends.apply_text_filter(dialect, counting_base, terms).query)
     dense = total > RANK_LIMIT
-    base = counting_base if has_text or not dense else _base(user, request, correlated_tags=True)
+    # A dense page without text walks an index, checking each recipe's own tags; without tags
+    # the two bases are the same statement, built once.
+    same = has_text or not dense or not request.tags
+    base = counting_base if same else _base(user, request, correlated_tags=True)
     offset, limit = (request.page - 1) * request.per_page, request.per_page
     if offset >= total and total <= COUNT_CAP:
         rows: list[Any] = []  # nothing matches, or a page past the end: no need to ask
@@ -325,8 +334,11 @@ def search(user: User, request: SearchRequest) -> SearchPage:
         filtered = backends.apply_text_filter(dialect, base, terms, join=False, walk_index=dense).query
         rows = _sorted_rows(filtered, request.order, offset, limit)
     cards = [RecipeCard(*row) for row in rows]
+    me = user.id  # once: `user` may be Flask-Login's proxy, which is slow to ask
+    for card in cards:
+        if card.owner_id == me:
+            card.owner_name = None  # one's own: no "by ..."
     _attach_tags(cards)
-    _attach_owner_names(cards, user)
     if terms.highlight_words:
         _attach_snippets(cards, terms.highlight_words)
     # Few found: perhaps a word was misspelled (nothing more is asked of a search that finds enough).
@@ -369,18 +381,6 @@ def _attach_tags(cards: list[RecipeCard]) -> None:
     )
     for recipe_id, label in rows:
         by_id[recipe_id].tags.append(label)  # as its owner typed it
-
-
-def _attach_owner_names(cards: list[RecipeCard], user: User) -> None:
-    """Whose each card is ("by bob"), for those that are not the viewer's: one short query,
-    and none when the page holds only the viewer's own."""
-    others = {card.owner_id for card in cards if card.owner_id != user.id}
-    if not others:
-        return
-    names = dict(_rows(select(User.id, User.username).where(User.id.in_(others))))
-    for card in cards:
-        if card.owner_id != user.id:
-            card.owner_name = names.get(card.owner_id)
 
 
 def _attach_snippets(cards: list[RecipeCard], words: Sequence[str]) -> None:
