@@ -112,7 +112,7 @@ def create_invite(
     login's household page. Commits."""
     if not 1 <= days <= MAX_DAYS:
         raise HouseholdError(f"An invite can work from 1 to {MAX_DAYS} days.", "expiry")
-    household = services._admin_of_own(user)
+    household = services.household_for_admin(user)
     if limit is not None:
         try:
             ratelimit.count(f"invite:user:{user.id}", limit, "invites made")
@@ -190,7 +190,7 @@ def revoke_invite(user: User, invite_id: int) -> HouseholdInvite:
     """Turn an invite off for good, from the next request on (revoking twice is harmless).
     Admins only; InviteNotFound for an invite of another household. Commits."""
     find_invite(user, invite_id)  # someone else's invite: not found, before "not an admin"
-    services._admin_of_own(user)
+    services.household_for_admin(user)
     invite = find_invite(user, invite_id)
     if invite.revoked_at is None:
         invite.revoked_at = utcnow()

@@ -111,7 +111,9 @@ def _lock(household_id: int) -> Household:
     return household
 
 
-def _admin_of_own(user: User) -> Household:
+def household_for_admin(user: User) -> Household:
+    """`user`'s household, locked for this transaction, if `user` is one of its admins (asked
+    again under the lock); NotAnAdmin otherwise."""
     household = _lock(user.household_id)
     db.session.refresh(user)  # the role as it is now, under the lock
     if not is_admin(user):
@@ -174,7 +176,7 @@ def rename(user: User, name: str) -> Household:
         raise HouseholdError("Give the household a name.", "name")
     if len(cleaned) > HOUSEHOLD_NAME_MAX:
         raise HouseholdError(f"A household's name can have at most {HOUSEHOLD_NAME_MAX} characters.", "name")
-    household = _admin_of_own(user)
+    household = household_for_admin(user)
     household.name = cleaned
     db.session.commit()
     return household
@@ -205,7 +207,7 @@ def set_meal_names(user: User, names: list[str]) -> Household:
     """The household's meals, renamed, added, removed or reordered at once (the list is the
     new order). Admins only. Commits."""
     meals = clean_meal_names(names)
-    household = _admin_of_own(user)
+    household = household_for_admin(user)
     household.meal_names = meals
     db.session.commit()
     return household
@@ -215,7 +217,7 @@ def set_week_start(user: User, day: str) -> Household:
     """The first day of the household's week (the planner starts its weeks there). Admins only. Commits."""
     if day not in WEEK_DAYS:
         raise HouseholdError("Choose a day of the week.", "week_start")
-    household = _admin_of_own(user)
+    household = household_for_admin(user)
     household.week_start = day
     db.session.commit()
     return household
@@ -226,7 +228,7 @@ def set_role(user: User, member_id: int, role: str) -> User:
     Admins only. Commits."""
     if role not in ROLES:
         raise HouseholdError("Choose admin or member.", "role")
-    household = _admin_of_own(user)
+    household = household_for_admin(user)
     member = find_member(household, member_id)
     if role == MEMBER and is_admin(member):
         admins = sum(is_admin(m) for m in members_of(household.id))
@@ -251,7 +253,7 @@ def leave(user: User) -> Departure:
 def remove_member(user: User, member_id: int) -> User:
     """Take a member out of the household: they land in a household of their own (their
     recipes stay theirs). Admins only, and not oneself (that is `leave`). Commits."""
-    household = _admin_of_own(user)
+    household = household_for_admin(user)
     member = find_member(household, member_id)
     if member.id == user.id:
         raise HouseholdError("To leave the household yourself, use Leave the household.")
