@@ -36,6 +36,7 @@ setup(
         "recipes.api",
         "recipes.sharing",
         "recipes.ingredients",
+        "recipes.households",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",

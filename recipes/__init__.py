@@ -20,10 +20,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import api, auth, bootstrap, cli, database, errors, home, public_urls, request_body, search, security, web
     from . import config as settings
     from .auth.admin_views import bp as accounts_bp
+    from .auth.join_views import bp as joining_bp
     from .backups.views import bp as backups_bp
     from .cookbook.views import bp as cookbook_bp
     from .exporting.views import bp as exporting_bp
     from .extensions import csrf, db, migrate
+    from .households.admin_views import bp as household_admin_bp
+    from .households.views import bp as households_bp
     from .images.views import bp as images_bp
     from .importing.views import bp as importing_bp
     from .schema import migrations_directory
@@ -54,6 +57,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(backups_bp)
     app.register_blueprint(exporting_bp)
     app.register_blueprint(sharing_bp)
+    app.register_blueprint(households_bp)
+    app.register_blueprint(household_admin_bp)
+    app.register_blueprint(joining_bp)
     api.init_app(app)
     request_body.init_app(app)  # outermost: the body is in before anything else runs
     return app

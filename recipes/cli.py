@@ -169,6 +169,68 @@ def reset_password_command(username: str, hours: int | None) -> None:
     click.echo(reset_link(secret, current_app.config.get("RECIPES_BASE_URL")))
 
 
+@click.command("create-invite")
+@click.argument("username")
+@click.option(
+    "--days", type=click.IntRange(1, 30), default=7, show_default=True, help="Days until the link expires (1 to 30)."
+)
+@click.option("--single-use", is_flag=True, help="The link stops working once someone has used it.")
+@with_appcontext
+def create_invite_command(username: str, days: int, single_use: bool) -> None:
+    """Make an invite link to USERNAME's household (USERNAME must be one of its admins); it is
+    the last line printed. Whoever opens it signs up into the household (even while sign-up is
+    closed), or joins it with their account.
+
+    The link starts with RECIPES_BASE_URL when that is set, else it is a path on this site."""
+    from flask import current_app
+
+    from .households.invites import create_invite, invite_link
+    from .households.services import HouseholdError
+
+    try:
+        with write_intent():
+            user = _user_or_fail(username)
+            invite, secret = create_invite(user, days, single_use)
+            household = invite.household.name
+    except HouseholdError as exc:
+        _fail(exc.message)
+    base = current_app.config.get("RECIPES_BASE_URL")
+    uses = "one person" if single_use else "anyone who has it"
+    click.echo(
+        f"An invite to {household!r} for {uses}, until {invite.expires_at:%Y-%m-%d %H:%M} UTC. It is shown only now:",
+        err=True,
+    )
+    if not base:
+        click.echo("(Set RECIPES_BASE_URL to print the whole address; this is its path on the site.)", err=True)
+    click.echo(invite_link(secret, base))
+
+
+@click.command("move-user")
+@click.argument("username")
+@click.option("--to", "to", metavar="OTHER", help="Into the household of the account OTHER (as a member).")
+@click.option("--alone", is_flag=True, help="Into a household of its own (as its admin).")
+@with_appcontext
+def move_user_command(username: str, to: str | None, alone: bool) -> None:
+    """Move an account into another household: OTHER's (--to OTHER) or one of its own (--alone).
+
+    Its recipes stay its own; those it shares with its household are then seen by the new one."""
+    from .households.services import household_of, move_account
+
+    if (to is None) == (not alone):
+        raise click.UsageError("Say where to: --to OTHER or --alone (one of them).")
+    with write_intent():
+        user = _user_or_fail(username)
+        target = household_of(_user_or_fail(to)) if to is not None else None
+        name = target.name if target else None
+        departure = move_account(user, target.id if target else None)
+    if departure is None:
+        click.echo(f"{user.username!r} is there already.")
+        return
+    click.echo(f"Moved {user.username!r} to {repr(name) if name else 'a household of its own'}.")
+    if departure.new_admin:
+        click.echo(f"{departure.new_admin!r} is now the admin of {departure.household_name!r}.")
+
+
 @click.command("bootstrap")
 def bootstrap_command() -> None:
     """Prepare the config directory and migrate the database (run before the server starts)."""
@@ -436,6 +498,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(enable_user_command)
     app.cli.add_command(delete_user_command)
     app.cli.add_command(reset_password_command)
+    app.cli.add_command(create_invite_command)
+    app.cli.add_command(move_user_command)
     app.cli.add_command(search_group)
     app.cli.add_command(ingredients_group)
     app.cli.add_command(parse_ingredient_command)

@@ -87,6 +87,7 @@ RATE_LIMIT_SETTINGS = (
     "RECIPES_LOGIN_RATE_LIMIT",
     "RECIPES_LOGIN_IP_RATE_LIMIT",
     "RECIPES_API_RATE_LIMIT",
+    "RECIPES_INVITE_RATE_LIMIT",
 )
 
 
@@ -217,6 +218,9 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         # Failed logins: per account (whoever tries), and per client address (whichever account).
         "RECIPES_LOGIN_RATE_LIMIT": env_rate(environ, "RECIPES_LOGIN_RATE_LIMIT", "10/15m"),
         "RECIPES_LOGIN_IP_RATE_LIMIT": env_rate(environ, "RECIPES_LOGIN_IP_RATE_LIMIT", "50/15m"),
+        # Household invites: links opened that did not work and links used, per client address;
+        # invites made, per account.
+        "RECIPES_INVITE_RATE_LIMIT": env_rate(environ, "RECIPES_INVITE_RATE_LIMIT", "20/15m"),
         # API requests per token (or per signed-in user calling the API from a browser).
         "RECIPES_API_RATE_LIMIT": env_rate(environ, "RECIPES_API_RATE_LIMIT", "600/1m"),
         # Days a login lasts unused (the cookie and the login's row in the database alike).

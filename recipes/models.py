@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,6 +69,47 @@ class Renditions:
     thumb: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
 
+# Who may see a recipe besides its owner (access.visible_to is the rule that applies it):
+# nobody, the members of the owner's household, or every account of this instance.
+PRIVATE, HOUSEHOLD, PUBLIC = "private", "household", "public"
+VISIBILITIES = (PRIVATE, HOUSEHOLD, PUBLIC)
+
+# A household member's role: an admin invites and removes members and names the household.
+ADMIN, MEMBER = "admin", "member"
+ROLES = (ADMIN, MEMBER)
+# What a new household calls its meals (the planner's rows), in order; and its week's first day.
+DEFAULT_MEAL_NAMES = ("breakfast", "lunch", "dinner", "snack")
+WEEK_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+HOUSEHOLD_NAME_MAX = 60
+MEAL_NAME_MAX = 30
+MEALS_MAX = 12
+
+
+def default_meal_names() -> list[str]:
+    return list(DEFAULT_MEAL_NAMES)
+
+
+class Household(db.Model):  # type: ignore[name-defined]
+    """The people who share recipes (those marked `household`), a meal plan and shopping
+    lists. Every account belongs to exactly one (households/services.py keeps it so)."""
+
+    __tablename__ = "household"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(HOUSEHOLD_NAME_MAX))
+    # The meals a day of the plan has, in order: what the planner shows and its API accepts.
+    meal_names: Mapped[list[str]] = mapped_column(
+        JSON, default=default_meal_names, server_default=text(f"'{json.dumps(list(DEFAULT_MEAL_NAMES))}'")
+    )
+    week_start: Mapped[str] = mapped_column(String(9), default="monday", server_default="monday")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    members: Mapped[list[User]] = relationship(back_populates="household", order_by="User.username")
+
+    def __repr__(self) -> str:
+        return f"<Household {self.id} {self.name!r}>"
+
+
 class User(UserMixin, db.Model):  # type: ignore[name-defined]
     __tablename__ = "user"
 
@@ -84,7 +126,11 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined]
     recipe_layout: Mapped[str] = mapped_column(String(10), default="grid", server_default="grid")
     # How amounts are shown to the account: "original" (as written), "metric" or "us".
     unit_system: Mapped[str] = mapped_column(String(10), default="original", server_default="original")
+    # The household the account belongs to (always one), and its role there: ADMIN or MEMBER.
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
+    household_role: Mapped[str] = mapped_column(String(10), default=MEMBER, server_default=MEMBER)
 
+    household: Mapped[Household] = relationship(back_populates="members")
     recipes: Mapped[list[Recipe]] = relationship(
         back_populates="owner", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -230,7 +276,7 @@ class Recipe(db.Model):  # type: ignore[name-defined]
     __tablename__ = "recipe"
     __table_args__ = (
         # The sort orders, each with the id as tie-break, so a page is a walk down an index.
-        # (No index starting with is_public: SQLite would then answer "mine or public"
+        # (No index starting with visibility: SQLite would then answer "mine or public"
         # with two index lookups and sort everything, instead of walking created_at.)
         Index("ix_recipe_created", "created_at", "id"),
         Index("ix_recipe_title", "title", "id"),
@@ -268,7 +314,9 @@ class Recipe(db.Model):  # type: ignore[name-defined]
     # The picture's content address (RecipeImage.digest), or None: cards need only this.
     image_digest: Mapped[str | None] = mapped_column(String(64))
     notes: Mapped[str] = mapped_column(Text, default="")
-    is_public: Mapped[bool] = mapped_column(Boolean, default=False)
+    # PRIVATE, HOUSEHOLD or PUBLIC (see access.visible_to). Any other value shows it to nobody
+    # but its owner: the rule only ever widens for the two values it names.
+    visibility: Mapped[str] = mapped_column(String(10), default=PRIVATE, server_default=PRIVATE)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -279,8 +327,8 @@ class Recipe(db.Model):  # type: ignore[name-defined]
     )
 
     @property
-    def visibility(self) -> str:
-        return "public" if self.is_public else "private"
+    def is_public(self) -> bool:
+        return self.visibility == PUBLIC
 
     def __repr__(self) -> str:
         return f"<Recipe {self.id} {self.title!r}>"
@@ -338,6 +386,30 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+class HouseholdInvite(db.Model):  # type: ignore[name-defined]
+    """A link that brings an account into a household (`/join/<token>`). Only the token's
+    SHA-256 is kept, as for share links; a revoked or used-up invite stays listed (with its
+    uses) until its household deletes it or it has long expired."""
+
+    __tablename__ = "household_invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(16))
+    # Who made it (None once that account is deleted).
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    single_use: Mapped[bool] = mapped_column(Boolean, default=False)
+    uses: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    household: Mapped[Household] = relationship()
+    created_by: Mapped[User | None] = relationship()
 
 
 class ShareLink(db.Model):  # type: ignore[name-defined]

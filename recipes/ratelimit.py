@@ -7,6 +7,7 @@ and counts in one go; `check` and `record` apart count only some outcomes (faile
 
 from __future__ import annotations
 
+import ipaddress
 import math
 
 from sqlalchemy import delete, func, select, text
@@ -15,7 +16,17 @@ from .config import RateLimit as Limit
 from .extensions import db
 from .models import RateLimitHit, as_utc, utcnow
 
-__all__ = ["Limit", "RateLimited", "check", "count", "forget", "record"]
+__all__ = ["Limit", "RateLimited", "check", "client_place", "count", "forget", "record"]
+
+
+def client_place(address: str) -> str:
+    """What a client address is counted as: an IPv4 address itself, an IPv6 one by its /64,
+    which one household or one attacker usually has whole."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:60] or "unknown"
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
 
 
 class RateLimited(Exception):

@@ -3,7 +3,11 @@
 What it does, all on 127.0.0.1 and in a temporary directory that is removed afterwards:
 
 1. Builds two databases with the real CLI (`recipes bootstrap`, `create-user`, `demo-data`): one with
-   --list-recipes recipes for the list page, one with --recipes for search. Both are cached under
+   --list-recipes recipes for the list page, one with --recipes for search. The recipes are spread over
+   --spread HxM: H households of M accounts each (`recipes move-user` puts them together; the measured
+   account is the admin of the first), every account owning an equal share, so the pages show what a
+   household member sees: their own recipes, their household's and the public ones. On code from before
+   households (no `move-user`) the same accounts are made, each on its own. Both are cached under
    ~/.cache/recipes-bench, keyed by the size, the seed, the migration head and a hash of the code that
    decides what the database holds (the demo generator, the bulk insert, the search index, the
    migrations), so reruns skip the build (--rebuild forces one).
@@ -193,13 +197,69 @@ def code_hash() -> str:
     return digest.hexdigest()[:12]
 
 
-def cache_key(recipes: int) -> str:
-    return f"n{recipes}-seed{SEED}-rev{migration_head()}-code{code_hash()}"
+@dataclass(frozen=True)
+class Spread:
+    """How the recipes are spread: `households` households of `members` accounts each."""
+
+    households: int
+    members: int
+
+    @property
+    def accounts(self) -> list[str]:
+        """USER (the measured account, the first household's admin) and the others."""
+        return [USER] + [f"{USER}{n}" for n in range(1, self.households * self.members)]
+
+    def __str__(self) -> str:
+        return f"{self.households}x{self.members}"
 
 
-def database(recipes: int, work: Path, rebuild: bool) -> Build:
-    """A database with `recipes` demo recipes owned by USER: from the cache, or built with the CLI."""
-    entry = CACHE / cache_key(recipes)
+def parse_spread(text: str) -> Spread:
+    found = re.fullmatch(r"\s*(\d+)\s*x\s*(\d+)\s*", text)
+    if not found or int(found[1]) < 1 or int(found[2]) < 1 or int(found[1]) * int(found[2]) > 1000:
+        raise argparse.ArgumentTypeError(f"say HOUSEHOLDSxACCOUNTS, e.g. 5x4 (at most 1000 accounts), not {text!r}")
+    return Spread(int(found[1]), int(found[2]))
+
+
+def cache_key(recipes: int, spread: Spread) -> str:
+    return f"n{recipes}-spread{spread}-seed{SEED}-rev{migration_head()}-code{code_hash()}"
+
+
+def has_households(env: Mapping[str, str]) -> bool:
+    """Whether the app being measured has households (`recipes move-user`)."""
+    done = subprocess.run([str(BIN / "recipes"), "move-user", "--help"], env=env, capture_output=True, timeout=120)
+    return done.returncode == 0
+
+
+def add_accounts(recipes: int, spread: Spread, env: Mapping[str, str]) -> float:
+    """Make the spread's accounts, each with its share of the recipes (its own seed), and put them
+    into their households; returns the seconds demo-data took in all."""
+    accounts = spread.accounts
+    seconds = 0.0
+    for index, name in enumerate(accounts):
+        run(
+            [str(BIN / "recipes"), "create-user", name, *(["--admin"] if index == 0 else [])],
+            env,
+            stdin=PASSWORD + "\n",
+        )
+        share = recipes // len(accounts) + (1 if index < recipes % len(accounts) else 0)
+        if share:
+            command = ["demo-data", "--user", name, "--recipes", str(share), "--seed", str(SEED + index)]
+            seconds += run([str(BIN / "recipes"), *command], env)
+    if len(accounts) > 1:
+        if not has_households(env):
+            print("  (this code has no households: each account stays on its own)", flush=True)
+            return seconds
+        for household in range(spread.households):
+            head = accounts[household * spread.members]
+            for member in accounts[household * spread.members + 1 : (household + 1) * spread.members]:
+                run([str(BIN / "recipes"), "move-user", member, "--to", head], env)
+    return seconds
+
+
+def database(recipes: int, work: Path, rebuild: bool, spread: Spread = Spread(1, 1)) -> Build:
+    """A database with `recipes` demo recipes spread over `spread`'s accounts (USER's share and the
+    others'): from the cache, or built with the CLI."""
+    entry = CACHE / cache_key(recipes, spread)
     cached, meta = entry / "recipes.db", entry / "build.json"
     if cached.exists() and meta.exists() and not rebuild:
         info = json.loads(meta.read_text())
@@ -208,10 +268,9 @@ def database(recipes: int, work: Path, rebuild: bool) -> Build:
 
     config_dir = work / f"build-{recipes}"
     env = app_env(config_dir)
-    print(f"Building a database with {recipes} recipes ...", flush=True)
+    print(f"Building a database with {recipes} recipes over {spread} accounts ...", flush=True)
     run([str(BIN / "recipes"), "bootstrap"], env)
-    run([str(BIN / "recipes"), "create-user", USER, "--admin"], env, stdin=PASSWORD + "\n")
-    seconds = run([str(BIN / "recipes"), "demo-data", "--user", USER, "--recipes", str(recipes)], env)
+    seconds = add_accounts(recipes, spread, env)
     print(f"  demo-data took {seconds:.1f} s", flush=True)
     built = config_dir / "recipes.db"
     try:
@@ -219,7 +278,9 @@ def database(recipes: int, work: Path, rebuild: bool) -> Build:
         partial = entry / "recipes.db.partial"
         copy_database(built, partial)
         partial.replace(cached)
-        meta.write_text(json.dumps({"recipes": recipes, "seed": SEED, "seconds": seconds, "built": now()}))
+        meta.write_text(
+            json.dumps({"recipes": recipes, "spread": str(spread), "seed": SEED, "seconds": seconds, "built": now()})
+        )
         prune_cache(keep=entry)
         return Build(recipes, cached, seconds, False, cached.stat().st_size)
     except OSError as exc:
@@ -238,7 +299,7 @@ def copy_database(source: Path, target: Path) -> None:
 
 def prune_cache(keep: Path) -> None:
     """Drop databases built for the same size by other versions of the code: they will not be used again."""
-    size = keep.name.split("-", 1)[0]
+    size = "-".join(keep.name.split("-", 2)[:2])  # the size and the spread
     for entry in CACHE.glob(f"{size}-*"):
         if entry != keep and entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
@@ -639,7 +700,19 @@ def markdown(report: Report) -> str:
             f"- The two baseline runs differ by {spread:.0%}: something else used the machine during this run, "
             "so take req/s and latencies with care (CPU ms/req is less affected)."
         )
-    lines += ["", "## Data and start-up", "", "| | |", "|---|---|"]
+    spread = args.spread
+    lines += [
+        "",
+        "## Data and start-up",
+        "",
+        f"The recipes are spread over {spread.households} household{'s' if spread.households != 1 else ''} of "
+        f"{spread.members} account{'s' if spread.members != 1 else ''} (`--spread {spread}`), each account owning an "
+        "equal share (three in ten public, three in ten shared with the household, the rest private); the pages are "
+        "those the first household's admin sees.",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
     for name, build in report.builds.items():
         how = "cached build" if build.cached else "built in this run"
         what = f"Build {build.recipes:,} recipes (`recipes demo-data`, {name})"
@@ -692,6 +765,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--recipes", type=int, default=50_000, help="recipes for the search runs (default 50000)")
     parser.add_argument("--list-recipes", type=int, default=10_000, help="recipes for the list page (default 10000)")
+    parser.add_argument(
+        "--spread",
+        type=parse_spread,
+        default=Spread(5, 4),
+        help="the recipes over HOUSEHOLDSxACCOUNTS accounts, e.g. 5x4 (the default) or 1x1 (one account owns all)",
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds per measured wrk run (default 10)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, databases)")
     parser.add_argument("--rebuild", action="store_true", help="build the databases even if they are cached")
@@ -735,8 +814,8 @@ def main(argv: list[str] | None = None) -> int:
         if load > 0.5 * len(os.sched_getaffinity(0)):
             print(f"bench: warning: the machine is busy (load {load:.1f}); the numbers will be low", flush=True)
         with work_directory(args.keep) as work:
-            report.builds["list"] = database(args.list_recipes, work, args.rebuild)
-            report.builds["search"] = database(args.recipes, work, args.rebuild)
+            report.builds["list"] = database(args.list_recipes, work, args.rebuild, args.spread)
+            report.builds["search"] = database(args.recipes, work, args.rebuild, args.spread)
             prepare_config_dir(report.builds["list"], work / "list", report)
             prepare_config_dir(report.builds["search"], work / "search", report)
             # The baseline uses the list server's config file: the same Gunicorn settings.

@@ -13,8 +13,9 @@ from alembic.runtime.migration import MigrationContext
 from flask import Flask
 from sqlalchemy import inspect
 
+from recipes.access import visible_to
 from recipes.extensions import db
-from recipes.models import token_digest
+from recipes.models import Recipe, User, token_digest
 from recipes.schema import current_revision, head_revision, upgrade
 
 
@@ -160,7 +161,7 @@ def test_0003_keeps_recipes_and_fills_their_source_keys(app: Flask, make_user: A
 
 # --- Upgrading a database made at each earlier revision, with data in it ---------------------------
 
-EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010"]
+EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011"]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
 OLD_LOGIN = "a-login-from-before-the-upgrade"  # what alice's browser cookie holds
@@ -197,7 +198,8 @@ def _tables(revision: str) -> dict[str, sa.TableClause]:
         sa.column("total_time", sa.Integer),
         sa.column("source_url", sa.String),
         sa.column("notes", sa.Text),
-        sa.column("is_public", sa.Boolean),
+        # 0012: who may see it, in three ways rather than two.
+        sa.column("visibility", sa.String) if revision >= "0012" else sa.column("is_public", sa.Boolean),
         sa.column("created_at", stamp),
         sa.column("updated_at", stamp),
     ]
@@ -233,6 +235,8 @@ def _tables(revision: str) -> dict[str, sa.TableClause]:
     if revision >= "0011":
         user.append(sa.column("unit_system", sa.String))
         recipe += [sa.column("ingredient_details", sa.JSON), sa.column("ingredients_read_by", sa.Integer)]
+    if revision >= "0012":
+        user += [sa.column("household_id", sa.Integer), sa.column("household_role", sa.String)]
     tables = {
         "user": sa.table("user", *user),
         "login_session": sa.table("login_session", *login_session),
@@ -255,6 +259,15 @@ def _tables(revision: str) -> dict[str, sa.TableClause]:
             sa.column("thumb_height", sa.Integer),
             sa.column("full", sa.LargeBinary),
             sa.column("thumb", sa.LargeBinary),
+            sa.column("created_at", stamp),
+        )
+    if revision >= "0012":
+        tables["household"] = sa.table(
+            "household",
+            sa.column("id", sa.Integer),
+            sa.column("name", sa.String),
+            sa.column("meal_names", sa.JSON),
+            sa.column("week_start", sa.String),
             sa.column("created_at", stamp),
         )
     if revision >= "0004":
@@ -491,6 +504,16 @@ def _old_data(revision: str) -> dict[str, list[dict[str, Any]]]:
         recently = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)  # not idle yet
         for session in data["login_session"]:
             session["last_seen_at"] = recently
+    if revision >= "0010":  # accounts chose the list's layout; tags kept how they were typed
+        for user in data["user"]:
+            user["recipe_layout"] = "list" if user["username"] == "bob" else "grid"
+        for tag in data["tag"]:
+            tag["label"] = "Preserves" if tag["name"] == "preserves" else tag["name"]
+    if revision >= "0011":  # accounts chose a unit system; the backfill had not read the recipes yet
+        for user in data["user"]:
+            user["unit_system"] = "us" if user["username"] == "bob" else "original"
+        for recipe in data["recipe"]:
+            recipe.update(ingredient_details=None, ingredients_read_by=None)
     return data
 
 
@@ -592,6 +615,23 @@ def _expected_at_head(revision: str, data: dict[str, list[dict[str, Any]]]) -> d
             tag.setdefault("label", None)  # (NULL shows the name)  # amounts show as written, as before
         for recipe in head["recipe"]:
             recipe.update(ingredient_details=None, ingredients_read_by=None)  # read by the backfill, next
+    if revision < "0012":
+        # Each account in a household of its own (named after it, made when it was), its admin;
+        # public recipes stay public, every other one private.
+        head["household"] = [
+            {
+                "id": user["id"],
+                "name": f"{user['username']}'s household",
+                "meal_names": ["breakfast", "lunch", "dinner", "snack"],
+                "week_start": "monday",
+                "created_at": user["created_at"],
+            }
+            for user in head["user"]
+        ]
+        for user in head["user"]:
+            user.update(household_id=user["id"], household_role="admin")
+        for recipe in head["recipe"]:
+            recipe["visibility"] = "public" if recipe.pop("is_public") else "private"
     return {name: [{k: _normal(v) for k, v in row.items()} for row in rows] for name, rows in head.items()}
 
 
@@ -628,7 +668,14 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
                     assert all(before <= moment <= after for moment in seen), seen
                 assert found == rows, f"table {name} changed"
             # New in 0005 and later, and empty.
-            for name in ("password_reset", "pending_secret", "pending_recipe", "pending_picture", "import_result"):
+            for name in (
+                "password_reset",
+                "pending_secret",
+                "pending_recipe",
+                "pending_picture",
+                "import_result",
+                "household_invite",
+            ):
                 assert connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar() == 0
         # Start-up's next step reads every recipe's ingredient lines (live code, not the migration's);
         # the lines stay exactly as they were, and each has its reading.
@@ -644,6 +691,12 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
             assert [row["ingredients"] for row in _read(connection, tables["recipe"])] == [
                 row["ingredients"] for row in expected["recipe"]
             ]
+        # Every visibility promise kept: each account sees exactly what it saw before (its own
+        # recipes and the public ones), whoever else is on the instance.
+        for user in db.session.scalars(sa.select(User)):
+            seen = set(db.session.scalars(sa.select(Recipe.id).where(visible_to(user))))
+            before = {r["id"] for r in data["recipe"] if r["owner_id"] == user.id or r["is_public"]}
+            assert seen == before, user.username
         release_database()
 
     # And the app works with it: the old password logs in, search and tags find the old recipes,
@@ -681,6 +734,17 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
     assert '<a href="/recipes/?tag=soup">soup</a>' in client.get("/recipes/?tag=soup").text
     assert client.post("/recipes/layout", data={"layout": "list"}).status_code == 303
     assert 'class="recipe-grid layout-list"' in client.get("/recipes/").text
+    # 0012: each in a household of their own; a recipe shared with alice's household stays hers alone.
+    household = client.get("/household")
+    assert household.status_code == 200 and "alice&#39;s household" in household.text and "bob" not in household.text
+    edit = client.get("/recipes/2/edit").text
+    assert 'value="household"' in edit
+    shared = client.post("/recipes/2/edit", data={"title": "Winter lentil soup", "visibility": "household"})
+    assert shared.status_code == 302, shared.text
+    bob = app.test_client()
+    assert bob.post("/auth/login", data={"username": "bob", "password": PASSWORD}).status_code == 302
+    assert bob.get("/recipes/2").status_code == 404
+    assert bob.get("/recipes/1").status_code == 200  # alice's public crème brûlée
     with app.app_context():
         release_database()
 
@@ -724,3 +788,26 @@ def test_0008_goes_on_without_pg_trgm_when_it_may_not_be_created(app: Flask) -> 
         with admin.connect() as connection:
             connection.execute(sa.text("DROP ROLE IF EXISTS recipes_plain"))
         admin.dispose()
+
+
+def test_0012_down_keeps_public_recipes_public_and_makes_household_ones_private(app: Flask, make_user: Any) -> None:
+    """Downgrading narrows: nothing shared with a household is shown to anyone else."""
+    from flask_migrate import downgrade
+
+    user_id = make_user("alice")
+    with app.app_context():
+        for title, visibility in (("Shared", "household"), ("Open", "public"), ("Mine", "private")):
+            db.session.add(
+                Recipe(owner_id=user_id, title=title, ingredients=[], instructions=[], visibility=visibility)
+            )
+        db.session.commit()
+        downgrade(directory=app.extensions["migrate"].directory, revision="0011")
+        rows = db.session.execute(sa.text("SELECT title, is_public FROM recipe ORDER BY title")).all()
+        assert [(title, bool(public)) for title, public in rows] == [("Mine", False), ("Open", True), ("Shared", False)]
+        db.session.rollback()  # the read's transaction: PostgreSQL's upgrade would wait for it
+        assert "household" not in inspect(db.engine).get_table_names()
+        upgrade()
+        assert current_revision() == head_revision()
+        from .database_fixtures import release_database
+
+        release_database()

@@ -90,8 +90,16 @@ USER_COLUMNS = (
     "id INTEGER NOT NULL, username VARCHAR(40) NOT NULL, password_hash VARCHAR(255) NOT NULL, "
     "is_admin BOOLEAN NOT NULL, created_at DATETIME NOT NULL, disabled_at DATETIME, "
     "recipe_layout VARCHAR(10) DEFAULT 'grid' NOT NULL, unit_system VARCHAR(10) DEFAULT 'original' NOT NULL, "
-    "CONSTRAINT pk_user PRIMARY KEY (id)"
+    "household_id INTEGER NOT NULL, "
+    "household_role VARCHAR(10) DEFAULT 'member' NOT NULL, CONSTRAINT pk_user PRIMARY KEY (id), "
+    "CONSTRAINT fk_user_household_id_household FOREIGN KEY(household_id) REFERENCES household (id)"
 )
+
+
+def rebuilt_user(definition: str) -> list[str]:
+    """`rebuilt` for the user table, with its index (dropping a table drops its indexes)."""
+    return [*rebuilt("user", definition), 'CREATE INDEX ix_user_household_id ON "user" (household_id)']
+
 
 SQLITE_TAMPERING: dict[str, tuple[list[str], str]] = {
     "dropped table": (["DROP TABLE share_link"], r"\(no table share_link\)$"),
@@ -123,19 +131,18 @@ SQLITE_TAMPERING: dict[str, tuple[list[str], str]] = {
     ),
     "extra column": (["ALTER TABLE user ADD COLUMN nickname TEXT"], r"\(table user has an extra column nickname[;)]"),
     "changed column": (
-        rebuilt(
-            "user",
+        rebuilt_user(
             USER_COLUMNS.replace("is_admin BOOLEAN NOT NULL", "is_admin BOOLEAN NOT NULL DEFAULT 1")
             + ", CONSTRAINT uq_user_username UNIQUE (username)",
         ),
         r"\(column user\.is_admin is BOOLEAN NOT NULL DEFAULT 1, not BOOLEAN NOT NULL[;)]",
     ),
     "lost unique constraint": (
-        rebuilt("user", USER_COLUMNS),
+        rebuilt_user(USER_COLUMNS),
         r"\(table user lacks the unique constraint on \(username\)[;)]",
     ),
     "check constraint": (
-        rebuilt("user", f"{USER_COLUMNS}, CONSTRAINT uq_user_username UNIQUE (username), CHECK (length(username) > 2)"),
+        rebuilt_user(f"{USER_COLUMNS}, CONSTRAINT uq_user_username UNIQUE (username), CHECK (length(username) > 2)"),
         r"\(table user has a clause Recipes does not make: CHECK \(length\(username\) > 2\)[;)]",
     ),
     "lost foreign key action": (
@@ -324,12 +331,23 @@ def test_a_good_backup_of_every_revision_restores(app, revision):
         with app.app_context():
             assert current_revision() == revision
             with db.engine.begin() as connection:
-                connection.execute(
-                    text(
-                        'INSERT INTO "user" (id, username, password_hash, is_admin, created_at) '
-                        "VALUES (7, 'olga', 'not-a-hash', true, '2025-03-01 10:00:00')"
+                if revision >= "0012":  # every account in a household
+                    connection.execute(
+                        text("INSERT INTO household (id, name, created_at) VALUES (7, 'olga', '2025-03-01 10:00:00')")
                     )
-                )
+                    connection.execute(
+                        text(
+                            'INSERT INTO "user" (id, username, password_hash, is_admin, created_at, household_id) '
+                            "VALUES (7, 'olga', 'not-a-hash', true, '2025-03-01 10:00:00', 7)"
+                        )
+                    )
+                else:
+                    connection.execute(
+                        text(
+                            'INSERT INTO "user" (id, username, password_hash, is_admin, created_at) '
+                            "VALUES (7, 'olga', 'not-a-hash', true, '2025-03-01 10:00:00')"
+                        )
+                    )
             dbf.release_database()
         old = backup_of(app)
         assert f"-{revision}." in old.name

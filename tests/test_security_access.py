@@ -1,7 +1,9 @@
 """Access control, as one walk over every route: user B gets a 404 from every route and API
 operation that names one of user A's things (private recipe, picture, share link, API token,
-backup), whatever the method; non-admins get 404 from every admin route; and no form field
-can set an owner, an id or an admin flag (no mass assignment).
+backup, household invite, household member), whatever the method; a member of A's household
+reads what A shares with the household (and may save a copy of it) but changes nothing of A's;
+non-admins get 404 from every admin route; and no form field can set an owner, an id or an
+admin flag (no mass assignment).
 
 The walk reads `app.url_map`, so a new route is checked the day it is added; a route with a
 parameter this test does not know fails it until the test learns what A's value is. There
@@ -32,12 +34,13 @@ from werkzeug.test import TestResponse
 from recipes.auth import lifecycle
 from recipes.backups import services as backups
 from recipes.extensions import db
-from recipes.models import ApiToken, Recipe, RecipeImage, ShareLink, User
+from recipes.models import ApiToken, HouseholdInvite, Recipe, RecipeImage, ShareLink, User, token_digest
 
 from .conftest import RECIPE_FORM, Client, create_recipe
 from .hostile import share_path
 from .test_api import Api, jpeg, make_token
 from .test_export import download
+from .test_households import invite as household_invite
 from .test_pictures import photo, post_recipe
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -54,13 +57,15 @@ OWNED = (
     "reset_token",
     "picture_key",
     "results_key",
+    "invite_id",
+    "invite_token",
 )
 # Parameters that only say which form of the thing: every value is tried.
 FORMS = {"filename": ("full.webp", "thumb.webp"), "fmt": ("md", "txt", "jsonld")}
 # Share pages and password reset links: holding the link's token *is* the permission (a
 # capability URL), so A's token opens A's shared recipe (or reset page) for anyone; only
 # mixing it with other ids must fail.
-CAPABILITIES = ("token", "reset_token")
+CAPABILITIES = ("token", "reset_token", "invite_token")
 
 
 @dataclass
@@ -89,6 +94,7 @@ def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = F
     results_key = run.json["run"]
     path, _ = share_path(client, recipe_id)
     token = make_token(app, username)
+    invite_token = household_invite(client)
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
         assert user is not None
@@ -104,6 +110,12 @@ def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = F
             "token_id": str(
                 db.session.scalar(
                     select(ApiToken.id).join(User).where(User.username == username).order_by(ApiToken.id.desc())
+                )
+            ),
+            "invite_token": invite_token,
+            "invite_id": str(
+                db.session.scalar(
+                    select(HouseholdInvite.id).where(HouseholdInvite.token_hash == token_digest(invite_token))
                 )
             ),
         }
@@ -198,6 +210,10 @@ def assert_untouched(app: Flask, alice: Things) -> None:
         assert share is not None and share.revoked_at is None
         assert db.session.get(ApiToken, int(alice.values["token_id"])) is not None
         assert backups.find_backup(alice.values["name"]) is not None
+        invite = db.session.get(HouseholdInvite, int(alice.values["invite_id"]))
+        assert invite is not None and invite.revoked_at is None
+        alice_user = db.session.get(User, int(alice.values["user_id"]))
+        assert alice_user is not None and alice_user.household_role == "admin"
     anonymous = alice.client.application.test_client()
     assert anonymous.get(f"/s/{alice.values['token']}").status_code == 200
     assert anonymous.get("/api/v1/me", headers={"Authorization": f"Bearer {alice.api_token}"}).status_code == 200
@@ -227,7 +243,7 @@ def test_every_route_naming_someone_elses_things_is_404(app: Flask, alice_things
         if [a for a in r.arguments if a in OWNED] in ([c] for c in CAPABILITIES)
     }
     assert reached == {r.endpoint for r in parameter_rules(app)} - only_the_link
-    assert only_the_link == {"sharing.page", "sharing.save", "auth.reset_password"}
+    assert only_the_link == {"sharing.page", "sharing.save", "auth.reset_password", "joining.join", "joining.use"}
     assert_untouched(app, alice_things)
 
 
@@ -303,6 +319,94 @@ def test_the_walk_is_not_vacuous_the_owner_gets_through(
         retry = next(a for a in attempts(app, fresh, {}) if a.rule == attempt.rule and a.method == attempt.method)
         response = send(alice, retry, csrf=csrf)
         assert response.status_code in (200, 201, 204, 302, 303), (retry.method, retry.url, response.status_code)
+
+
+# --- the walk as a member of the owner's household ---------------------------------------------
+
+# What a member may do with a recipe the household shares: read it (its page, picture, downloads,
+# the API's object and picture), and save a copy of their own. Nothing else.
+MEMBER_READS = {"cookbook.detail", "images.picture", "exporting.export_recipe", "api.recipe", "api.recipe_image"}
+MEMBER_COPIES = {"cookbook.copy"}
+# The household's own pages that only its admins may use: a member is told so (403; the household
+# is theirs to see), never let through.
+ADMINS_ONLY = {"households.remove_member", "households.set_role", "households.revoke_invite"}
+
+
+@pytest.fixture
+def member(app: Flask, alice_things: Things, login_as: Callable[[str], Client]) -> Client:
+    """carol, who joined alice's household with alice's invite."""
+    carol = login_as("carol")
+    assert carol.post(f"/join/{alice_things.values['invite_token']}").status_code == 302
+    with app.app_context():
+        homes = dict(db.session.execute(select(User.username, User.household_id)).all())
+        assert homes["carol"] == homes["alice"]
+    return carol
+
+
+def _shared_with_household(app: Flask, alice: Things) -> dict[str, str]:
+    """alice's values, but naming a recipe (picture, share link) she shares with her household."""
+    response = post_recipe(alice.client, picture=photo(color=(9, 99, 199)), title="alice's family stew")
+    recipe_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    form = {**RECIPE_FORM, "title": "alice's family stew", "visibility": "household"}
+    assert alice.client.post(f"/recipes/{recipe_id}/edit", data=form).status_code == 302
+    path, _ = share_path(alice.client, recipe_id)
+    with app.app_context():
+        digest = db.session.scalar(select(RecipeImage.digest).where(RecipeImage.recipe_id == recipe_id))
+        share_id = db.session.scalar(select(ShareLink.id).where(ShareLink.recipe_id == recipe_id))
+    return alice.values | {
+        "recipe_id": str(recipe_id),
+        "digest": str(digest),
+        "share_id": str(share_id),
+        "token": path.removeprefix("/s/"),
+    }
+
+
+def _member_expects(attempt: Attempt, shared: bool) -> set[int]:
+    endpoint = attempt.rule.endpoint
+    names_the_recipe = "recipe_id" in attempt.rule.arguments and "share_id" not in attempt.rule.arguments
+    if endpoint in MEMBER_READS and names_the_recipe and attempt.method == "GET":
+        return {200, 304} if shared else {404}
+    if endpoint in MEMBER_COPIES:
+        return {302} if shared else {404}
+    if endpoint in ADMINS_ONLY:
+        return {403}
+    return {404}
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["household recipe", "private recipe"])
+def test_a_member_reads_what_the_household_shares_and_changes_nothing(
+    app: Flask, alice_things: Things, member: Client, shared: bool
+) -> None:
+    values = _shared_with_household(app, alice_things) if shared else alice_things.values
+    csrf = member.csrf_token()
+    carol_api = {"Authorization": f"Bearer {make_token(app, 'carol')}"}
+    api_client: Client = app.test_client()  # type: ignore[assignment]
+    wrong, reads, copies = [], 0, 0
+    for attempt in attempts(app, values, {}):
+        if attempt.by_design:
+            continue
+        expected = _member_expects(attempt, shared)
+        is_api = attempt.rule.rule.startswith("/api/")
+        response = send(api_client, attempt, headers=carol_api) if is_api else send(member, attempt, csrf=csrf)
+        if response.status_code not in expected:
+            wrong.append(
+                f"{attempt.method} {attempt.url} ({attempt.rule.endpoint}): {response.status_code}, not {expected}"
+            )
+        reads += response.status_code == 200
+        copies += attempt.rule.endpoint in MEMBER_COPIES and response.status_code == 302
+    assert not wrong, "\n".join(wrong)
+    assert (reads >= 8, copies) == (True, 1) if shared else (reads, copies) == (0, 0)
+    assert_untouched(app, alice_things)
+    with app.app_context():
+        recipe = db.session.get(Recipe, int(values["recipe_id"]))
+        assert recipe is not None and recipe.owner.username == "alice" and recipe.title.startswith("alice's")
+        assert recipe.image_digest == values["digest"]
+        share = db.session.get(ShareLink, int(values["share_id"]))
+        assert share is not None and share.revoked_at is None
+        copies_made = db.session.scalars(select(Recipe).join(User).where(User.username == "carol")).all()
+        assert [(c.title, c.visibility) for c in copies_made] == (
+            [("alice's family stew", "private")] if shared else []
+        )
 
 
 def test_lists_and_exports_hold_nothing_of_someone_elses(app: Flask, alice_things: Things, bob: Client) -> None:

@@ -42,7 +42,14 @@ def header_of(page: BeautifulSoup) -> tuple[list[str], list[str]]:
 def test_the_phone_menu_offers_every_link_of_the_desk_header(alice: Client) -> None:
     wide, menu = header_of(soup(alice.get("/recipes/").text))
     assert wide == menu
-    assert wide == ["/recipes/tags", "/recipes/new", "/recipes/import", "/auth/account", "POST /auth/logout"]
+    assert wide == [
+        "/recipes/tags",
+        "/recipes/new",
+        "/recipes/import",
+        "/household",
+        "/auth/account",
+        "POST /auth/logout",
+    ]
 
 
 def test_without_an_account_the_few_links_need_no_menu(client: Client, make_user: Any) -> None:
@@ -122,12 +129,12 @@ def test_the_recipes_actions_and_facts_come_before_its_ingredients(alice: Client
     assert html.index('class="recipe-actions') < html.index(">Ingredients</h2>")
 
 
-def test_someone_elses_public_recipe_offers_only_print(alice: Client, bob: Client) -> None:
+def test_someone_elses_public_recipe_offers_a_copy_and_print(alice: Client, bob: Client) -> None:
     recipe_id = create_recipe(alice, visibility="public")
     page = soup(bob.get(f"/recipes/{recipe_id}").text)
     actions = page.select_one("article.recipe > header .recipe-actions")
     assert actions is not None
-    assert [item.get_text(strip=True) for item in actions.select("a, button")] == ["Print"]
+    assert [item.get_text(strip=True) for item in actions.select("a, button")] == ["Save a copy", "Print"]
 
 
 # --- the 404 page ---------------------------------------------------------------------------------

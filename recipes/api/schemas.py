@@ -15,6 +15,7 @@ from marshmallow import fields, validate
 
 from ..cookbook import limits
 from ..images.store import VARIANTS
+from ..models import ROLES, VISIBILITIES
 from ..search.service import MAX_PAGE, MAX_PER_PAGE, MAX_TAGS, SCOPES, SORTS, TAG_MODES
 
 PARSE_LINES_MAX = 500
@@ -105,8 +106,11 @@ class RecipeWrite(Strict):
         metadata={"description": 'Per serving, as text: {"calories": "320 kcal"}.'},
     )
     visibility = fields.String(
-        validate=validate.OneOf(["private", "public"]),
-        metadata={"description": "`public`: every signed-in user of this instance may see it."},
+        validate=validate.OneOf(VISIBILITIES),
+        metadata={
+            "description": "`private`: only you; `household`: the members of your household; "
+            "`public`: every signed-in user of this instance."
+        },
     )
 
     @ma.pre_load
@@ -212,7 +216,7 @@ class Recipe(ma.Schema):
         allow_none=True,
         metadata={"description": "The picture's path on this server (needs the same token), or null."},
     )
-    visibility = fields.String(required=True, validate=validate.OneOf(["private", "public"]))
+    visibility = fields.String(required=True, validate=validate.OneOf(VISIBILITIES))
     created_at = fields.String(required=True, metadata={"format": "date-time"})
     updated_at = fields.String(required=True, metadata={"format": "date-time"})
     ingredient_details = fields.List(
@@ -283,7 +287,12 @@ class SearchArgs(ma.Schema):
         data_key="not", validate=validate.Length(max=500), metadata={"description": "Ingredients it must not have."}
     )
     max_time = fields.Integer(validate=MINUTES, metadata={"description": "Ready in at most this many minutes."})
-    scope = fields.String(validate=validate.OneOf(SCOPES))
+    scope = fields.String(
+        validate=validate.OneOf(SCOPES),
+        metadata={
+            "description": "Whose recipes: `all` you may see, `mine`, your `household`'s (yours too), `public` ones."
+        },
+    )
     sort = fields.String(validate=validate.OneOf(SORTS))
     page = fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE), load_default=1)
     per_page = fields.Integer(validate=validate.Range(min=1, max=MAX_PER_PAGE), load_default=24)
@@ -320,6 +329,21 @@ class TagCount(ma.Schema):
 
 class TagList(ma.Schema):
     items = fields.List(fields.Nested(TagCount), required=True)
+
+
+class HouseholdMember(ma.Schema):
+    username = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+
+
+class HouseholdInfo(ma.Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    members = fields.List(
+        fields.Nested(HouseholdMember),
+        required=True,
+        metadata={"description": "Admins first, then by name; you are one of them."},
+    )
 
 
 class Me(ma.Schema):

@@ -23,6 +23,7 @@ from ..cookbook import services
 from ..cookbook.objects import recipe_object
 from ..cookbook.services import RecipeData
 from ..extensions import csrf, db
+from ..households import services as households
 from ..images import store
 from ..images.processing import ImageRejected
 from ..images.responses import picture_response
@@ -83,10 +84,7 @@ def _created(recipe: Recipe) -> tuple[dict[str, Any], int, dict[str, str]]:
 def _data(payload: dict[str, Any], base: RecipeData) -> RecipeData:
     """`base` with the fields the client sent."""
     for name, value in payload.items():
-        if name == "visibility":
-            base.is_public = value == "public"
-        else:
-            setattr(base, name, value)
+        setattr(base, name, value)
     return base
 
 
@@ -132,7 +130,7 @@ def _service_errors() -> Iterator[None]:
 )
 @bp.doc(operationId="listRecipes")
 def recipes(args: dict[str, Any]) -> Response:
-    """Search and list the recipes you can see: yours, and public ones."""
+    """Search and list the recipes you can see: yours, your household's, and public ones."""
     # The schema has checked the parameters (a 422 otherwise); the page's own parser reads
     # them, so the API and the list page cannot read one differently.
     found = search(api_user(), SearchRequest.from_args(request.args))
@@ -176,9 +174,9 @@ def create_recipe(payload: dict[str, Any]) -> tuple[dict[str, Any], int, dict[st
 @bp.response(200, schemas.Recipe)
 @bp.doc(operationId="getRecipe")
 def recipe(args: dict[str, Any], recipe_id: int) -> dict[str, Any]:
-    """One recipe: yours, or a public one. With `servings`, `scale` (or `have` and `line`) and
-    `units`, its `ingredient_details` (and `scaled_instructions`) are scaled and converted;
-    `ingredients` and `instructions` stay as written."""
+    """One recipe: yours, one your household shares, or a public one. With `servings`, `scale`
+    (or `have` and `line`) and `units`, its `ingredient_details` (and `scaled_instructions`) are
+    scaled and converted; `ingredients` and `instructions` stay as written."""
     user = api_user()
     with _service_errors():
         found = services.get_visible_recipe(user, recipe_id)
@@ -297,6 +295,17 @@ def delete_recipe_image(recipe_id: int) -> tuple[str, int]:
 def tags() -> dict[str, Any]:
     """The tags on the recipes you can see, with how many recipes have each."""
     return {"items": [{"name": name, "count": n} for name, n in tag_counts(api_user(), limit=1000)]}
+
+
+@bp.get("/household")
+@bp.response(200, schemas.HouseholdInfo)
+@bp.doc(operationId="getHousehold")
+def household() -> dict[str, Any]:
+    """Your household: its name and its members with their roles (`admin` or `member`)."""
+    user = api_user()
+    found = households.household_of(user)
+    members = [{"username": m.username, "role": m.household_role} for m in households.members_of(found.id)]
+    return {"id": found.id, "name": found.name, "members": members}
 
 
 @bp.get("/me")

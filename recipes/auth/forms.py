@@ -35,6 +35,10 @@ class RegisterForm(Form):
     )
 
 
+class JoinForm(Form):
+    """Only the CSRF token: joining a household with an invite, signed in, is a POST."""
+
+
 class ChangePasswordForm(Form):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField("New password", validators=[DataRequired(), PASSWORD_LENGTH])

@@ -16,6 +16,7 @@ from sqlalchemy.orm import InstrumentedAttribute, joinedload
 from ..cookbook import ownership
 from ..database import release_transaction
 from ..extensions import db
+from ..households import services as households
 from ..models import ApiToken, LoginSession, PasswordReset, Recipe, User, token_digest, utcnow
 from ..secret_tokens import idle_cutoff, is_expired, mint
 from .passwords import hash_password
@@ -174,7 +175,9 @@ def delete_account(user: User, move_recipes_to: User | None) -> int:
         count = ownership.delete_recipes(user.id)
     # A bulk DELETE: the account's logins, tokens and reset links go by the database's cascade;
     # its recipes are no longer its own (moved or deleted above).
+    household_id = user.household_id
     db.session.execute(delete(User).where(User.id == user.id))
+    households.departed(household_id)  # deleted if it was the last member, else it keeps an admin
     db.session.commit()
     return count
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from .. import ratelimit
 from ..database import release_transaction
 from ..extensions import db
+from ..households import invites
+from ..households import services as households
 from ..models import ApiToken, LoginSession, PasswordReset, User, as_utc, token_digest, utcnow
 from ..secret_tokens import idle_cutoff, mint
 from ..text_cleaning import clean_text
@@ -96,9 +97,18 @@ def _taken() -> AccountError:
     return AccountError("That username is taken.", "username")
 
 
-def _add_user(username: str, password: str, admin: bool | None, allow_signup: bool, may_be_first: bool = True) -> User:
+def _add_user(
+    username: str,
+    password: str,
+    admin: bool | None,
+    allow_signup: bool,
+    may_be_first: bool = True,
+    invite_token: str | None = None,
+) -> User:
     """Stage a new account in the session (not committed). The first account is an admin,
-    and can only be made when `may_be_first` (the setup code was given, see setup_code.py)."""
+    and can only be made when `may_be_first` (the setup code was given, see setup_code.py).
+    The account gets a household of its own, or with `invite_token` joins the invite's
+    (InviteNotFound or InviteGone when it no longer works: nothing is staged then)."""
     name = validate_username(username)
     validate_password(password)
     if find_user(name) is not None:
@@ -114,7 +124,15 @@ def _add_user(username: str, password: str, admin: bool | None, allow_signup: bo
     if is_first and not may_be_first:
         raise AccountError(setup_code.NEEDED, "setup_code")
     user = User(username=name, password_hash=password_hash, is_admin=bool(admin) or is_first)
-    db.session.add(user)
+    if invite_token is None:
+        db.session.add(user)
+        households.new_household_for(user)
+    else:  # staged by the invite's use (after the invite is read: nothing half-made is flushed)
+        try:
+            invites.use_invite(invite_token, user)
+        except (invites.InviteNotFound, invites.InviteGone):
+            db.session.rollback()
+            raise
     return user
 
 
@@ -127,19 +145,30 @@ def _commit_account() -> None:
 
 
 def create_user(username: str, password: str, *, admin: bool | None = None) -> User:
-    """Add an account (the admin's way: sign-up settings do not apply). Commits."""
+    """Add an account (the admin's way: sign-up settings do not apply), in a household of
+    its own. Commits."""
     user = _add_user(username, password, admin, allow_signup=True)
     _commit_account()
     return user
 
 
 def register(
-    username: str, password: str, *, allow_signup: bool, user_agent: str = "", setup_code_ok: bool = False
+    username: str,
+    password: str,
+    *,
+    allow_signup: bool,
+    user_agent: str = "",
+    setup_code_ok: bool = False,
+    invite_token: str | None = None,
 ) -> User:
     """Sign-up: a new account, already logged in, in one transaction. The returned user
     carries its login token (see User.get_id). The first account of a fresh install needs
-    the setup code (`setup_code_ok`: the caller checked it); the others do not."""
-    user = _add_user(username, password, None, allow_signup, may_be_first=setup_code_ok)
+    the setup code (`setup_code_ok`: the caller checked it); the others do not. With
+    `invite_token` the account joins the invite's household (the invite is the permission:
+    sign-up need not be open) and the invite's use is counted in the same transaction."""
+    if invite_token is not None:
+        allow_signup = True
+    user = _add_user(username, password, None, allow_signup, may_be_first=setup_code_ok, invite_token=invite_token)
     token = _add_login_session(user, user_agent)
     _commit_account()
     user.attach_login(token)
@@ -203,14 +232,8 @@ WRONG_LOGIN = "Wrong username or password."
 
 def _login_keys(username: str, address: str) -> tuple[str, str]:
     """Rate-limit keys for an account name (whether or not it exists: the limit must not
-    tell) and a client address. IPv6 clients are counted by their /64, which one
-    household or one attacker usually has whole."""
-    try:
-        ip = ipaddress.ip_address(address)
-        place = str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
-    except ValueError:
-        place = address[:60] or "unknown"
-    return f"login:user:{normalize_username(username)[:60]}", f"login:ip:{place}"
+    tell) and a client address (see ratelimit.client_place)."""
+    return f"login:user:{normalize_username(username)[:60]}", f"login:ip:{ratelimit.client_place(address)}"
 
 
 def _device_key(username: str, device: Device | None) -> str | None:

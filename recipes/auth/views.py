@@ -3,48 +3,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from .. import shown_once
 from ..errors import render_error
 from ..extensions import db
-from ..models import User
 from ..security import is_safe_redirect, no_store
 from ..web import MAX_ID, asks_first, confirmation_page, form_status
-from . import devices, lifecycle, services, setup_code, tokens
+from . import lifecycle, services, setup_code, tokens
 from .forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, RevokeTokenForm, TokenForm
+from .signed_in import open_browser_session, remember_device, this_device
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def _open_browser_session(user: User) -> None:
-    """Put the user's (already recorded) login into a fresh cookie session: nothing
-    planted in the session before login survives it (no session fixation)."""
-    session.clear()
-    session.permanent = True
-    login_user(user)
-
-
-def _this_device() -> devices.Device | None:
-    return devices.read(current_app.config["SECRET_KEY"], request.cookies.get(devices.COOKIE_NAME))
-
-
-def _remember_device(response: Response, user: User, device: devices.Device | None) -> Response:
-    """Give the browser (or renew) its device cookie, now knowing `user`: see devices.py.
-    Sent only to the account pages (login and sign-up), and kept after logout (that is its point)."""
-    known = (device or devices.new_device()).signed_in(user.id)
-    response.set_cookie(
-        devices.COOKIE_NAME,
-        devices.cookie_value(current_app.config["SECRET_KEY"], known),
-        max_age=int(devices.LIFETIME.total_seconds()),
-        path=f"{request.script_root}{bp.url_prefix}/",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
 
 
 def _after_login_target(candidate: str | None) -> str:
@@ -89,9 +61,9 @@ def register() -> Response | str | tuple[str, int]:
             form[exc.field or "username"].errors.append(exc.message)
         else:
             setup_code.discard(_config_dir())  # spent, if this was the first account
-            _open_browser_session(user)
+            open_browser_session(user)
             flash(f"Welcome, {user.username}! Your account is ready.", "success")
-            return _remember_device(redirect(url_for("cookbook.index")), user, _this_device())
+            return remember_device(redirect(url_for("cookbook.index")), user, this_device())
     return render_template("auth/register.html", form=form, first_account=first_account), form_status(form)
 
 
@@ -118,7 +90,7 @@ def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]
         return redirect(url_for("auth.register"))  # which says the first account becomes the admin
     if form.validate_on_submit():
         limits = services.LoginLimits.from_config(current_app.config)
-        device = _this_device()
+        device = this_device()
         try:
             user = services.log_in(
                 form.username.data or "", form.password.data or "", request.remote_addr or "", limits, device
@@ -130,8 +102,8 @@ def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]
                 return page, 429, {"Retry-After": str(exc.retry_after)}
         else:
             services.start_session(user, request.user_agent.string)
-            _open_browser_session(user)
-            return _remember_device(redirect(_after_login_target(form.next.data)), user, device)
+            open_browser_session(user)
+            return remember_device(redirect(_after_login_target(form.next.data)), user, device)
     return render_template("auth/login.html", form=form), form_status(form)
 
 

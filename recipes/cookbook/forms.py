@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from ..images.processing import MAX_UPLOAD_BYTES, accepted_description
-from ..models import Recipe
+from ..models import HOUSEHOLD, PRIVATE, PUBLIC, Recipe
 from ..web import Form
 from . import limits
 from . import recipe_text as text
@@ -89,8 +89,12 @@ class RecipeForm(Form):
     discard_kept_picture = BooleanField("Do not use this picture")
     visibility = RadioField(
         "Who can see it",
-        choices=[SelectChoice("private", "Only me"), SelectChoice("public", "Everyone with an account here")],
-        default="private",
+        choices=[
+            SelectChoice(PRIVATE, "Only me"),
+            SelectChoice(HOUSEHOLD, "My household"),
+            SelectChoice(PUBLIC, "Everyone with an account here"),
+        ],
+        default=PRIVATE,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -119,7 +123,7 @@ class RecipeForm(Form):
             source_url=self.source_url.data or "",
             notes=self.notes.data or "",
             tags=text.parse_tags(self.tags.data or ""),
-            is_public=self.visibility.data == "public",
+            visibility=self.visibility.data or PRIVATE,
         )
 
     def fill_from(self, recipe: Recipe) -> None:
@@ -139,3 +143,7 @@ class RecipeForm(Form):
 
 class DeleteForm(Form):
     """Only the CSRF token: deleting is a POST from the confirm page."""
+
+
+class CopyForm(Form):
+    """Only the CSRF token: saving a copy of someone else's recipe is a POST."""

@@ -43,6 +43,7 @@ TOO_MANY_INGREDIENTS = f"A recipe can have at most {INGREDIENTS_MAX} ingredient 
 TOO_MANY_STEPS = f"A recipe can have at most {STEPS_MAX} steps."
 TOO_MANY_TAGS = f"A recipe can have at most {TAGS_MAX} tags."
 TOO_MANY_NUTRIENTS = f"A recipe can have at most {NUTRIENTS_MAX} nutrition facts."
+VISIBILITY_UNKNOWN = "Choose who can see it: private, household or public."
 
 
 def too_long(limit: int) -> str:

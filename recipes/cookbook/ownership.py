@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
-from ..models import Recipe, Tag, recipe_tag
+from ..models import HOUSEHOLD, PRIVATE, Recipe, Tag, User, recipe_tag
 from ..search.index import remove
 
 
@@ -17,8 +17,20 @@ def count_recipes(owner_id: int) -> int:
 def move_recipes(from_owner_id: int, to_owner_id: int) -> int:
     """Give every recipe of one account to another, with its tags, picture and share links;
     returns how many. Each stays as it was (private stays private, now to its new owner;
-    "last changed" is not touched). Tags belong to their owner, one per name: a moved recipe's
-    tag becomes the new owner's tag of that name, made if they had none."""
+    "last changed" is not touched), except that one shared with a household other than the
+    new owner's becomes private: it is never shown to people who could not see it before.
+    Tags belong to their owner, one per name: a moved recipe's tag becomes the new owner's
+    tag of that name, made if they had none."""
+    homes = dict(
+        db.session.execute(select(User.id, User.household_id).where(User.id.in_([from_owner_id, to_owner_id]))).all()
+    )
+    if homes.get(from_owner_id) != homes.get(to_owner_id):
+        db.session.execute(
+            update(Recipe)
+            .where(Recipe.owner_id == from_owner_id, Recipe.visibility == HOUSEHOLD)
+            .values(visibility=PRIVATE, updated_at=Recipe.updated_at)
+            .execution_options(synchronize_session="fetch")
+        )
     theirs = dict(db.session.execute(select(Tag.name, Tag.id).where(Tag.owner_id == to_owner_id)).all())
     for tag_id, name in db.session.execute(select(Tag.id, Tag.name).where(Tag.owner_id == from_owner_id)).all():
         if name in theirs:

@@ -1,7 +1,8 @@
 """Recipe logic shared by the pages, the API and the CLI. No request objects in here.
 
-`access.visible_to(user)` is the one rule for who may see a recipe: its owner, or every
-signed-in user when it is public. Changing a recipe is for its owner only.
+`access.visible_to(user)` is the one rule for who may see a recipe: its owner, the owner's
+household when it is marked so, or every signed-in user when it is public. Changing a recipe
+is for its owner only; others who may see it can save a copy of their own.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..extensions import db
 from ..images import store
 from ..images.processing import ProcessedImage
 from ..ingredients import recipe_lines
-from ..models import Recipe, Tag, User, effective_total_minutes, recipe_tag, utcnow
+from ..models import PRIVATE, PUBLIC, VISIBILITIES, Recipe, Tag, User, effective_total_minutes, recipe_tag, utcnow
 from ..text_cleaning import clean_text
 from . import limits
 from .recipe_text import normalize_tag, unique_tag_labels
@@ -28,6 +29,14 @@ from .sources import source_key
 
 class RecipeNotFound(Exception):
     """No such recipe, or not one this user may see (the two look the same on purpose)."""
+
+
+class RecipeIsYours(Exception):
+    """A copy was asked of the user's own recipe: there is nothing to copy it to."""
+
+    def __init__(self, recipe_id: int) -> None:
+        super().__init__(recipe_id)
+        self.recipe_id = recipe_id
 
 
 class RecipeInvalid(Exception):
@@ -52,13 +61,18 @@ class RecipeData:
     source_url: str = ""
     notes: str = ""
     tags: list[str] = field(default_factory=list)
-    is_public: bool = False
+    # models.PRIVATE, HOUSEHOLD or PUBLIC: who besides the owner may see it.
+    visibility: str = PRIVATE
     # Per serving, as the source gave it: {"calories": "82 kcal", "fatContent": "4 g", ...}
     nutrition: dict[str, str] = field(default_factory=dict)
     # Readings of ingredient lines known already (the recipe's own, an export file's): a line a
     # person corrected keeps its correction while its text stays (ingredients/recipe_lines.py).
     # None on an update: the recipe's stored readings.
     ingredient_readings: list[dict[str, Any]] | None = None
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == PUBLIC
 
 
 def validate(data: RecipeData) -> None:
@@ -67,6 +81,8 @@ def validate(data: RecipeData) -> None:
     title = data.title.strip()
     if not title:
         raise RecipeInvalid(limits.TITLE_MISSING, "title")
+    if data.visibility not in VISIBILITIES:
+        raise RecipeInvalid(limits.VISIBILITY_UNKNOWN, "visibility")
     for name, limit in (
         ("title", limits.TITLE_MAX),
         ("description", limits.DESCRIPTION_MAX),
@@ -189,7 +205,7 @@ def column_values(data: RecipeData) -> dict[str, Any]:
         "source_key": source_key(source_url),
         "nutrition": clean_nutrition(data.nutrition),
         "notes": clean_text(data.notes).strip(),
-        "is_public": data.is_public,
+        "visibility": data.visibility,
     }
 
 
@@ -258,6 +274,12 @@ def get_visible_recipe(user: User, recipe_id: int) -> Recipe:
     return recipe
 
 
+def may_see(user: User, recipe_id: int) -> bool:
+    """Whether `user` may see the recipe in the app (not through a share link)."""
+    found = db.session.scalar(select(Recipe.id).where(Recipe.id == recipe_id, visible_to(user)))
+    return found is not None
+
+
 def get_own_recipe(user: User, recipe_id: int) -> Recipe:
     recipe: Recipe | None = db.session.scalar(select(Recipe).where(Recipe.id == recipe_id, owned_by(user)))
     if recipe is None:
@@ -317,10 +339,28 @@ def data_of(recipe: Recipe) -> RecipeData:
         source_url=recipe.source_url,
         notes=recipe.notes,
         tags=[tag.display_name for tag in recipe.tags],
-        is_public=recipe.is_public,
+        visibility=recipe.visibility,
         nutrition=dict(recipe.nutrition or {}),
         ingredient_readings=list(recipe.ingredient_details or []),
     )
+
+
+def copy_recipe(user: User, recipe: Recipe) -> Recipe:
+    """A copy of `recipe` (fields, tags, picture) as `user`'s own, made in one transaction by
+    the same service that saves any new recipe: private to its new owner, whatever the
+    original's visibility. The caller has decided `user` may see the original (the access
+    rule, or a share link)."""
+    copy = replace(data_of(recipe), visibility=PRIVATE)
+    return create_recipe(user, copy, store.stored_image(recipe))
+
+
+def copy_visible_recipe(user: User, recipe_id: int) -> Recipe:
+    """A copy of a recipe `user` may see but does not own (a household's or a public one).
+    RecipeNotFound when they may not see it; RecipeIsYours when it is theirs already."""
+    recipe = get_visible_recipe(user, recipe_id)
+    if recipe.owner_id == user.id:
+        raise RecipeIsYours(recipe.id)
+    return copy_recipe(user, recipe)
 
 
 def delete_recipe(user: User, recipe_id: int) -> None:

@@ -14,7 +14,7 @@ from ..security import is_safe_redirect
 from ..web import MAX_ID, form_status
 from . import form_picture, preferences, services
 from . import recipe_text as text
-from .forms import DeleteForm, RecipeForm
+from .forms import CopyForm, DeleteForm, RecipeForm
 from .pages import UNIT_CHOICES, recipe_page
 
 bp = Blueprint("cookbook", __name__, url_prefix="/recipes")
@@ -162,6 +162,23 @@ def edit(recipe_id: int) -> Response | tuple[str, int]:
         return _form_page(form, _own_or_404(recipe_id), kept)
     flash("Changes saved.", "success")
     return redirect(url_for("cookbook.detail", recipe_id=recipe_id))
+
+
+@bp.post(f"/<int(max={MAX_ID}):recipe_id>/copy")
+def copy(recipe_id: int) -> Response:
+    """Save a copy of someone else's recipe (one of the household's, or a public one) as one's
+    own, private, to change at will; the original stays theirs."""
+    if not CopyForm().validate_on_submit():
+        abort(400)
+    try:
+        saved = services.copy_visible_recipe(current_user, recipe_id)
+    except services.RecipeNotFound:
+        abort(404)
+    except services.RecipeIsYours as exc:
+        flash("This recipe is already yours.", "info")
+        return redirect(url_for("cookbook.detail", recipe_id=exc.recipe_id))
+    flash(f"Saved a copy of “{saved.title}” to your recipes.", "success")
+    return redirect(url_for("cookbook.detail", recipe_id=saved.id))
 
 
 @bp.route(f"/<int(max={MAX_ID}):recipe_id>/delete", methods=["GET", "POST"])

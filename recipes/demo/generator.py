@@ -40,6 +40,7 @@ from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from ..cookbook.services import RecipeData
+from ..models import HOUSEHOLD, PRIVATE, PUBLIC
 from .catalogue import (
     _ADJECTIVES,
     _ALTERNATIVES,
@@ -586,8 +587,16 @@ def _recipe(rng: _Dice, index: int) -> RecipeData:
         source_url=f"https://example.org/recipes/{_slug(title)}-{index + 1}" if rng.random() < 0.35 else "",
         notes=_notes(rng, draft, sweet),
         tags=tags,
-        is_public=rng.random() < 0.3,
+        visibility=_visibility(rng.random()),
     )
+
+
+def _visibility(dice: float) -> str:
+    """Three in ten public, three in ten for the household, the rest private (one roll of
+    the dice, as when there was only public or private: the same seed, the same recipes)."""
+    if dice < 0.3:
+        return PUBLIC
+    return HOUSEHOLD if dice < 0.6 else PRIVATE
 
 
 def generate(count: int, seed: int = 0) -> Iterator[RecipeData]:

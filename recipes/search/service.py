@@ -14,11 +14,11 @@ from typing import Any
 from markupsafe import Markup
 from sqlalchemy import case, func, select
 
-from ..access import owned_by, visible_to
+from ..access import of_household, owned_by, visible_to
 from ..cookbook.limits import MINUTES_MAX
 from ..cookbook.recipe_text import unique_tags
 from ..extensions import db
-from ..models import Recipe, Tag, User, recipe_tag
+from ..models import PUBLIC, Recipe, Tag, User, recipe_tag
 from . import backends
 from .backends import AnySelect
 from .highlight import snippet
@@ -30,7 +30,8 @@ SORTS = ("relevance", "newest", "title", "quickest")
 # The list page's sort menu: "" is the default order (SearchRequest.order), "relevance"
 # needs no entry of its own (it is that default whenever there are words).
 SORT_MENU = (("", "Best match"), ("newest", "Newest"), ("title", "Title"), ("quickest", "Quickest"))
-SCOPES = ("all", "mine", "public")
+# Whose recipes: all one may see, one's own, one's household's (one's own too), public ones.
+SCOPES = ("all", "mine", "household", "public")
 TAG_MODES = ("any", "all")
 DEFAULT_PER_PAGE = 24
 MAX_PER_PAGE = 100
@@ -137,11 +138,16 @@ class RecipeCard:
     prep_time: int | None
     cook_time: int | None
     total_minutes: int | None
-    is_public: bool
+    visibility: str
     owner_id: int
     image_digest: str | None
+    owner_name: str | None  # whose it is, when it is not the viewer's own (see `search`)
     tags: list[str] = field(default_factory=list)
     snippet: Markup | None = None
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == PUBLIC
 
 
 @dataclass(frozen=True)
@@ -258,6 +264,11 @@ def _sorted_rows(filtered: AnySelect, sort: str, offset: int, limit: int) -> lis
     return _page(filtered.order_by(*_sort_columns(sort)), offset, limit)
 
 
+# Whose a card is: the owner's name, looked up (by primary key) only for the rows a page shows;
+# built once, as it is the same for everyone.
+_OWNER_NAME = select(User.username).where(User.id == Recipe.owner_id).scalar_subquery().label("owner_name")
+
+
 def _base(user: User, request: SearchRequest, correlated_tags: bool) -> AnySelect:
     """The card columns of the recipes this user may see, with the non-text filters."""
     base = select(
@@ -266,14 +277,17 @@ def _base(user: User, request: SearchRequest, correlated_tags: bool) -> AnySelec
         Recipe.prep_time,
         Recipe.cook_time,
         Recipe.total_minutes,
-        Recipe.is_public,
+        Recipe.visibility,
         Recipe.owner_id,
         Recipe.image_digest,
+        _OWNER_NAME,
     ).where(visible_to(user))
     if request.scope == "mine":
         base = base.where(owned_by(user))
+    elif request.scope == "household":
+        base = base.where(of_household(user))
     elif request.scope == "public":
-        base = base.where(Recipe.is_public.is_(True))
+        base = base.where(Recipe.visibility == PUBLIC)
     if request.tags:
         base = _tag_filter(base, request.tags, request.tag_mode, correlated_tags)
     if request.max_time is not None:
@@ -305,7 +319,10 @@ def search(user: User, request: SearchRequest) -> SearchPage:
     counting_base = _base(user, request, correlated_tags=has_text)
     total = _capped_count(backends.apply_text_filter(dialect, counting_base, terms).query)
     dense = total > RANK_LIMIT
-    base = counting_base if has_text or not dense else _base(user, request, correlated_tags=True)
+    # A dense page without text walks an index, checking each recipe's own tags; without tags
+    # the two bases are the same statement, built once.
+    same = has_text or not dense or not request.tags
+    base = counting_base if same else _base(user, request, correlated_tags=True)
     offset, limit = (request.page - 1) * request.per_page, request.per_page
     if offset >= total and total <= COUNT_CAP:
         rows: list[Any] = []  # nothing matches, or a page past the end: no need to ask
@@ -317,6 +334,10 @@ def search(user: User, request: SearchRequest) -> SearchPage:
         filtered = backends.apply_text_filter(dialect, base, terms, join=False, walk_index=dense).query
         rows = _sorted_rows(filtered, request.order, offset, limit)
     cards = [RecipeCard(*row) for row in rows]
+    me = user.id  # once: `user` may be Flask-Login's proxy, which is slow to ask
+    for card in cards:
+        if card.owner_id == me:
+            card.owner_name = None  # one's own: no "by ..."
     _attach_tags(cards)
     if terms.highlight_words:
         _attach_snippets(cards, terms.highlight_words)

@@ -11,7 +11,6 @@ page can say "revoked" rather than "unknown", and its owner still sees how often
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from datetime import datetime
 
@@ -19,9 +18,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from .. import secret_tokens, shown_once
-from ..cookbook.services import create_recipe, data_of, get_own_recipe
+from ..cookbook.services import copy_recipe, get_own_recipe
 from ..extensions import db
-from ..images import store
 from ..models import Recipe, ShareLink, User, token_digest, utcnow
 from ..models import as_utc as as_utc  # the tests read it from here
 from ..secret_tokens import Expiry
@@ -175,11 +173,9 @@ def record_view(share_id: int) -> None:
 
 def save_copy(user: User, share: ShareLink) -> Recipe:
     """A copy of the shared recipe (fields, tags, picture) as the user's own, made in one
-    transaction by the same service that saves any new recipe. AlreadyYours when the user
-    owns the original."""
+    transaction by the same service that saves any new recipe (cookbook.services.copy_recipe).
+    AlreadyYours when the user owns the original."""
     recipe = share.recipe
     if recipe.owner_id == user.id:
         raise AlreadyYours(recipe.id)
-    # Private to its new owner, whatever the original's visibility.
-    copy = dataclasses.replace(data_of(recipe), is_public=False)
-    return create_recipe(user, copy, store.stored_image(recipe))
+    return copy_recipe(user, recipe)

@@ -177,6 +177,8 @@ def page(token: str) -> tuple[str, int]:
     share = services.open_share(token)
     recipe = share.recipe
     is_owner = current_user.is_authenticated and current_user.id == recipe.owner_id
+    # A signed-in visitor who may see it anyway (their household's, or public) is sent there.
+    in_app = current_user.is_authenticated and not is_owner and cookbook.may_see(current_user, recipe.id)
     # Absolute addresses in the JSON-LD: another Recipes instance importing this page (see
     # importing/extract.py) keeps the page's address and fetches the picture from here.
     page_url = public_url("sharing.page", token=token)
@@ -188,6 +190,7 @@ def page(token: str) -> tuple[str, int]:
         token=token,
         jsonld=jsonld,
         is_owner=is_owner,
+        in_app=in_app,
         picture_src=_picture_url(token, recipe),
         login_url=url_for("auth.login", next=url_for("sharing.page", token=token)),
         **scale,

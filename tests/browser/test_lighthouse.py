@@ -1,5 +1,5 @@
-"""Lighthouse (npm lighthouse@12.2.3, its mobile defaults) on the recipe list, a recipe and the
-account page of a live server, signed in (the login cookie sent as a header): performance,
+"""Lighthouse (npm lighthouse@12.2.3, its mobile defaults) on the recipe list, a recipe, the
+account page and the household page of a live server, signed in (the login cookie sent as a header): performance,
 accessibility and best practices at least 95 each. Reports (JSON and HTML) and the scores go
 to test-artifacts/lighthouse/.
 
@@ -30,7 +30,12 @@ CLI = LIGHTHOUSE / "node_modules" / "lighthouse" / "cli" / "index.js"
 REPORTS = ARTIFACTS / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices")
 MINIMUM = 95
-PAGES = {"list": "/recipes/", "recipe": "/recipes/{recipe_id}", "account": "/auth/account"}
+PAGES = {
+    "list": "/recipes/",
+    "recipe": "/recipes/{recipe_id}",
+    "account": "/auth/account",
+    "household": "/household",
+}
 
 
 def lighthouse() -> Path:

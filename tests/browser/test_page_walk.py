@@ -54,13 +54,14 @@ FILL: dict[tuple[str, str] | str, Callable[[World], object]] = {
     ("sharing.page", "token"): lambda w: w.share_token,
     ("backups.restore", "name"): lambda w: w.backup_name,
     "results_key": lambda w: w.results_key,
+    "invite_token": lambda w: w.invite_token,
 }
 
 # Pages seen with a query too (the list's filters open on a tag or a search).
 VARIANTS = {"cookbook.index": ["?tag=soup", "?q=lentil"]}
 # Pages that look different signed out, walked both ways (pages that send a signed-in
 # visitor elsewhere, such as the login page, are walked signed out on their own).
-ALSO_SIGNED_OUT = {"sharing.page"}
+ALSO_SIGNED_OUT = {"sharing.page", "joining.join"}
 
 
 def _before_share_created(context: BrowserContext, world: World) -> None:
@@ -347,4 +348,5 @@ def test_the_walk_reads_every_page_from_the_url_map() -> None:
     for endpoint, rule, _ in _rules():
         assert endpoint in walked or endpoint in NOT_PAGES or rule.startswith(NOT_PAGE_PREFIXES), endpoint
     assert {"cookbook.index", "cookbook.detail", "auth.account", "sharing.page", "backups.restore"} <= walked
+    assert {"households.page", "joining.join", "household_admin.index"} <= walked
     assert not walked & NOT_PAGES

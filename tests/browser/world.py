@@ -1,9 +1,11 @@
 """A server with real data, for the tests that look at every page (the page walk, Lighthouse).
 
 alice, the admin, signs up through the page and, through the app's own forms, adds recipes
-(tags, a picture), a share link, an API token and a backup, and makes a reset link for bob;
-bob, made with `recipes create-user`, owns a few demo recipes. What the pages' addresses need
-(ids, the share link's token, the reset link's token, the backup's name) is kept here.
+(tags, a picture), a share link, an API token, a backup and a household invite, and makes a
+reset link for bob; bob, made with `recipes create-user`, owns a few demo recipes and is moved
+into alice's household (`recipes move-user`), so her list shows what he shares with it. What
+the pages' addresses need (ids, the share link's, reset link's and invite's tokens, the
+backup's name) is kept here.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class World:
     reset_token: str
     backup_name: str
     results_key: str  # the results page of a file import
+    invite_token: str  # a live invite to alice's household
 
     @property
     def session_cookie(self) -> str:
@@ -111,6 +114,7 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         register_first_user(page, base, config_dir)  # alice, the admin
         cli(env, "create-user", "bob", stdin="battery staple\n")
         cli(env, "demo-data", "--user", "bob", "--recipes", "3")
+        cli(env, "move-user", "bob", "--to", "alice")
         bob_id = int(query(config_dir, env, "SELECT id FROM \"user\" WHERE username = 'bob'"))
         csrf = csrf_token(context, base)
         recipe_id = add_recipe(context, base, csrf, RECIPE, photo((190, 120, 40)))
@@ -125,6 +129,10 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         post(context, f"{base}/auth/account/tokens", form=token)
         page.goto(f"{base}/auth/account")  # shown once
         api_token_id = int(query(config_dir, env, "SELECT max(id) FROM api_token"))
+
+        post(context, f"{base}/household/invites", form={"csrf_token": csrf, "expiry": "1w"})
+        page.goto(f"{base}/household")  # shown once
+        invite_token = page.locator("#new-invite").input_value().rsplit("/", 1)[1]
 
         post(context, f"{base}/admin/backups/", form={"csrf_token": csrf})
         (backup,) = sorted(p.name for p in (config_dir / "backups").glob("recipes-*"))
@@ -157,4 +165,5 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         reset_token=reset_token,
         backup_name=backup,
         results_key=results_key,
+        invite_token=invite_token,
     )

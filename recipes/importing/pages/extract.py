@@ -35,6 +35,7 @@ from recipe_scrapers._warnings import StaticValueWarning
 from ...cookbook import limits
 from ...cookbook.recipe_text import normalize_tag, unique_tags
 from ...cookbook.services import RecipeData
+from ...models import PRIVATE
 from ...text_cleaning import clean_line, verbatim_line
 from .site import host_of, http_url, scraper_url, source_url
 
@@ -301,7 +302,7 @@ def _extract(html: str, final_url: str) -> ExtractedRecipe:
         total_time=_minutes(_field(scraper, "total_time")),
         source_url=source_url(html, final_url),
         tags=_tags(scraper, title),
-        is_public=False,
+        visibility=PRIVATE,
         nutrition=_nutrition(_field(scraper, "nutrients")),
     )
     return ExtractedRecipe(

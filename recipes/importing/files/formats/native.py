@@ -21,6 +21,7 @@ from typing import Any
 from ....cookbook import limits
 from ....cookbook.recipe_text import unique_tag_labels
 from ....cookbook.services import RecipeData
+from ....models import PRIVATE, PUBLIC, VISIBILITIES
 from ..parsed import Archive, FileRejected, ParsedRecipe, ReadResult, Skipped
 from .common import decode_text, http_url, minutes, parse_datetime, servings, title
 from .schemaorg import local_image
@@ -137,11 +138,14 @@ def _id(value: Any) -> int | None:
     return None
 
 
-def _is_public(obj: Mapping[str, Any]) -> bool:
+def _visibility(obj: Mapping[str, Any]) -> str:
+    """Who could see it where it was exported from: kept (an export restored is as it was);
+    anything unknown is private. An older export said `is_public`."""
     visibility = obj.get("visibility")
     if isinstance(visibility, str):
-        return visibility.strip().lower() == "public"
-    return obj.get("is_public") is True
+        value = visibility.strip().lower()
+        return value if value in VISIBILITIES else PRIVATE
+    return PUBLIC if obj.get("is_public") is True else PRIVATE
 
 
 def recipe_from_object(obj: Mapping[str, Any]) -> RecipeData:
@@ -157,7 +161,7 @@ def recipe_from_object(obj: Mapping[str, Any]) -> RecipeData:
         source_url=http_url(obj.get("source_url")),
         notes=_plain(obj.get("notes")),
         tags=_tags(obj.get("tags")),
-        is_public=_is_public(obj),
+        visibility=_visibility(obj),
         nutrition=_nutrition(obj.get("nutrition")),
         # Our own export's readings: corrections a person made come back with their lines
         # (each is checked field by field when the recipe is written; the rest is read again).
