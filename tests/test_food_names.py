@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from recipes.ingredients.foods import DATA, food_key, plural, plural_phrase, singular, singular_phrase
+from recipes.ingredients.foods import DATA, food_key, plural, plural_phrase, singular, singular_phrase, spellings
 
 
 @pytest.mark.parametrize(
@@ -139,3 +139,15 @@ def test_phrases_keep_what_was_written():
     assert plural_phrase("egg (room temperature)") == "egg (room temperature)"  # the last word is not the food
     assert plural_phrase("") == ""
     assert plural_phrase("123") == "123"
+
+
+def test_spellings_are_every_name_of_the_food_singular_and_plural() -> None:
+    """What an ingredient search looks for: every way of writing the food the key merges."""
+    found = spellings("Scallions")
+    assert {"green onion", "green onions", "scallion", "scallions", "spring onion", "spring onions"} <= set(found)
+    assert found[0] == "green onion"  # the key first
+    assert spellings("tomatoes") == ("tomato", "tomatoes")
+    assert spellings("berry") == ("berry", "berries")
+    assert spellings("rice") == ("rice",)  # no plural
+    assert all(food_key(form) == food_key("scallions") for form in found)
+    assert spellings("") == spellings("  ,; ") == ()

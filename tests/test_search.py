@@ -178,6 +178,23 @@ def test_ingredient_filter_has_and_not(kitchen):
     assert titles(kitchen, "has=tomato") == ["Tomato soup"]
 
 
+def test_ingredient_filter_knows_a_food_by_any_of_its_names(alice):
+    """ "has" and "not" look for the food, not the letters: plural or singular, and its aliases,
+    by the rule a shopping list merges foods on (ingredients/foods.py)."""
+    add(alice, "Spring salad", ingredients="3 green onions, sliced\n1 lettuce")
+    add(alice, "Tomato toast", ingredients="1 ripe tomato\n2 slices bread")
+    add(alice, "Onion tart", ingredients="2 Onions\n1 sheet puff pastry")
+    add(alice, "Berry bowl", ingredients="1 cup berries")
+    assert titles(alice, "has=scallions") == ["Spring salad"]
+    assert titles(alice, "has=spring onion") == ["Spring salad"]
+    assert titles(alice, "has=tomatoes") == ["Tomato toast"]  # a plural finds the singular
+    assert titles(alice, "has=berry") == ["Berry bowl"]
+    assert set(titles(alice, "has=onion")) == {"Onion tart", "Spring salad"}  # a word of the line, as before
+    assert "Spring salad" not in titles(alice, "not=scallion")
+    assert set(titles(alice, "not=tomatoes")) == {"Spring salad", "Onion tart", "Berry bowl"}
+    assert titles(alice, "has=chick") == []  # a word being typed is still a prefix, and finds nothing here
+
+
 def test_maximum_total_time(kitchen):
     assert titles(kitchen, "max_time=15&sort=quickest") == ["Pasta with olive oil", "Plain rice"]
     assert titles(kitchen, "max_time=0") == []

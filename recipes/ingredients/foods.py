@@ -195,3 +195,28 @@ def food_key(food: str | None) -> str | None:
     if key is None:
         return None
     return alias(key)
+
+
+@cache
+def _names_by_key() -> dict[str, tuple[str, ...]]:
+    """Every name the alias table knows for a key, the key first."""
+    names: dict[str, list[str]] = {}
+    for name, key in _aliases().items():
+        names.setdefault(key, [key]).append(name)
+    return {key: tuple(found) for key, found in names.items()}
+
+
+@lru_cache(maxsize=1024)
+def spellings(food: str) -> tuple[str, ...]:
+    """The ways a food is written that share its key, normalised, each singular and plural:
+    ``spellings("scallions")`` has "green onion", "green onions", "scallion", "spring onions", ...
+    What a search for a food looks for, so it finds what the shopping list would merge."""
+    key = food_key(food)
+    if key is None:
+        return ()
+    forms: dict[str, None] = {}
+    for name in _names_by_key().get(key, (key,)):
+        *head, last = name.split()
+        for word in (last, plural(last)):
+            forms[" ".join([*head, word])] = None
+    return tuple(forms)

@@ -12,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, Integer, Select, column, func, literal_column, select, table, text
 
 from ..models import Recipe
-from .query_text import ParsedQuery, Phrase, exclusion_forms
+from .query_text import ParsedQuery, Phrase, exclusion_forms, food_forms
 
 # A SELECT of any columns (SQLAlchemy 2.1 types selects by their column tuple).
 AnySelect = Select[*tuple[Any, ...]]
@@ -41,6 +41,11 @@ _fts = table("recipe_fts", column("rowid"))
 _BM25_WEIGHTS = (50.0, 10.0, 4.0, 1.0)
 
 
+def _excluded_foods(phrases: tuple[Phrase, ...]) -> list[Phrase]:
+    """Every way of writing the foods a "not" filter leaves out, with their simple plurals."""
+    return [f for p in phrases for form in food_forms(p) for f in exclusion_forms(form)]
+
+
 def _fts_phrase(phrase: Phrase, prefix: bool) -> str:
     quoted = '"' + " ".join(phrase) + '"'
     return quoted + "*" if prefix and len(phrase) == 1 else quoted
@@ -63,12 +68,15 @@ def _sqlite(query: AnySelect, terms: ParsedQuery, title_tier: bool | None, join:
             positive += ["tags : " + phrase for phrase in tag_phrases]
         else:
             positive.append("tags : (" + " OR ".join(tag_phrases) + ")")
-    positive += ["ingredients : " + _fts_phrase(p, prefix=True) for p in terms.ingredients]
+    positive += [
+        "ingredients : (" + " OR ".join(_fts_phrase(form, prefix=True) for form in food_forms(p)) + ")"
+        for p in terms.ingredients
+    ]
     negative = []
     if terms.exclude:
         negative.append(_fts_any([form for p in terms.exclude for form in exclusion_forms(p)]))
     if terms.not_ingredients:
-        negative.append("ingredients : " + _fts_any([f for p in terms.not_ingredients for f in exclusion_forms(p)]))
+        negative.append("ingredients : " + _fts_any(_excluded_foods(terms.not_ingredients)))
     if terms.include and title_tier is not None:
         in_title = "title : (" + " AND ".join(words) + ")"
         if title_tier:
@@ -129,11 +137,19 @@ def _ts_query(
     return " & ".join(parts) or None
 
 
+def _ts_ingredients(include: tuple[Phrase, ...], exclude: tuple[Phrase, ...]) -> str | None:
+    """The ingredient filters: each food in any of its spellings, none of the excluded ones."""
+    parts = ["(" + " | ".join(_ts_phrase(form, prefix=True) for form in food_forms(p)) + ")" for p in include]
+    if exclude:
+        parts.append("!(" + " | ".join(_ts_phrase(f, prefix=False) for f in _excluded_foods(exclude)) + ")")
+    return " & ".join(parts) or None
+
+
 def _postgres(
     query: AnySelect, terms: ParsedQuery, title_tier: bool | None, join: bool, walk_index: bool
 ) -> TextFilter:
     document_query = _ts_query(terms.include, terms.exclude, title_tier, terms.tags, terms.all_tags)
-    ingredients_query = _ts_query(terms.ingredients, terms.not_ingredients)
+    ingredients_query = _ts_ingredients(terms.ingredients, terms.not_ingredients)
     if document_query is None and ingredients_query is None:
         return TextFilter(query, None)
     conditions = []

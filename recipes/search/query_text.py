@@ -11,11 +11,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..ingredients.foods import spellings
 from ..text_cleaning import clean_text
 
 MAX_INPUT = 500  # characters of a query we look at
 MAX_GROUPS = 12  # words or phrases per query
 MAX_WORD = 40  # characters per word
+MAX_FOOD_FORMS = 12  # ways of writing one food an ingredient filter looks for
 
 WORD = re.compile(r"[^\W_]+")
 _CHUNK = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
@@ -105,6 +107,18 @@ def build_query(q: str = "", has: str = "", has_not: str = "") -> ParsedQuery:
     return ParsedQuery(
         include=include, exclude=exclude, ingredients=parse_list(has), not_ingredients=parse_list(has_not)
     )
+
+
+def food_forms(phrase: Phrase) -> tuple[Phrase, ...]:
+    """What an ingredient filter looks for: the phrase as typed, and every other way of writing
+    the same food (plural or singular, and its aliases: "scallions" also finds "green onions"),
+    by the rule the shopping list merges foods on (ingredients/foods.py)."""
+    forms = [phrase]
+    for spelling in spellings(" ".join(phrase)):
+        form = tuple(words(spelling))
+        if form and form not in forms:
+            forms.append(form)
+    return tuple(forms[:MAX_FOOD_FORMS])
 
 
 def exclusion_forms(phrase: Phrase) -> list[Phrase]:
