@@ -61,7 +61,9 @@ OWNED = (
     "invite_token",
 )
 # Parameters that only say which form of the thing: every value is tried.
-FORMS = {"filename": ("full.webp", "thumb.webp"), "fmt": ("md", "txt", "jsonld")}
+FORMS = {"filename": ("full.webp", "thumb.webp"), "fmt": ("md", "txt", "jsonld"), "line": ("1",)}
+# Ingredient line 1 of every recipe made here (RECIPE_FORM's): what correcting its reading names.
+LINE_1 = RECIPE_FORM["ingredients"].split("\n")[1]
 # Share pages and password reset links: holding the link's token *is* the permission (a
 # capability URL), so A's token opens A's shared recipe (or reset page) for anyone; only
 # mixing it with other ids must fail.
@@ -188,12 +190,14 @@ def send(client: Client, attempt: Attempt, headers: dict[str, str] | None = None
     is_api = attempt.rule.rule.startswith("/api/")
     if attempt.method == "PATCH":
         kwargs["json"] = {"title": "Taken over"}
+    elif attempt.method == "PUT" and "line" in attempt.rule.arguments:
+        kwargs["json"] = {"text": LINE_1, "quantity": 2, "unit": "kg", "food": "Taken over"}
     elif attempt.method == "PUT":
         kwargs["data"] = {"image": (io.BytesIO(jpeg()), "x.jpg")}
     elif attempt.method == "POST" and is_api:
         kwargs["json"] = {"title": "Taken over"}
     elif attempt.method == "POST":
-        kwargs["data"] = {**RECIPE_FORM, "title": "Taken over", "expiry": "1w", "csrf_token": csrf}
+        kwargs["data"] = {**RECIPE_FORM, "title": "Taken over", "expiry": "1w", "line_text": LINE_1, "csrf_token": csrf}
     response = client.open(attempt.url, **kwargs)
     response.get_data()
     response.close()

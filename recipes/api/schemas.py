@@ -15,6 +15,8 @@ from marshmallow import fields, validate
 
 from ..cookbook import limits
 from ..images.store import VARIANTS
+from ..ingredients.numbers import MAX_AMOUNT
+from ..ingredients.recipe_lines import MAX_FIELD_CHARS
 from ..models import ROLES, VISIBILITIES
 from ..search.service import MAX_PAGE, MAX_PER_PAGE, MAX_TAGS, SCOPES, SORTS, TAG_MODES
 
@@ -246,6 +248,50 @@ class ParseResult(ma.Schema):
     items = fields.List(fields.Nested(IngredientDetail), required=True)
 
 
+AMOUNT = validate.Range(min=0, min_inclusive=False, max=MAX_AMOUNT)
+LINE_TEXT = (
+    "The line as you read it (`ingredients[line]`): if the recipe's line reads otherwise now, "
+    "nothing changes and the answer is a 409 (`line_changed`)."
+)
+
+
+class JsonNumber(fields.Float):
+    """A number sent as a JSON number: "2" (a string) is not one."""
+
+    def _validated(self, value: Any) -> float:
+        if isinstance(value, str):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+class CorrectionWrite(Strict):
+    """How a person reads one ingredient line. Fields not sent are none: the whole reading is set."""
+
+    text = fields.String(required=True, validate=at_most(limits.INGREDIENT_MAX), metadata={"description": LINE_TEXT})
+    quantity = JsonNumber(allow_none=True, validate=AMOUNT, metadata={"description": "The amount (a low end)."})
+    quantity_max = JsonNumber(
+        allow_none=True, validate=AMOUNT, metadata={"description": "A range's high end (more than `quantity`)."}
+    )
+    unit = fields.String(
+        allow_none=True,
+        validate=at_most(MAX_FIELD_CHARS),
+        metadata={"description": 'A canonical unit name ("tablespoon") or a spelling of one ("Tbsp."); null: none.'},
+    )
+    size = fields.String(allow_none=True, validate=at_most(MAX_FIELD_CHARS), metadata={"description": '"large"'})
+    food = fields.String(allow_none=True, validate=at_most(MAX_FIELD_CHARS))
+    note = fields.String(allow_none=True, validate=at_most(MAX_FIELD_CHARS), metadata={"description": '"chopped"'})
+
+
+class CorrectionDeleteArgs(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    text = fields.String(
+        validate=at_most(limits.INGREDIENT_MAX),
+        metadata={"description": "Optional: " + LINE_TEXT[0].lower() + LINE_TEXT[1:]},
+    )
+
+
 class Suggestion(ma.Schema):
     q = fields.String(required=True, metadata={"description": "The search text with misspelled words corrected."})
     total = fields.Integer(required=True, metadata={"description": "How many recipes it finds, counted up to 200."})
@@ -363,6 +409,7 @@ class ErrorBody(ma.Schema):
         metadata={"description": "Every field at fault, with its messages."},
     )
     recipe_id = fields.Integer(metadata={"description": "The recipe you already have from that page."})
+    line = fields.Integer(metadata={"description": "The ingredient line (from 0) that changed (`line_changed`)."})
 
 
 class Error(ma.Schema):

@@ -13,13 +13,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Request, Response, current_app, jsonify, request, url_for
+from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
-from ..cookbook import services
+from ..cookbook import limits, readings, services
 from ..cookbook.objects import recipe_object
 from ..cookbook.services import RecipeData
 from ..extensions import csrf, db
@@ -29,6 +30,7 @@ from ..images.processing import ImageRejected
 from ..images.responses import picture_response
 from ..images.sandboxed import checked_upload
 from ..importing.pages.service import ImportPolicy, outcome_of
+from ..ingredients.corrections import CORRECTION_FIELDS, Correction, CorrectionInvalid, LineChanged
 from ..ingredients.presenting import ShownRecipe, as_written, scaling_from, shown_readings
 from ..ingredients.recipe_lines import loaded, read_line
 from ..ingredients.scaling import ScaleError
@@ -94,6 +96,13 @@ def _require_json() -> None:
         raise ApiError(415, "unsupported_media_type", "Send a JSON body, with Content-Type: application/json.")
 
 
+# Gunicorn's refusal of a request line past its limit, before the app sees it.
+URL_TOO_LONG: dict[str, Any] = {
+    "description": "The URL is longer than the server takes (8190 bytes): Gunicorn's own answer, in HTML.",
+    "content_type": "text/html",
+    "schema": {"type": "string"},
+}
+
 # Where a new recipe's id leads: for clients (and test generators) that follow OpenAPI links.
 RECIPE_LINKS = {
     name: {"operationId": operation, "parameters": {"recipe_id": "$response.body#/id"}}
@@ -104,6 +113,8 @@ RECIPE_LINKS = {
         ("PutRecipeImage", "putRecipeImage"),
         ("GetRecipeImage", "getRecipeImage"),
         ("DeleteRecipeImage", "deleteRecipeImage"),
+        ("CorrectIngredient", "correctIngredient"),
+        ("DeleteIngredientCorrection", "deleteIngredientCorrection"),
     ]
 }
 
@@ -122,12 +133,7 @@ def _service_errors() -> Iterator[None]:
 @bp.get("/recipes")
 @bp.arguments(schemas.SearchArgs, location="query", as_kwargs=False)
 @bp.response(200, schemas.RecipePage)
-@bp.alt_response(
-    414,
-    description="The URL is longer than the server takes (8190 bytes): Gunicorn's own answer, in HTML.",
-    content_type="text/html",
-    schema={"type": "string"},
-)
+@bp.alt_response(414, **URL_TOO_LONG)
 @bp.doc(operationId="listRecipes")
 def recipes(args: dict[str, Any]) -> Response:
     """Search and list the recipes you can see: yours, your household's, and public ones."""
@@ -214,6 +220,59 @@ def update_recipe(payload: dict[str, Any], recipe_id: int) -> dict[str, Any]:
     with _service_errors():
         current = services.data_of(services.get_own_recipe(user, recipe_id))
         return recipe_json(services.update_recipe(user, recipe_id, _data(payload, current)))
+
+
+CORRECTION = RECIPE + f"/ingredients/<int(max={limits.INGREDIENTS_MAX}):line>/correction"
+LINE_CHANGED = "The line is no longer the one you read: nothing changed."
+
+
+@contextmanager
+def _correction_errors(text: str | None) -> Iterator[None]:
+    with _service_errors():
+        try:
+            yield
+        except LineChanged as exc:
+            if exc.now is None and text is None:
+                raise ApiError(404, "not_found", f"The recipe has no ingredient line {exc.index}.") from None
+            raise ApiError(409, "line_changed", exc.message, line=exc.index) from None
+        except CorrectionInvalid as exc:
+            raise invalid(exc.field, exc.message) from None
+
+
+# One rule for both methods: werkzeug answers a path whose number is past its converter's bound
+# with a 405 (not a 404) when another rule of that path has other methods.
+@bp.route(CORRECTION)
+class IngredientCorrection(MethodView):
+    @bp.arguments(schemas.CorrectionWrite)
+    @bp.response(200, schemas.Recipe)
+    @bp.alt_response(409, schema=schemas.Error, description=LINE_CHANGED)
+    @bp.doc(operationId="correctIngredient")
+    def put(self, payload: dict[str, Any], recipe_id: int, line: int) -> dict[str, Any]:
+        """Correct how an ingredient line of one of your recipes is read.
+
+        Line `line` (from 0) is read as you say: its amount (and a range's high end), unit, size,
+        food and note. The correction is kept (`corrected` in its detail) for as long as the line's
+        text stays the same: editing the line drops it. `text` must be the line as it is now (a 409
+        otherwise)."""
+        _require_json()
+        correction = Correction(**{name: payload.get(name) for name in CORRECTION_FIELDS})
+        with _correction_errors(payload["text"]):
+            recipe = readings.correct_reading(api_user(), recipe_id, line, payload["text"], correction)
+        return recipe_json(recipe)
+
+    @bp.arguments(schemas.CorrectionDeleteArgs, location="query", as_kwargs=False)
+    @bp.response(200, schemas.Recipe)
+    @bp.alt_response(409, schema=schemas.Error, description=LINE_CHANGED)
+    @bp.alt_response(414, **URL_TOO_LONG)
+    @bp.doc(operationId="deleteIngredientCorrection")
+    def delete(self, args: dict[str, Any], recipe_id: int, line: int) -> dict[str, Any]:
+        """Drop your correction of an ingredient line: the parser reads it again.
+
+        With `text`, only while line `line` (from 0) still reads so (a 409 otherwise)."""
+        text = args.get("text")
+        with _correction_errors(text):
+            recipe = readings.restore_reading(api_user(), recipe_id, line, text)
+        return recipe_json(recipe)
 
 
 @bp.delete(RECIPE)

@@ -12,7 +12,7 @@ from ..models import Recipe
 from ..search.service import SORT_MENU, SearchRequest, search, tag_counts
 from ..security import is_safe_redirect
 from ..web import MAX_ID, form_status
-from . import form_picture, preferences, services
+from . import form_picture, preferences, readings, services
 from . import recipe_text as text
 from .forms import CopyForm, DeleteForm, RecipeForm
 from .pages import UNIT_CHOICES, recipe_page
@@ -123,6 +123,7 @@ def _form_page(form: RecipeForm, recipe: Recipe | None, kept: form_picture.Kept 
         recipe=recipe,
         kept_picture=kept,
         tag_suggestions=services.tag_suggestions(current_user),
+        review=None if recipe is None else readings.review(recipe),
     )
     return page, form_status(form)
 

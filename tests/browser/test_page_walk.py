@@ -55,6 +55,7 @@ FILL: dict[tuple[str, str] | str, Callable[[World], object]] = {
     ("backups.restore", "name"): lambda w: w.backup_name,
     "results_key": lambda w: w.results_key,
     "invite_token": lambda w: w.invite_token,
+    "line": lambda w: 1,  # an ingredient line of the recipe ("200 g red lentils"), from 0
 }
 
 # Pages seen with a query too (the list's filters open on a tag or a search).
