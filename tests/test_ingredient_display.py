@@ -4,6 +4,7 @@ line as shown at a scale and in a unit system, verbatim whenever its amount does
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -193,6 +194,44 @@ def test_unchanged_lines_are_shown_verbatim(detail, system):
 )
 def test_display_line(detail, factor, system, shown):
     assert display_line(detail, factor, system) == shown
+
+
+BAKING_SODA = line("1 1/2 tsp baking soda", quantity=1.5, unit="teaspoon", unit_text="tsp", food="baking soda")
+VANILLA = line("2 tsp vanilla extract", quantity=2, unit="teaspoon", unit_text="tsp", food="vanilla extract")
+OIL = line("3 tbsp olive oil", quantity=3, unit="tablespoon", unit_text="tbsp", food="olive oil")
+PINCH_OF_CAYENNE = line("1/8 tsp cayenne", quantity=0.125, unit="teaspoon", unit_text="tsp", food="cayenne")
+
+
+@pytest.mark.parametrize(
+    ("detail", "factor", "system", "shown"),
+    [
+        (BAKING_SODA, 1.25, "original", "1 ⅞ tsp baking soda"),  # 1.875 tsp: was "1.9 tsp"
+        (BAKING_SODA, 1.25, "us", "1 ⅞ tsp baking soda"),
+        (VANILLA, 0.4, "original", "¾ tsp vanilla extract"),  # 0.8 tsp: was "0.8 tsp"
+        (VANILLA, 0.15, "original", "⅓ tsp vanilla extract"),  # 0.3 tsp: was "0.3 tsp"
+        (OIL, 0.1, "original", "⅞ tsp olive oil"),  # 0.9 tsp: was "0.9 tsp"
+        (PINCH_OF_CAYENNE, 0.5, "original", "⅛ tsp cayenne"),  # 1/16 tsp: the smallest spoon, not "0.062 tsp"
+        (SALT, 1.25, "original", "⅝ tsp salt"),  # 0.625 tsp
+    ],
+)
+def test_cups_and_spoons_take_the_nearest_eighth(detail, factor, system, shown):
+    """Cups and spoons are measured with cups and spoons: an amount no friendly fraction is close to
+    is written as the nearest eighth, never as a decimal nobody can measure."""
+    assert display_line(detail, factor, system) == shown
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    quantity=st.sampled_from([1 / 8, 1 / 4, 1 / 3, 1 / 2, 2 / 3, 3 / 4, 1, 1.5, 2, 3]),
+    unit=st.sampled_from([("cup", "cups"), ("tablespoon", "tbsp"), ("teaspoon", "tsp")]),
+    factor=st.floats(min_value=0.5, max_value=12),
+    system=st.sampled_from(["original", "us"]),
+)
+def test_cups_and_spoons_are_never_written_as_decimals(quantity, unit, factor, system):
+    written = str(Fraction(quantity).limit_denominator(8))
+    detail = line(f"{written} {unit[1]} milk", quantity=quantity, unit=unit[0], unit_text=unit[1], food="milk")
+    shown = display_line(detail, factor, system)
+    assert not re.search(r"\d\.\d", shown), (detail.text, factor, shown)
 
 
 def test_approximate_only_through_a_density():

@@ -1,8 +1,10 @@
 """Writing amounts and ingredient lines the way a cook reads them, at a scale and in a unit system.
 
 - US cups and spoons, ounces, pounds and counted things as friendly fractions: "⅓ cup", "1 ½ tsp",
-  "1 ½ onions", never "0.333". An amount within 6% of a whole number plus ⅛ ¼ ⅓ ½ ⅔ ¾ (cups also ⅜ ⅝ ⅞)
-  is written so; anything else as a short decimal ("0.3 tsp").
+  "1 ½ onions", never "0.333". An amount within 6% of a whole number plus ⅛ ¼ ⅓ ½ ⅔ ¾ (cups and spoons
+  also ⅜ ⅝ ⅞) is written so. Cups and spoons are measured with cups and spoons, so any other amount of
+  them is written as the nearest of those ("1 ⅞ tsp", never "1.9 tsp"; from 1/16 tsp up, "⅛ tsp");
+  ounces, pounds and counts otherwise as a short decimal ("1.3 oz", as a scale reads).
 - Metric rounded as a scale reads: grams and millilitres to 5 above 100, whole below, one decimal below
   10; kilograms and litres with at most two decimals ("1.25 kg", "1 kg", never "1.0 kg").
 - Ranges with an en dash ("2" dash "3"); an amount found through a density as "≈ 125 g".
@@ -50,12 +52,16 @@ EIGHTHS: tuple[tuple[float, str], ...] = (*FRACTIONS, (3 / 8, "⅜"), (5 / 8, "�
 QUARTERS: tuple[tuple[float, str], ...] = ((1 / 4, "¼"), (1 / 2, "½"), (3 / 4, "¾"))
 _UNIT_FRACTIONS: dict[str | None, tuple[tuple[float, str], ...]] = {
     "cup": EIGHTHS,
+    "tablespoon": EIGHTHS,
+    "teaspoon": EIGHTHS,
     "ounce": QUARTERS,
     "pound": QUARTERS,
     "fluid ounce": QUARTERS,
 }
 # How close (relative to the amount) a friendly fraction must be to be written instead.
 FRACTION_TOLERANCE = 0.06
+# Units measured with cups and spoons: always written as the nearest fraction of the unit's set.
+MEASURED_WITH_SPOONS = frozenset({"cup", "tablespoon", "teaspoon"})
 
 Style = Literal["short", "long"]
 
@@ -82,15 +88,23 @@ def format_decimal(value: float) -> str:
     return str(int(_round(value, 1)))
 
 
-def format_fraction(value: float, fractions: tuple[tuple[float, str], ...] = FRACTIONS) -> str:
-    """A friendly amount: "⅓", "1 ½", "2", or a short decimal when no fraction is close enough."""
+def format_fraction(value: float, fractions: tuple[tuple[float, str], ...] = FRACTIONS, nearest: bool = False) -> str:
+    """A friendly amount: "⅓", "1 ½", "2", or a short decimal when no fraction is close enough.
+
+    With ``nearest``, an amount no fraction is close to is written as the nearest one instead of a
+    decimal (from half the smallest fraction up: smaller still stays a decimal).
+    """
     if not math.isfinite(value) or value <= 0:
         return "0" if value == 0 else format_decimal(value) if math.isfinite(value) else "?"
     whole = math.floor(value)
     part = value - whole
     allowed = FRACTION_TOLERANCE * value
+    if nearest and value >= min(fraction for fraction, _ in fractions) / 2:
+        allowed = math.inf
     best: tuple[float, int, str] | None = None
     for fraction, glyph in ((0.0, ""), *fractions, (1.0, "")):
+        if whole == 0 and fraction == 0.0:
+            continue  # never "0"
         difference = abs(part - fraction)
         if difference <= allowed and (best is None or difference < best[0]):
             carried = whole + (1 if fraction == 1.0 else 0)
@@ -125,7 +139,7 @@ def format_quantity(value: float, unit: str | None) -> str:
     """One amount as it is written in ``unit``."""
     if unit in METRIC_UNITS:
         return format_metric(value, unit)
-    return format_fraction(value, _UNIT_FRACTIONS.get(unit, FRACTIONS))
+    return format_fraction(value, _UNIT_FRACTIONS.get(unit, FRACTIONS), nearest=unit in MEASURED_WITH_SPOONS)
 
 
 def format_amount(quantity: float, quantity_max: float | None, unit: str | None) -> str:
