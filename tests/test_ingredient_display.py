@@ -19,6 +19,7 @@ from recipes.ingredients.display import (
     format_fraction,
     format_metric,
     present,
+    servings_text,
 )
 from recipes.ingredients.scaling import ScaleError
 from recipes.ingredients.units import UnitSystemError
@@ -360,3 +361,44 @@ def test_any_reading_is_shown_without_failing(
     assert isinstance(shown.display, str)
     if shown.display != text:
         assert not re.search(r"\de[+-]?\d", shown.display.replace(text, ""))
+
+
+@pytest.mark.parametrize(
+    ("servings", "factor", "shown"),
+    [
+        ("4", 1, "Serves 4"),
+        ("4 bowls", 1, "Serves 4 bowls"),
+        ("Serves 4", 1, "Serves 4"),  # was "Serves Serves 4"
+        ("serves 4 people", 1, "serves 4 people"),
+        ("Makes 24 cookies", 1, "Makes 24 cookies"),  # was "Serves Makes 24 cookies"
+        ("4 servings", 1, "4 servings"),  # was "Serves 4 servings"
+        ("Yield: 1 loaf", 1, "Yield: 1 loaf"),
+        ("Feeds 6", 1, "Feeds 6"),
+        ("a crowd", 1, "Serves a crowd"),
+        ("  4  ", 1, "Serves 4"),
+        ("4", 2, "Serves 8"),
+        ("Serves 4", 2, "Serves 8"),
+        ("Serves 4", 1.25, "Serves 5"),
+        ("Serves 4", 0.375, "Serves 1 ½"),
+        ("serves 4 people", 0.5, "serves 2 people"),
+        ("4-6", 0.5, "Serves 2-3"),
+        ("4–6 servings", 2, "8–12 servings"),
+        ("Serves four to six", 2, "Serves 8 to 12"),
+        ("Makes 2 dozen cookies", 2, "Makes 48 cookies"),
+        ("Makes half a dozen", 2, "Makes 12"),
+        ("Makes a dozen rolls", 0.5, "Makes 6 rolls"),
+        ("Yield: 1 loaf", 3, "Yield: 3 loaves"),
+        ("Makes 1 large loaf", 2, "Makes 2 large loaves"),
+        ("Makes 2 loaves", 0.5, "Makes 1 loaf"),
+        ("Makes 1 loaf or 12 rolls", 2, "Makes 2 loaves or 24 rolls"),
+        ("1 cake (10 slices)", 2, "Serves 2 cakes (20 slices)"),
+        ("Makes one 9-inch pie (8 slices)", 2, "Makes 2 9-inch pies (16 slices)"),
+        ("9x13 pan, 12 squares", 0.5, "Serves 9x13 pan, 6 squares"),
+        ("a crowd", 2, "Serves a crowd (×2)"),
+        ("Serves 0", 1.5, "Serves 0 (×1.5)"),
+    ],
+)
+def test_servings_text(servings, factor, shown):
+    """The servings as the recipe's facts line writes them, at the scale it is shown at: "Serves" only
+    where the text does not say what it makes, and every count it gives scaled."""
+    assert servings_text(servings, factor) == shown

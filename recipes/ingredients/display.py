@@ -24,8 +24,14 @@ from typing import Literal
 
 from recipes.ingredients.densities import convert_with_density, density_of
 from recipes.ingredients.detail import IngredientDetail
-from recipes.ingredients.foods import plural, plural_phrase, singular_phrase
-from recipes.ingredients.scaling import ScaledAmounts, check_factor, has_amount, scaled_amounts
+from recipes.ingredients.foods import plural, plural_phrase, singular, singular_phrase
+from recipes.ingredients.scaling import (
+    ScaledAmounts,
+    check_factor,
+    has_amount,
+    scaled_amounts,
+    servings_numbers,
+)
 from recipes.ingredients.unit_names import canonical_unit
 from recipes.ingredients.units import (
     METRIC_UNITS,
@@ -433,3 +439,60 @@ def present(details: list[IngredientDetail], factor: float, system: str) -> list
         return list(_present_cached(tuple(details), checked_factor, checked_system))
     except TypeError:  # a detail holding something unhashable: shown without the cache
         return [_show(detail, checked_factor, checked_system) for detail in details]
+
+
+# --- Servings -------------------------------------------------------------------------------------
+
+# Servings texts that say what they make ("Makes 24 cookies", "4 servings"); the others are a count
+# of servings ("4", "4-6", "4 bowls") and read "Serves 4".
+_SAYS_WHAT_IT_MAKES = re.compile(
+    r"^\s*(?:serves?|serving|makes?|yields?|feeds?|for)\b|\b(?:servings?|portions?)\b", re.IGNORECASE
+)
+# The words a count is of ("1 large loaf", "2 cakes (10 slices)"): up to three, to the end of the phrase.
+_COUNTED_WORDS = re.compile(
+    r"\s+(?P<words>[^\W_][\w'-]*(?:\s+[^\W\d_][\w'-]*){0,2}?)"
+    r"(?=\s*(?:[(),;:.!]|$)|\s+(?:or|and|to|with|each|per)\b)"
+)
+
+_CONNECTOR = re.compile(r"(?:or|and|to|with|each|per)\b", re.IGNORECASE)
+
+
+def _counted_words(words: str, was_one: bool, now_one: bool) -> str:
+    """The words after a count, plural or singular as the count became ("1 loaf" -> "2 loaves")."""
+    if was_one and not now_one:
+        return plural_phrase(words)
+    if now_one and not was_one:
+        last = words.split()[-1]
+        if plural(singular(last)) == last:  # "loaves" -> "loaf", but not "people" -> "peoples"
+            return singular_phrase(words)
+    return words
+
+
+def _scaled_counts(text: str, factor: float) -> str:
+    counts = servings_numbers(text)
+    if not counts:
+        return f"{text} (×{factor:.3g})"
+    pieces: list[str] = []
+    position = 0
+    for index, count in enumerate(counts):
+        written = format_fraction(count.value * factor)
+        pieces.append(text[position : count.start] + written)
+        position = count.end
+        next_count = counts[index + 1].start if index + 1 < len(counts) else len(text)
+        words = _COUNTED_WORDS.match(text, position, next_count)
+        if words is not None and not _CONNECTOR.match(words.group("words")):
+            changed = _counted_words(words.group("words"), count.value == 1, not takes_plural(written))
+            pieces.append(text[position : words.start("words")] + changed)
+            position = words.end("words")
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def servings_text(servings: str, factor: float = 1.0) -> str:
+    """The servings as the recipe's facts line writes them, at ``factor``: ("4", 1) -> "Serves 4",
+    ("Serves 4", 2) -> "Serves 8", ("Makes 1 loaf", 2) -> "Makes 2 loaves", ("4 servings", 1) ->
+    "4 servings". Every count the text gives is scaled; a text with none says the factor after it."""
+    text = servings.strip()
+    if factor != 1:
+        text = _scaled_counts(text, factor)
+    return text if _SAYS_WHAT_IT_MAKES.search(text) else f"Serves {text}"

@@ -11,10 +11,15 @@
     fetch(url, { headers: { Accept: "text/html" }, signal: pending.signal, credentials: "same-origin" })
       .then((response) => response.text().then((html) => [response, html]))
       .then(([response, html]) => {
-        const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("recipe-text");
+        const page = new DOMParser().parseFromString(html, "text/html");
+        const fresh = page.getElementById("recipe-text");
         const current = document.getElementById("recipe-text");
         if (!fresh || !current) { window.location.href = url; return; }
         current.replaceWith(fresh);
+        // The servings in the facts line, under the title, are the ones the amounts are for.
+        const servings = page.getElementById("servings-fact");
+        const shownServings = document.getElementById("servings-fact");
+        if (servings && shownServings) shownServings.replaceWith(servings);
         bind();
         if (response.ok) history.replaceState(null, "", url);
       })
