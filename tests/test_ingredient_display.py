@@ -4,6 +4,7 @@ line as shown at a scale and in a unit system, verbatim whenever its amount does
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +19,7 @@ from recipes.ingredients.display import (
     format_fraction,
     format_metric,
     present,
+    servings_text,
 )
 from recipes.ingredients.scaling import ScaleError
 from recipes.ingredients.units import UnitSystemError
@@ -195,6 +197,44 @@ def test_display_line(detail, factor, system, shown):
     assert display_line(detail, factor, system) == shown
 
 
+BAKING_SODA = line("1 1/2 tsp baking soda", quantity=1.5, unit="teaspoon", unit_text="tsp", food="baking soda")
+VANILLA = line("2 tsp vanilla extract", quantity=2, unit="teaspoon", unit_text="tsp", food="vanilla extract")
+OIL = line("3 tbsp olive oil", quantity=3, unit="tablespoon", unit_text="tbsp", food="olive oil")
+PINCH_OF_CAYENNE = line("1/8 tsp cayenne", quantity=0.125, unit="teaspoon", unit_text="tsp", food="cayenne")
+
+
+@pytest.mark.parametrize(
+    ("detail", "factor", "system", "shown"),
+    [
+        (BAKING_SODA, 1.25, "original", "1 ⅞ tsp baking soda"),  # 1.875 tsp: was "1.9 tsp"
+        (BAKING_SODA, 1.25, "us", "1 ⅞ tsp baking soda"),
+        (VANILLA, 0.4, "original", "¾ tsp vanilla extract"),  # 0.8 tsp: was "0.8 tsp"
+        (VANILLA, 0.15, "original", "⅓ tsp vanilla extract"),  # 0.3 tsp: was "0.3 tsp"
+        (OIL, 0.1, "original", "⅞ tsp olive oil"),  # 0.9 tsp: was "0.9 tsp"
+        (PINCH_OF_CAYENNE, 0.5, "original", "⅛ tsp cayenne"),  # 1/16 tsp: the smallest spoon, not "0.062 tsp"
+        (SALT, 1.25, "original", "⅝ tsp salt"),  # 0.625 tsp
+    ],
+)
+def test_cups_and_spoons_take_the_nearest_eighth(detail, factor, system, shown):
+    """Cups and spoons are measured with cups and spoons: an amount no friendly fraction is close to
+    is written as the nearest eighth, never as a decimal nobody can measure."""
+    assert display_line(detail, factor, system) == shown
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    quantity=st.sampled_from([1 / 8, 1 / 4, 1 / 3, 1 / 2, 2 / 3, 3 / 4, 1, 1.5, 2, 3]),
+    unit=st.sampled_from([("cup", "cups"), ("tablespoon", "tbsp"), ("teaspoon", "tsp")]),
+    factor=st.floats(min_value=0.5, max_value=12),
+    system=st.sampled_from(["original", "us"]),
+)
+def test_cups_and_spoons_are_never_written_as_decimals(quantity, unit, factor, system):
+    written = str(Fraction(quantity).limit_denominator(8))
+    detail = line(f"{written} {unit[1]} milk", quantity=quantity, unit=unit[0], unit_text=unit[1], food="milk")
+    shown = display_line(detail, factor, system)
+    assert not re.search(r"\d\.\d", shown), (detail.text, factor, shown)
+
+
 def test_approximate_only_through_a_density():
     shown = {s.detail.text: s for s in present(RECIPE, 2, "metric")}
     assert shown[FLOUR.text].approximate
@@ -321,3 +361,44 @@ def test_any_reading_is_shown_without_failing(
     assert isinstance(shown.display, str)
     if shown.display != text:
         assert not re.search(r"\de[+-]?\d", shown.display.replace(text, ""))
+
+
+@pytest.mark.parametrize(
+    ("servings", "factor", "shown"),
+    [
+        ("4", 1, "Serves 4"),
+        ("4 bowls", 1, "Serves 4 bowls"),
+        ("Serves 4", 1, "Serves 4"),  # was "Serves Serves 4"
+        ("serves 4 people", 1, "serves 4 people"),
+        ("Makes 24 cookies", 1, "Makes 24 cookies"),  # was "Serves Makes 24 cookies"
+        ("4 servings", 1, "4 servings"),  # was "Serves 4 servings"
+        ("Yield: 1 loaf", 1, "Yield: 1 loaf"),
+        ("Feeds 6", 1, "Feeds 6"),
+        ("a crowd", 1, "Serves a crowd"),
+        ("  4  ", 1, "Serves 4"),
+        ("4", 2, "Serves 8"),
+        ("Serves 4", 2, "Serves 8"),
+        ("Serves 4", 1.25, "Serves 5"),
+        ("Serves 4", 0.375, "Serves 1 ½"),
+        ("serves 4 people", 0.5, "serves 2 people"),
+        ("4-6", 0.5, "Serves 2-3"),
+        ("4–6 servings", 2, "8–12 servings"),
+        ("Serves four to six", 2, "Serves 8 to 12"),
+        ("Makes 2 dozen cookies", 2, "Makes 48 cookies"),
+        ("Makes half a dozen", 2, "Makes 12"),
+        ("Makes a dozen rolls", 0.5, "Makes 6 rolls"),
+        ("Yield: 1 loaf", 3, "Yield: 3 loaves"),
+        ("Makes 1 large loaf", 2, "Makes 2 large loaves"),
+        ("Makes 2 loaves", 0.5, "Makes 1 loaf"),
+        ("Makes 1 loaf or 12 rolls", 2, "Makes 2 loaves or 24 rolls"),
+        ("1 cake (10 slices)", 2, "Serves 2 cakes (20 slices)"),
+        ("Makes one 9-inch pie (8 slices)", 2, "Makes 2 9-inch pies (16 slices)"),
+        ("9x13 pan, 12 squares", 0.5, "Serves 9x13 pan, 6 squares"),
+        ("a crowd", 2, "Serves a crowd (×2)"),
+        ("Serves 0", 1.5, "Serves 0 (×1.5)"),
+    ],
+)
+def test_servings_text(servings, factor, shown):
+    """The servings as the recipe's facts line writes them, at the scale it is shown at: "Serves" only
+    where the text does not say what it makes, and every count it gives scaled."""
+    assert servings_text(servings, factor) == shown

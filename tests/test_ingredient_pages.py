@@ -92,6 +92,25 @@ def test_eight_servings_in_metric(alice: Client) -> None:
     assert servings is not None and servings["value"] == "8"
 
 
+def servings_fact(html: str) -> str:
+    fact = BeautifulSoup(html, "html.parser").select_one("#servings-fact")
+    assert fact is not None, html
+    return fact.get_text(" ", strip=True)
+
+
+def test_the_facts_line_gives_the_servings_shown(alice: Client, client: Client) -> None:
+    """The servings in the recipe's facts (what print shows too) are the ones the amounts are for,
+    written once: "Serves 4", not "Serves Serves 4"; "Serves 8" at ?servings=8."""
+    recipe_id = create_recipe(alice, **PANCAKES)
+    assert servings_fact(alice.get(f"/recipes/{recipe_id}").text) == "Serves 4"
+    assert servings_fact(alice.get(f"/recipes/{recipe_id}?servings=8&units=metric").text) == "Serves 8"
+    assert servings_fact(alice.get(f"/recipes/{recipe_id}?scale=0.5").text) == "Serves 2"
+    assert servings_fact(alice.get(f"/recipes/{recipe_id}?have=4 eggs&line=3").text) == "Serves 8"
+    assert servings_fact(alice.get(f"/recipes/{recipe_id}?scale=0").text) == "Serves 4"  # refused: as written
+    shared = share(alice, recipe_id)
+    assert servings_fact(client.get(shared + "?servings=6").text) == "Serves 6"
+
+
 def test_quick_factors_and_scaling_steps(alice: Client) -> None:
     recipe_id = create_recipe(alice, **PANCAKES)
     page = alice.get(f"/recipes/{recipe_id}?scale=0.5")

@@ -18,6 +18,7 @@ from recipes.ingredients.scaling import (
     scale_detail,
     scale_factor,
     servings_count,
+    servings_numbers,
     servings_range,
 )
 from recipes.ingredients.steps import scale_step_text, scale_steps
@@ -73,6 +74,25 @@ def test_servings(text, count, high):
 def test_no_servings(text):
     assert servings_count(text) is None
     assert servings_range(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("Serves 4-6", [("4", 4), ("6", 6)]),
+        ("Serves four to six", [("four", 4), ("six", 6)]),
+        ("Makes 2 dozen cookies", [("2 dozen", 24)]),
+        ("Makes half a dozen", [("half a dozen", 6)]),
+        ("One 9-inch pie (8 slices)", [("One", 1), ("8", 8)]),
+        ("9x13 pan, 12 squares", [("12", 12)]),
+        ("a few", []),
+        ("Serves 0", []),
+        (None, []),
+    ],
+)
+def test_servings_numbers_say_where_each_count_is_written(text, counts):
+    found = servings_numbers(text)
+    assert [(text[c.start : c.end], c.value) for c in found] == counts
 
 
 # --- The factor -------------------------------------------------------------------------------------

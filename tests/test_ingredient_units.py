@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 import subprocess
 import sys
 
@@ -12,6 +13,7 @@ import pytest
 
 from recipes.ingredients import densities, units
 from recipes.ingredients.densities import convert_with_density, density_of
+from recipes.ingredients.numbers import read_number
 from recipes.ingredients.unit_names import CANONICAL_UNITS
 from recipes.ingredients.units import (
     CELSIUS,
@@ -235,10 +237,64 @@ def test_the_density_table_has_its_sources_and_sane_values():
         assert needed in names
 
 
+# A row's source gives the portion it was read from, as published: "1/2 cup = 42 g".
+_PORTION = re.compile(r"(?P<amount>\d+(?: \d+/\d+)?|\d+/\d+) (?P<unit>cups?|tbsp|tsp) = (?P<grams>\d+(?:\.\d+)?) g")
+_PER_CUP = {"cup": 1, "cups": 1, "tbsp": 16, "tsp": 48}
+USDA_FDC = "https://fdc.nal.usda.gov/"
+KING_ARTHUR = "https://www.kingarthurbaking.com/learn/ingredient-weight-chart"
+
+
+def _density_rows() -> list[dict[str, str]]:
+    with (densities.DATA / "densities.csv").open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+@pytest.mark.parametrize("row", _density_rows(), ids=lambda row: row["food"])
+def test_every_density_names_where_it_comes_from(row):
+    """Each row says where its value comes from so that anyone can check it: a USDA FoodData Central
+    (SR Legacy) food by its NDB number, or a line of King Arthur Baking's chart, with the portion as
+    published; the row's grams per cup are that portion's (within 1%, the chart's rounding)."""
+    source = row["source"]
+    if not row["grams_per_us_cup"]:
+        assert len(source) > 20, row  # why there is none
+        return
+    if "1 g per ml" in source:
+        assert float(row["grams_per_us_cup"]) == pytest.approx(densities.US_CUP_ML, rel=1e-3)
+        return
+    if USDA_FDC in source:
+        assert re.search(r"SR Legacy, NDB \d{5} \(", source), source
+    else:
+        assert KING_ARTHUR in source and "King Arthur Baking" in source, source
+    portion = _PORTION.search(source)
+    assert portion, source
+    amount = read_number(portion.group("amount"))
+    assert amount is not None
+    per_cup = float(portion.group("grams")) / amount * _PER_CUP[portion.group("unit")]
+    assert float(row["grams_per_us_cup"]) == pytest.approx(per_cup, rel=0.01), (row, per_cup)
+
+
+def test_the_density_table_is_documented_row_by_row():
+    """recipes/ingredients/data/DENSITIES.md lists every row of the table with the same value (and a
+    second reference to check it against)."""
+    document = (densities.DATA / "DENSITIES.md").read_text(encoding="utf-8")
+    listed = {
+        cells[0].strip("` "): cells[1].strip()
+        for line in document.splitlines()
+        if line.startswith("| `") and len(cells := line.strip("|").split("|")) > 2
+    }
+    rows = {row["food"]: row["grams_per_us_cup"] or "—" for row in _density_rows()}
+    assert listed == rows
+
+
 @pytest.mark.parametrize(
     ("food", "grams_per_cup"),
     [
         ("all-purpose flour", 120),
+        ("raisins", 145),  # a cup as a recipe means it, not packed (was 165, USDA's packed cup)
+        ("packed raisins", 165),
+        ("corn syrup", 341),  # USDA's light corn syrup (was 328, the figure of dark corn syrup)
+        ("light corn syrup", 341),
+        ("dark corn syrup", 328),
         ("All-Purpose Flour", 120),
         ("plain flour", 120),
         ("flour", 120),

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..images.processing import ProcessedImage
+from ..ingredients.display import servings_text
 from ..models import Recipe
 from ..search.service import SORT_MENU, SearchRequest, search, tag_counts
 from ..security import is_safe_redirect
@@ -204,6 +205,10 @@ bp.add_app_template_filter(text.nutrient_label, "nutrient_label")
 @bp.app_template_filter("minutes")
 def format_minutes(minutes: int | None) -> str:
     return text.minutes_text(minutes)
+
+
+# `{{ recipe.servings | servings_text(factor) }}`: "Serves 4", "Makes 48 cookies" at twice the recipe.
+bp.add_app_template_filter(servings_text, "servings_text")
 
 
 @bp.app_template_filter("recipe_times")

@@ -2,10 +2,13 @@
 
 Volume <-> mass conversion happens only through this table, and what it gives is approximate (a cup
 of flour weighs what the hand that filled it made it weigh): the display marks it "≈ 190 g". Each row
-names its source. A food is looked up by its key (``foods.food_key``), then by its key without its
-leading words ("unsalted butter" -> "butter", "packed light brown sugar" -> "brown sugar"): in English
-the food is the last words, the ones before describe it. A row with no density stops that search
-("kosher salt" is not "salt").
+names its source, the portion as published (a USDA FoodData Central food by its NDB number, or a line of
+King Arthur Baking's chart); ``data/DENSITIES.md`` sets each value beside a second reference.
+
+A food is looked up by its key (``foods.food_key``), then by its key without its leading words
+("unsalted butter" -> "butter", "packed light brown sugar" -> "brown sugar"): in English the food is
+the last words, the ones before describe it. A row with no density stops that search ("kosher salt" is
+not "salt").
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """Writing amounts and ingredient lines the way a cook reads them, at a scale and in a unit system.
 
 - US cups and spoons, ounces, pounds and counted things as friendly fractions: "⅓ cup", "1 ½ tsp",
-  "1 ½ onions", never "0.333". An amount within 6% of a whole number plus ⅛ ¼ ⅓ ½ ⅔ ¾ (cups also ⅜ ⅝ ⅞)
-  is written so; anything else as a short decimal ("0.3 tsp").
+  "1 ½ onions", never "0.333". An amount within 6% of a whole number plus ⅛ ¼ ⅓ ½ ⅔ ¾ (cups and spoons
+  also ⅜ ⅝ ⅞) is written so. Cups and spoons are measured with cups and spoons, so any other amount of
+  them is written as the nearest of those ("1 ⅞ tsp", never "1.9 tsp"; from 1/16 tsp up, "⅛ tsp");
+  ounces, pounds and counts otherwise as a short decimal ("1.3 oz", as a scale reads).
 - Metric rounded as a scale reads: grams and millilitres to 5 above 100, whole below, one decimal below
   10; kilograms and litres with at most two decimals ("1.25 kg", "1 kg", never "1.0 kg").
 - Ranges with an en dash ("2" dash "3"); an amount found through a density as "≈ 125 g".
@@ -22,8 +24,14 @@ from typing import Literal
 
 from recipes.ingredients.densities import convert_with_density, density_of
 from recipes.ingredients.detail import IngredientDetail
-from recipes.ingredients.foods import plural, plural_phrase, singular_phrase
-from recipes.ingredients.scaling import ScaledAmounts, check_factor, has_amount, scaled_amounts
+from recipes.ingredients.foods import plural, plural_phrase, singular, singular_phrase
+from recipes.ingredients.scaling import (
+    ScaledAmounts,
+    check_factor,
+    has_amount,
+    scaled_amounts,
+    servings_numbers,
+)
 from recipes.ingredients.unit_names import canonical_unit
 from recipes.ingredients.units import (
     METRIC_UNITS,
@@ -50,12 +58,16 @@ EIGHTHS: tuple[tuple[float, str], ...] = (*FRACTIONS, (3 / 8, "⅜"), (5 / 8, "�
 QUARTERS: tuple[tuple[float, str], ...] = ((1 / 4, "¼"), (1 / 2, "½"), (3 / 4, "¾"))
 _UNIT_FRACTIONS: dict[str | None, tuple[tuple[float, str], ...]] = {
     "cup": EIGHTHS,
+    "tablespoon": EIGHTHS,
+    "teaspoon": EIGHTHS,
     "ounce": QUARTERS,
     "pound": QUARTERS,
     "fluid ounce": QUARTERS,
 }
 # How close (relative to the amount) a friendly fraction must be to be written instead.
 FRACTION_TOLERANCE = 0.06
+# Units measured with cups and spoons: always written as the nearest fraction of the unit's set.
+MEASURED_WITH_SPOONS = frozenset({"cup", "tablespoon", "teaspoon"})
 
 Style = Literal["short", "long"]
 
@@ -82,15 +94,23 @@ def format_decimal(value: float) -> str:
     return str(int(_round(value, 1)))
 
 
-def format_fraction(value: float, fractions: tuple[tuple[float, str], ...] = FRACTIONS) -> str:
-    """A friendly amount: "⅓", "1 ½", "2", or a short decimal when no fraction is close enough."""
+def format_fraction(value: float, fractions: tuple[tuple[float, str], ...] = FRACTIONS, nearest: bool = False) -> str:
+    """A friendly amount: "⅓", "1 ½", "2", or a short decimal when no fraction is close enough.
+
+    With ``nearest``, an amount no fraction is close to is written as the nearest one instead of a
+    decimal (from half the smallest fraction up: smaller still stays a decimal).
+    """
     if not math.isfinite(value) or value <= 0:
         return "0" if value == 0 else format_decimal(value) if math.isfinite(value) else "?"
     whole = math.floor(value)
     part = value - whole
     allowed = FRACTION_TOLERANCE * value
+    if nearest and value >= min(fraction for fraction, _ in fractions) / 2:
+        allowed = math.inf
     best: tuple[float, int, str] | None = None
     for fraction, glyph in ((0.0, ""), *fractions, (1.0, "")):
+        if whole == 0 and fraction == 0.0:
+            continue  # never "0"
         difference = abs(part - fraction)
         if difference <= allowed and (best is None or difference < best[0]):
             carried = whole + (1 if fraction == 1.0 else 0)
@@ -125,7 +145,7 @@ def format_quantity(value: float, unit: str | None) -> str:
     """One amount as it is written in ``unit``."""
     if unit in METRIC_UNITS:
         return format_metric(value, unit)
-    return format_fraction(value, _UNIT_FRACTIONS.get(unit, FRACTIONS))
+    return format_fraction(value, _UNIT_FRACTIONS.get(unit, FRACTIONS), nearest=unit in MEASURED_WITH_SPOONS)
 
 
 def format_amount(quantity: float, quantity_max: float | None, unit: str | None) -> str:
@@ -419,3 +439,60 @@ def present(details: list[IngredientDetail], factor: float, system: str) -> list
         return list(_present_cached(tuple(details), checked_factor, checked_system))
     except TypeError:  # a detail holding something unhashable: shown without the cache
         return [_show(detail, checked_factor, checked_system) for detail in details]
+
+
+# --- Servings -------------------------------------------------------------------------------------
+
+# Servings texts that say what they make ("Makes 24 cookies", "4 servings"); the others are a count
+# of servings ("4", "4-6", "4 bowls") and read "Serves 4".
+_SAYS_WHAT_IT_MAKES = re.compile(
+    r"^\s*(?:serves?|serving|makes?|yields?|feeds?|for)\b|\b(?:servings?|portions?)\b", re.IGNORECASE
+)
+# The words a count is of ("1 large loaf", "2 cakes (10 slices)"): up to three, to the end of the phrase.
+_COUNTED_WORDS = re.compile(
+    r"\s+(?P<words>[^\W_][\w'-]*(?:\s+[^\W\d_][\w'-]*){0,2}?)"
+    r"(?=\s*(?:[(),;:.!]|$)|\s+(?:or|and|to|with|each|per)\b)"
+)
+
+_CONNECTOR = re.compile(r"(?:or|and|to|with|each|per)\b", re.IGNORECASE)
+
+
+def _counted_words(words: str, was_one: bool, now_one: bool) -> str:
+    """The words after a count, plural or singular as the count became ("1 loaf" -> "2 loaves")."""
+    if was_one and not now_one:
+        return plural_phrase(words)
+    if now_one and not was_one:
+        last = words.split()[-1]
+        if plural(singular(last)) == last:  # "loaves" -> "loaf", but not "people" -> "peoples"
+            return singular_phrase(words)
+    return words
+
+
+def _scaled_counts(text: str, factor: float) -> str:
+    counts = servings_numbers(text)
+    if not counts:
+        return f"{text} (×{factor:.3g})"
+    pieces: list[str] = []
+    position = 0
+    for index, count in enumerate(counts):
+        written = format_fraction(count.value * factor)
+        pieces.append(text[position : count.start] + written)
+        position = count.end
+        next_count = counts[index + 1].start if index + 1 < len(counts) else len(text)
+        words = _COUNTED_WORDS.match(text, position, next_count)
+        if words is not None and not _CONNECTOR.match(words.group("words")):
+            changed = _counted_words(words.group("words"), count.value == 1, not takes_plural(written))
+            pieces.append(text[position : words.start("words")] + changed)
+            position = words.end("words")
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def servings_text(servings: str, factor: float = 1.0) -> str:
+    """The servings as the recipe's facts line writes them, at ``factor``: ("4", 1) -> "Serves 4",
+    ("Serves 4", 2) -> "Serves 8", ("Makes 1 loaf", 2) -> "Makes 2 loaves", ("4 servings", 1) ->
+    "4 servings". Every count the text gives is scaled; a text with none says the factor after it."""
+    text = servings.strip()
+    if factor != 1:
+        text = _scaled_counts(text, factor)
+    return text if _SAYS_WHAT_IT_MAKES.search(text) else f"Serves {text}"

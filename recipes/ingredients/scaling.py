@@ -93,6 +93,42 @@ def servings_range(servings_text: str | None) -> tuple[float, float | None] | No
     return None
 
 
+class WrittenCount(NamedTuple):
+    """A count a servings text gives, and where it is written (``text[start:end]``)."""
+
+    start: int
+    end: int
+    value: float
+
+
+def servings_numbers(servings_text: str | None) -> list[WrittenCount]:
+    """Every count the servings text gives, in order, where it is written: "Serves 4-6" -> 4 at
+    7..8 and 6 at 9..10. "2 dozen" is one count (24) written over both words, "half a dozen" is 6;
+    sizes ("9-inch", "9x13") are not counts, and neither is a number out of bounds (0, 99999999999)."""
+    if not servings_text:
+        return []
+    text = servings_text[:200]
+    found = [WrittenCount(m.start(), m.end(), 6.0) for m in _HALF_DOZEN.finditer(text)]
+    halves = list(found)
+    for match in _SERVINGS.finditer(text):
+        if any(half.start <= match.start() < half.end for half in halves):
+            continue  # the "a dozen" of "half a dozen"
+        if match.group("low").lower() in ("a", "an") and not match.group("dozen"):
+            continue
+        ends = (
+            ("low", "dozen", bool(match.group("dozen"))),
+            ("high", "high_dozen", bool(match.group("high_dozen") or match.group("dozen"))),
+        )
+        for group, dozen_group, by_the_dozen in ends:
+            if match.group(group) is None:
+                continue
+            value = _number(match.group(group)) * (12 if by_the_dozen else 1)
+            end = match.end(dozen_group) if match.group(dozen_group) else match.end(group)
+            if 0 < value <= MAX_SERVINGS:
+                found.append(WrittenCount(match.start(group), end, value))
+    return sorted(found)
+
+
 def servings_count(servings_text: str | None) -> float | None:
     """The number of servings read from the recipe's servings text (the low end of a range), or None."""
     read = servings_range(servings_text)

@@ -11,14 +11,38 @@
     fetch(url, { headers: { Accept: "text/html" }, signal: pending.signal, credentials: "same-origin" })
       .then((response) => response.text().then((html) => [response, html]))
       .then(([response, html]) => {
-        const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("recipe-text");
+        const page = new DOMParser().parseFromString(html, "text/html");
+        const fresh = page.getElementById("recipe-text");
         const current = document.getElementById("recipe-text");
         if (!fresh || !current) { window.location.href = url; return; }
+        const focus = keepPlace(current, fresh);
         current.replaceWith(fresh);
+        if (focus) focus.focus();
+        // The servings in the facts line, under the title, are the ones the amounts are for.
+        const servings = page.getElementById("servings-fact");
+        const shownServings = document.getElementById("servings-fact");
+        if (servings && shownServings) shownServings.replaceWith(servings);
         bind();
         if (response.ok) history.replaceState(null, "", url);
       })
       .catch((error) => { if (error.name !== "AbortError") window.location.href = url; });
+  }
+
+  function keepPlace(current, fresh) {
+    // What the cook opened stays open, and the control they were on keeps the focus: a change
+    // (a field losing focus as "Scale by what you have" is opened) must not undo the next step.
+    for (const details of current.querySelectorAll("details[class]")) {
+      const twin = fresh.querySelector("details." + details.classList[0]);
+      if (twin) twin.open = details.open;
+    }
+    const active = document.activeElement;
+    if (!active || !current.contains(active)) return null;
+    if (active.name) return fresh.querySelector(`[name="${CSS.escape(active.name)}"]`);
+    if (active.matches("[data-scale-link]")) {
+      const label = active.textContent.trim();
+      return Array.from(fresh.querySelectorAll("[data-scale-link]")).find((l) => l.textContent.trim() === label);
+    }
+    return null;
   }
 
   function formUrl(form) {
@@ -35,6 +59,7 @@
   function bind() {
     const form = document.querySelector("[data-scale-form]");
     if (!form) return;
+    form.classList.add("applies-itself");
     let timer = null;
     form.addEventListener("submit", (event) => { event.preventDefault(); apply(formUrl(form)); });
     form.addEventListener("change", (event) => {
