@@ -291,3 +291,14 @@ def test_chosen_step_refuses_what_is_not_a_number(value: str) -> None:
 def test_only_the_scale_parameters_are_carried() -> None:
     args = {"servings": "8", "units": "metric", "scale": "", "step": "3", "q": "x", "have": "300 g", "line": "1"}
     assert carried(args) == {"servings": "8", "units": "metric", "have": "300 g", "line": "1"}
+
+
+def test_an_edited_recipe_is_cooked_as_it_is_now(alice: Client, soup: int) -> None:
+    """The steps read for timers and ingredients are kept between requests: by their text, so a
+    change shows at once."""
+    assert len(Page(cook(alice, soup, "?step=3")[1]).timers) == 3
+    form = {"title": "Soup", "ingredients": INGREDIENTS, "instructions": "Chop.\nStew the onions 2 hours.\nServe."}
+    assert alice.post(f"/recipes/{soup}/edit", data=form).status_code == 302
+    page = Page(cook(alice, soup, "?step=2")[1])
+    assert [(t["data-timer-seconds"], t["data-timer-name"]) for t in page.timers] == [("7200", "Stew")]
+    assert page.marked == ["2 onions"] and len(page.sections) == 4

@@ -9,12 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import select
+
+from ..access import visible_to
 from ..cookbook.pages import shown_recipe
+from ..cookbook.services import RecipeNotFound
+from ..extensions import db
+from ..ingredients.detail import IngredientDetail
 from ..ingredients.presenting import PARAMETERS, Scaling
-from ..ingredients.recipe_lines import loaded
-from ..models import Recipe
+from ..models import Recipe, User
 from .matching import StepIngredients
 from .steps import StepPart, step_parts
 
@@ -42,7 +48,7 @@ class CookIngredient:
 @dataclass(frozen=True, slots=True)
 class CookStep:
     number: int
-    parts: list[StepPart]
+    parts: tuple[StepPart, ...]
     ingredients: tuple[int, ...]  # the indices of the ingredient lines it uses
 
     @property
@@ -52,7 +58,7 @@ class CookStep:
 
 @dataclass(frozen=True, slots=True)
 class CookPage:
-    steps: list[CookStep]
+    steps: tuple[CookStep, ...]
     ingredients: list[CookIngredient]
     scaling: Scaling
     scale_error: str | None
@@ -67,15 +73,30 @@ class CookPage:
         return DONE if number >= self.end_step else str(number)
 
 
+def visible_recipe(user: User, recipe_id: int) -> Recipe:
+    """The recipe, if `user` may see it (`access.visible_to`, the one rule), else `RecipeNotFound`.
+    Its tags are not loaded: cook mode does not show them."""
+    recipe: Recipe | None = db.session.scalar(select(Recipe).where(Recipe.id == recipe_id, visible_to(user)))
+    if recipe is None:
+        raise RecipeNotFound(recipe_id)
+    return recipe
+
+
+@lru_cache(maxsize=256)
+def _steps(texts: tuple[str, ...], readings: tuple[IngredientDetail, ...]) -> tuple[CookStep, ...]:
+    """The steps of a recipe as cook mode shows them: the same for every request that shows the
+    same text (a cook opens a recipe's steps one after another), so kept for the next."""
+    matcher = StepIngredients(readings)
+    return tuple(
+        CookStep(number, step_parts(text, number), tuple(sorted(matcher.used_in(text))))
+        for number, text in enumerate(texts, start=1)
+    )
+
+
 def cook_page(recipe: Recipe, args: Mapping[str, str], system: str) -> CookPage:
     """Cook mode for `recipe` as the address's `args` ask to see it (`system`: the reader's units)."""
     shown, error = shown_recipe(recipe, args, system)
-    readings = loaded(recipe.ingredients, recipe.ingredient_details)
-    matcher = StepIngredients(readings)
-    steps = [
-        CookStep(number, step_parts(text, number), tuple(sorted(matcher.used_in(text))))
-        for number, text in enumerate(shown.steps, start=1)
-    ]
+    steps = _steps(tuple(shown.steps), tuple(item.detail for item in shown.ingredients))
     users: dict[int, list[int]] = {}
     for step in steps:
         for index in step.ingredients:

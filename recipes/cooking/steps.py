@@ -67,7 +67,7 @@ def timer_name(text: str, timer: Timer, step_number: int) -> str:
     return word[:MAX_NAME].capitalize()
 
 
-def step_parts(text: str, step_number: int) -> list[StepPart]:
+def step_parts(text: str, step_number: int) -> tuple[StepPart, ...]:
     """`text` cut into plain pieces and timers, in order; joined, the pieces are `text` again."""
     parts: list[StepPart] = []
     at = 0
@@ -78,4 +78,4 @@ def step_parts(text: str, step_number: int) -> list[StepPart]:
         at = timer.end
     if at < len(text) or not parts:
         parts.append(StepPart(text[at:]))
-    return parts
+    return tuple(parts)

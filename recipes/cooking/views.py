@@ -9,7 +9,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from ..cookbook import services as cookbook
+from ..cookbook.services import RecipeNotFound
 from ..web import MAX_ID
 from . import services
 
@@ -31,8 +31,8 @@ def cook_url(recipe_id: int) -> str:
 @bp.get(f"/<int(max={MAX_ID}):recipe_id>/cook")
 def cook(recipe_id: int) -> Response | tuple[str, int]:
     try:
-        recipe = cookbook.get_visible_recipe(current_user, recipe_id)
-    except cookbook.RecipeNotFound:
+        recipe = services.visible_recipe(current_user, recipe_id)
+    except RecipeNotFound:
         abort(404)
     page = services.cook_page(recipe, request.args, current_user.unit_system)
     try:

@@ -119,7 +119,14 @@
     return target instanceof Element && (target.closest("input, textarea, select, [contenteditable]") !== null);
   }
 
+  const drawer = root.querySelector("[data-ingredients]");
+
   document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && drawer && drawer.open) {
+      drawer.open = false; // the ingredients close as a dialog would
+      drawer.querySelector("summary").focus();
+      return;
+    }
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
     if (event.key === "ArrowRight") {
       go(current + 1);
@@ -309,7 +316,11 @@
     const name = document.createElement(timer.recipe === recipeId ? "span" : "a");
     name.className = "cook-timer-name";
     const where = timer.recipe === recipeId ? "step " + timer.step : timer.recipeTitle;
-    name.textContent = timer.name + " · " + timer.label + " · " + where;
+    const called = document.createElement("strong");
+    called.textContent = timer.name;
+    const detail = document.createElement("small");
+    detail.textContent = timer.label + " · " + where;
+    name.append(called, " ", detail);
     if (timer.recipe !== recipeId && typeof timer.href === "string" && /^\/[^/\\]/.test(timer.href)) name.href = timer.href;
     const left = document.createElement("span");
     left.className = "cook-timer-left";
@@ -318,6 +329,7 @@
     const more = document.createElement("button");
     more.type = "button";
     more.textContent = "+1 min";
+    more.dataset.more = "";
     more.setAttribute("aria-label", "One minute more for " + timer.name);
     more.addEventListener("click", () => change(timer.key, (t) => {
       const now = Date.now();

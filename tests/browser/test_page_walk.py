@@ -210,7 +210,10 @@ CHECKS = """
   }
 
   if (phone) {
-    const header = document.querySelector("header.site") || document.querySelector("body > header");
+    // Cook mode has its own bar in place of the site's header (all of the screen is for the step):
+    // the same one-row rule holds for it.
+    const header = document.querySelector("header.site") || document.querySelector("body > header") ||
+      document.querySelector("header.cook-bar");
     if (!header) {
       problems.push("no site header");
     } else {
