@@ -50,6 +50,5 @@ def cook(recipe_id: int) -> Response | tuple[str, int]:
         page=page,
         current=current,
         carried=carried,
-        is_owner=recipe.owner_id == current_user.id,
     )
     return html, 400 if page.scale_error else 200
