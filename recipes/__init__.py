@@ -24,6 +24,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .backups.views import bp as backups_bp
     from .cookbook.reading_views import bp as readings_bp
     from .cookbook.views import bp as cookbook_bp
+    from .cooking.views import bp as cooking_bp
     from .exporting.views import bp as exporting_bp
     from .extensions import csrf, db, migrate
     from .households.admin_views import bp as household_admin_bp
@@ -53,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(cookbook_bp)
     app.register_blueprint(readings_bp)
+    app.register_blueprint(cooking_bp)
     app.register_blueprint(importing_bp)
     app.register_blueprint(images_bp)
     app.register_blueprint(accounts_bp)

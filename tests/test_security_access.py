@@ -329,7 +329,14 @@ def test_the_walk_is_not_vacuous_the_owner_gets_through(
 
 # What a member may do with a recipe the household shares: read it (its page, picture, downloads,
 # the API's object and picture), and save a copy of their own. Nothing else.
-MEMBER_READS = {"cookbook.detail", "images.picture", "exporting.export_recipe", "api.recipe", "api.recipe_image"}
+MEMBER_READS = {
+    "cookbook.detail",
+    "cooking.cook",
+    "images.picture",
+    "exporting.export_recipe",
+    "api.recipe",
+    "api.recipe_image",
+}
 MEMBER_COPIES = {"cookbook.copy"}
 # The household's own pages that only its admins may use: a member is told so (403; the household
 # is theirs to see), never let through.

@@ -78,6 +78,8 @@ def check_every_page(app: Flask, owner: Client, recipe_id: int, payload: str) ->
         "detail": f"/recipes/{recipe_id}",
         "edit form": f"/recipes/{recipe_id}/edit",
         "delete confirmation": f"/recipes/{recipe_id}/delete",
+        "cook mode": f"/recipes/{recipe_id}/cook",
+        "cook mode, last step": f"/recipes/{recipe_id}/cook?step=2",
         "list": "/recipes/",
         "search snippet": "/recipes/?q=zucchini",
         "search inside the payload": "/recipes/?q=alert",
@@ -253,13 +255,14 @@ def test_an_export_file_with_markup_in_fields_and_file_names_imports_as_text(app
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_request_values_shown_back_are_escaped(app: Flask, alice: Client, client: Client, payload: str) -> None:
-    create_recipe(alice)
+    recipe_id = create_recipe(alice)
     search = {"q": payload, "tag": payload, "has": payload, "not": payload, "sort": payload, "scope": payload}
     reflected = {
         "search form": alice.get("/recipes/", query_string=search),
         "import form": alice.get("/recipes/import", query_string={"url": payload}),
         "login form": client.get("/auth/login", query_string={"next": payload}),
         "unknown page": alice.get("/recipes/" + quote(payload, safe="")),
+        "cook mode step": alice.get(f"/recipes/{recipe_id}/cook", query_string={"step": payload, "units": payload}),
         "recipe form with errors": alice.post("/recipes/new", data=form_fields(payload) | {"prep_time": payload}),
         "import with errors": alice.post("/recipes/import", data={"url": payload}),
         "token form with errors": alice.post("/auth/account/tokens", data={"name": payload, "expires": payload}),

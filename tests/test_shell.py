@@ -116,7 +116,7 @@ def test_the_recipes_actions_and_facts_come_before_its_ingredients(alice: Client
     actions = header.select_one(".recipe-actions")
     assert actions is not None
     names = [item.get_text(strip=True) for item in actions.select("a, button")]
-    assert names == ["Edit", "Delete", "Share", "Print"]
+    assert names == ["Cook", "Edit", "Delete", "Share", "Print"]
     assert actions.select_one("a[href='#share']") is not None
     # Serves and the times are one line of facts.
     facts = header.select_one(".recipe-meta")
@@ -134,7 +134,7 @@ def test_someone_elses_public_recipe_offers_a_copy_and_print(alice: Client, bob:
     page = soup(bob.get(f"/recipes/{recipe_id}").text)
     actions = page.select_one("article.recipe > header .recipe-actions")
     assert actions is not None
-    assert [item.get_text(strip=True) for item in actions.select("a, button")] == ["Save a copy", "Print"]
+    assert [item.get_text(strip=True) for item in actions.select("a, button")] == ["Cook", "Save a copy", "Print"]
 
 
 # --- the 404 page ---------------------------------------------------------------------------------

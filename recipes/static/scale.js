@@ -24,8 +24,17 @@
         if (servings && shownServings) shownServings.replaceWith(servings);
         bind();
         if (response.ok) history.replaceState(null, "", url);
+        keepScaleIn(url);
       })
       .catch((error) => { if (error.name !== "AbortError") window.location.href = url; });
+  }
+
+  function keepScaleIn(url) {
+    // Links that show this recipe elsewhere at the same scale (cook mode) follow the choice.
+    const query = new URL(url, window.location.href).search;
+    for (const link of document.querySelectorAll("a[data-keeps-scale]")) {
+      link.href = new URL(link.href).pathname + query;
+    }
   }
 
   function keepPlace(current, fresh) {

@@ -1,4 +1,4 @@
-"""Lighthouse (npm lighthouse@12.2.3, its mobile defaults) on the recipe list, a recipe, the
+"""Lighthouse (npm lighthouse@12.2.3, its mobile defaults) on the recipe list, a recipe, cook mode, the
 account page and the household page of a live server, signed in (the login cookie sent as a header): performance,
 accessibility and best practices at least 95 each. Reports (JSON and HTML) and the scores go
 to test-artifacts/lighthouse/.
@@ -33,6 +33,7 @@ MINIMUM = 95
 PAGES = {
     "list": "/recipes/",
     "recipe": "/recipes/{recipe_id}",
+    "cook": "/recipes/{recipe_id}/cook?step=3",
     "account": "/auth/account",
     "household": "/household",
 }

@@ -59,7 +59,7 @@ FILL: dict[tuple[str, str] | str, Callable[[World], object]] = {
 }
 
 # Pages seen with a query too (the list's filters open on a tag or a search).
-VARIANTS = {"cookbook.index": ["?tag=soup", "?q=lentil"]}
+VARIANTS = {"cookbook.index": ["?tag=soup", "?q=lentil"], "cooking.cook": ["?step=3", "?step=done"]}
 # Pages that look different signed out, walked both ways (pages that send a signed-in
 # visitor elsewhere, such as the login page, are walked signed out on their own).
 ALSO_SIGNED_OUT = {"sharing.page", "joining.join"}
@@ -210,7 +210,10 @@ CHECKS = """
   }
 
   if (phone) {
-    const header = document.querySelector("header.site") || document.querySelector("body > header");
+    // Cook mode has its own bar in place of the site's header (all of the screen is for the step):
+    // the same one-row rule holds for it.
+    const header = document.querySelector("header.site") || document.querySelector("body > header") ||
+      document.querySelector("header.cook-bar");
     if (!header) {
       problems.push("no site header");
     } else {
