@@ -4,6 +4,9 @@ A recipe is seen by its owner; by the members of the owner's household when its 
 is HOUSEHOLD; by every account of the instance when it is PUBLIC. Only its owner changes it.
 Everyone else gets a "not found", never a "forbidden" (which would say it exists).
 
+A household's meal plan (its entries and its calendar feeds) is its members' alike: every
+member reads and changes it, nobody else sees it (`in_plan_of`, `feeds_of`).
+
 The rule runs on every page, so the parts of it that are the same for everyone are built
 once, here, and only the viewer's own values are new each time (building SQL expressions is
 most of what the rule costs in Python: the list page got 0.3 ms slower without this).
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
-from .models import HOUSEHOLD, PUBLIC, PendingRecipe, Recipe, User
+from .models import HOUSEHOLD, PUBLIC, PendingRecipe, PlanEntry, PlanFeed, Recipe, User
 
 # Not part of a file import that is still arriving (see cookbook/bulk.py): such a recipe is
 # nobody's yet, so an import shows whole or not at all. A correlated NOT EXISTS (a primary-key
@@ -50,3 +53,20 @@ def of_household(user: User) -> ColumnElement[bool]:
     """Recipes whose owner is in `user`'s household (theirs included): a filter to use
     together with `visible_to`, never instead of it."""
     return Recipe.owner_id.in_(household_members(user))
+
+
+def visible_to_household(household_id: int) -> ColumnElement[bool]:
+    """Recipes every member of household `household_id` may see: the PUBLIC ones and those its
+    members share with it. (What a plan may keep of a recipe for all of them to read.)"""
+    members = select(User.id).where(User.household_id == household_id)
+    return and_(or_(_IS_PUBLIC, and_(_IS_HOUSEHOLD, Recipe.owner_id.in_(members))), _PUBLISHED)
+
+
+def in_plan_of(user: User) -> ColumnElement[bool]:
+    """Plan entries `user` may read and change: those of their household, every member alike."""
+    return PlanEntry.household_id == user.household_id
+
+
+def feeds_of(user: User) -> ColumnElement[bool]:
+    """Calendar feeds of the plan `user` may list and revoke: their household's."""
+    return PlanFeed.household_id == user.household_id
