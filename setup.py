@@ -37,6 +37,7 @@ setup(
         "recipes.sharing",
         "recipes.ingredients",
         "recipes.households",
+        "recipes.planner",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",
@@ -91,6 +92,8 @@ setup(
         "pint>=0.24.4,<0.26",
         # Ingredient lines: the tagger that labels their words (CRFsuite, compiled wheels; no downloads).
         "python-crfsuite>=0.9.12,<0.10",
+        # The meal plan's calendar feed: iCalendar (RFC 5545) written, escaped and folded.
+        "icalendar>=6.1,<8",
     ],
     extras_require={
         "test": [

@@ -1,0 +1,152 @@
+// The meal planner, made quicker where JavaScript runs. Everything here has a plain way
+// without it: the Move form of each entry (drag and drop), the add page (the dialog), the
+// Search button (searching as you type), the server's "today" (the reader's own).
+"use strict";
+(function () {
+  // --- Today, in the reader's own time zone --------------------------------------------------
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  const today = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  for (const day of document.querySelectorAll(".plan-day[data-day]")) {
+    const isToday = day.dataset.day === today;
+    day.classList.toggle("today", isToday);
+    if (isToday) day.setAttribute("aria-current", "date");
+    else day.removeAttribute("aria-current");
+  }
+
+  // --- Drag an entry to another meal: its Move form, filled in and sent -----------------------
+  const week = document.querySelector("[data-plan-week]");
+  if (week) {
+    for (const entry of week.querySelectorAll(".plan-entry[data-entry]")) entry.draggable = true;
+    const slotAt = (event) => event.target.closest && event.target.closest(".plan-slot[data-meal]");
+    const unmark = () => {
+      for (const slot of week.querySelectorAll(".drop-here")) slot.classList.remove("drop-here");
+    };
+    week.addEventListener("dragstart", (event) => {
+      const entry = event.target.closest && event.target.closest(".plan-entry[data-entry]");
+      if (!entry) return;
+      event.dataTransfer.setData("application/x-plan-entry", entry.dataset.entry);
+      event.dataTransfer.setData("text/plain", entry.querySelector(".plan-entry-title").textContent.trim());
+      event.dataTransfer.effectAllowed = "move";
+      entry.classList.add("dragging");
+    });
+    week.addEventListener("dragend", (event) => {
+      const entry = event.target.closest && event.target.closest(".plan-entry");
+      if (entry) entry.classList.remove("dragging");
+      unmark();
+    });
+    week.addEventListener("dragover", (event) => {
+      const slot = slotAt(event);
+      if (!slot || !event.dataTransfer.types.includes("application/x-plan-entry")) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "move";
+      if (!slot.classList.contains("drop-here")) {
+        unmark();
+        slot.classList.add("drop-here");
+      }
+    });
+    week.addEventListener("drop", (event) => {
+      const slot = slotAt(event);
+      const id = event.dataTransfer.getData("application/x-plan-entry");
+      unmark();
+      if (!slot || !id) return;
+      event.preventDefault();
+      const form = document.getElementById(`move-${id}`);
+      if (!form) return;
+      const day = slot.closest(".plan-day").dataset.day;
+      if (form.elements.date.value === day && form.elements.meal.value === slot.dataset.meal) return;
+      form.elements.date.value = day;
+      form.elements.meal.value = slot.dataset.meal;
+      form.requestSubmit();
+    });
+  }
+
+  // --- The add page: the day and meal follow the fields, results follow the typing ----------
+  function wireAdd(root) {
+    const search = root.querySelector("form[data-plan-search]");
+    if (!search) return;
+    const sync = () => {
+      for (const name of ["date", "meal"]) {
+        const value = search.elements[name].value;
+        for (const hidden of root.querySelectorAll(`input[data-plan-where="${name}"]`)) hidden.value = value;
+      }
+    };
+    let timer = null;
+    let latest = 0;
+    const refresh = () => {
+      const url = `${search.action}?${new URLSearchParams(new FormData(search))}`;
+      const ticket = ++latest;
+      fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+        .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+        .then((html) => {
+          if (ticket !== latest) return; // an answer to an older keystroke
+          const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("plan-results");
+          const results = root.querySelector("#plan-results");
+          if (fresh && results) {
+            results.replaceWith(document.importNode(fresh, true));
+            sync();
+          }
+        })
+        .catch(() => {
+          /* keep the results shown; the Search button still works */
+        });
+    };
+    search.addEventListener("input", (event) => {
+      if (event.target.name === "q") {
+        clearTimeout(timer);
+        timer = setTimeout(refresh, 250);
+      } else {
+        sync();
+      }
+    });
+    search.addEventListener("change", sync);
+    search.addEventListener("submit", (event) => {
+      event.preventDefault();
+      clearTimeout(timer);
+      refresh();
+    });
+  }
+  wireAdd(document);
+
+  // --- "+ Add" on the week: the add page in a dialog over it ---------------------------------
+  let dialog = null;
+  function openAdd(url, from) {
+    fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((html) => {
+        const panel = new DOMParser().parseFromString(html, "text/html").getElementById("plan-add");
+        if (!panel) throw new Error("no add panel");
+        if (!dialog) {
+          dialog = document.createElement("dialog");
+          dialog.className = "plan-dialog";
+          dialog.setAttribute("aria-label", "Add to the plan");
+          dialog.addEventListener("click", (event) => {
+            if (event.target === dialog || event.target.closest(".plan-dialog-close")) dialog.close();
+          });
+          dialog.addEventListener("close", () => from && from.focus());
+          document.body.append(dialog);
+        }
+        const article = document.createElement("article");
+        const close = document.createElement("button");
+        close.type = "button";
+        close.className = "secondary outline plan-dialog-close";
+        close.textContent = "Close";
+        article.append(close, document.importNode(panel, true));
+        dialog.replaceChildren(article);
+        wireAdd(article);
+        dialog.showModal();
+        const field = article.querySelector("#plan-q") || article.querySelector("input:not([type=hidden])");
+        if (field) field.focus();
+      })
+      .catch(() => {
+        window.location.href = url; // the add page itself
+      });
+  }
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a[data-plan-add]");
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (typeof HTMLDialogElement !== "function") return;
+    event.preventDefault();
+    openAdd(link.href, link);
+  });
+})();
