@@ -26,7 +26,7 @@ ENTRY = f"/plan/<int(max={MAX_ID}):entry_id>"
 def entry_json(entry: ShownEntry) -> dict[str, Any]:
     return {
         "id": entry.id,
-        "date": entry.day.isoformat(),
+        "date": entry.day,  # (the schema writes it YYYY-MM-DD)
         "meal": entry.meal,
         "position": entry.position,
         "kind": entry.kind,
@@ -62,7 +62,7 @@ def plan(args: dict[str, Any]) -> dict[str, Any]:
     with _plan_errors():
         services.check_span(start, days, now)
     entries = services.entries_between(user, start, start + timedelta(days=days))
-    return {"items": [entry_json(e) for e in entries], "start": start.isoformat(), "days": days}
+    return {"items": [entry_json(e) for e in entries], "start": start, "days": days}
 
 
 @bp.post("/plan")

@@ -85,14 +85,27 @@ class ShownEntry:
     def is_recipe(self) -> bool:
         return self.kind == PLAN_RECIPE
 
+    @property
+    def names_a_deleted_recipe(self) -> bool:
+        """A deleted recipe's entry that still says which recipe it was."""
+        return self.recipe_state == DELETED and self.title != DELETED_TITLE
+
 
 VISIBLE, HIDDEN, DELETED = "visible", "hidden", "deleted"
+# What a deleted recipe's entry says when the plan kept nothing of its title.
+DELETED_TITLE = "A deleted recipe"
 UNSET: Any = object()  # a change not asked for (PATCH leaves the field as it is)
 
 
 def today() -> date:
     """The server's date: the plan's "today" (the page's script marks the reader's own)."""
     return date.today()
+
+
+def plan_day(day: date) -> str:
+    """A day as the planner names it: "Tue 13 May" (the year only when it is not this year's)."""
+    text = f"{day:%a} {day.day} {day:%b}"
+    return text if day.year == today().year else f"{text} {day.year}"
 
 
 # --- weeks -------------------------------------------------------------------------------------
@@ -165,7 +178,7 @@ def _shown(
     title = entry.title
     if entry.kind == PLAN_RECIPE:
         if entry.recipe_id is None:
-            state, title = DELETED, entry.title or "A deleted recipe"
+            state, title = DELETED, entry.title or DELETED_TITLE
         elif visible:
             state, title = VISIBLE, recipe_title or entry.title
         else:
@@ -307,20 +320,19 @@ def own_servings(recipe: Recipe) -> int | None:
     return min(max(round(count), limits.SERVINGS_MIN), limits.SERVINGS_MAX)
 
 
-def _slot(household_id: int, day: date, meal: str, leaving: int | None = None) -> list[PlanEntry]:
-    """The entries of one meal of one day, in order (without entry `leaving`)."""
+def _slot(household_id: int, day: date, meal: str) -> list[PlanEntry]:
+    """The entries of one meal of one day, in order."""
     query = select(PlanEntry).where(
         PlanEntry.household_id == household_id, PlanEntry.day == day, PlanEntry.meal == meal
     )
-    if leaving is not None:
-        query = query.where(PlanEntry.id != leaving)
     return list(db.session.scalars(query.order_by(PlanEntry.position, PlanEntry.id)))
 
 
 def _place(entry: PlanEntry, position: int | None) -> None:
     """Put `entry` at `position` among the entries of its day and meal (None: last), numbering
     them anew. Refused when that meal is full."""
-    others = _slot(entry.household_id, entry.day, entry.meal, leaving=entry.id)
+    # (The query flushes `entry` first, a new one too: it is left out here by identity.)
+    others = [each for each in _slot(entry.household_id, entry.day, entry.meal) if each is not entry]
     if len(others) >= limits.ENTRIES_PER_MEAL_MAX:
         raise PlanInvalid(limits.MEAL_FULL, "meal")
     at = len(others) if position is None else min(max(position, 0), len(others))

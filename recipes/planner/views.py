@@ -57,11 +57,8 @@ def not_found(error: Exception) -> tuple[Response | str, int]:
     return render_not_found()
 
 
-@bp.app_template_filter("plan_day")
-def plan_day(day: date) -> str:
-    """ "Tue 13 May" (the year only when it is not this year's)."""
-    text = f"{day:%a} {day.day} {day:%b}"
-    return text if day.year == services.today().year else f"{text} {day.year}"
+plan_day = services.plan_day
+bp.add_app_template_filter(plan_day, "plan_day")
 
 
 # --- the week ---------------------------------------------------------------------------------
