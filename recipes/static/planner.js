@@ -12,6 +12,10 @@
     day.classList.toggle("today", isToday);
     if (isToday) day.setAttribute("aria-current", "date");
     else day.removeAttribute("aria-current");
+    // A phone shows a day per row: this week's plan opens at today (unless the address says where).
+    if (isToday && !window.location.hash && window.matchMedia("(max-width: 599.98px)").matches) {
+      day.scrollIntoView({ block: "start" });
+    }
   }
 
   // --- Drag an entry to another meal: its Move form, filled in and sent -----------------------
