@@ -134,7 +134,7 @@ def test_search_your_recipes_and_add_one_or_a_note_for_a_meal(app: Flask, alice:
     hidden = {i["name"]: i["value"] for i in picks[0].select("input[type=hidden]")}
     assert (hidden["date"], hidden["meal"], hidden["recipe_id"]) == (iso(TODAY), "dinner", str(tart))
     # The slot's "+ Add" on the week leads there.
-    add = slot(week_of(alice), TODAY, "dinner").select_one("a[data-plan-add]")
+    add = slot(week_of(alice), TODAY, "dinner").select_one("a[data-plan-dialog]")
     assert add is not None and add["href"] == f"/plan/add?date={iso(TODAY)}&meal=dinner"
 
     added = plan(alice, recipe_id=soup_id)
@@ -200,38 +200,53 @@ def test_move_change_servings_and_remove(app: Flask, alice: Client, soup_id: int
     plan(alice, recipe_id=soup_id)
     entry = newest_entry(app)
     tomorrow = TODAY + timedelta(days=1)
-    moved = alice.post(f"/plan/entries/{entry.id}/move", data={"date": iso(tomorrow), "meal": "lunch"})
+    moved = alice.post(f"/plan/entries/{entry.id}", data={"date": iso(tomorrow), "meal": "lunch"})
     assert moved.status_code == 303 and moved.headers["Location"].endswith(f"#entry-{entry.id}")
     week = week_of(alice, tomorrow)
     assert titles(slot(week, tomorrow, "lunch")) == ["Tomato soup"]
-    assert alice.post(f"/plan/entries/{entry.id}/servings", data={"servings": "2"}).status_code == 303
+    assert alice.post(f"/plan/entries/{entry.id}", data={"servings": "2"}).status_code == 303
     assert newest_entry(app).servings == 2
-    assert alice.post(f"/plan/entries/{entry.id}/servings", data={"servings": ""}).status_code == 303
+    assert alice.post(f"/plan/entries/{entry.id}", data={"servings": ""}).status_code == 303
     assert newest_entry(app).servings is None  # as the recipe makes
-    # A move form sent without a day or meal leaves it where it is.
-    assert alice.post(f"/plan/entries/{entry.id}/move", data={}).status_code == 303
+    # A Change form sent without a day or meal leaves it where it is.
+    assert alice.post(f"/plan/entries/{entry.id}", data={}).status_code == 303
     assert (newest_entry(app).day, newest_entry(app).meal) == (tomorrow, "lunch")
     removed = alice.post(f"/plan/entries/{entry.id}/delete")
     assert removed.status_code == 303 and entry_ids(app) == []
     assert alice.post(f"/plan/entries/{entry.id}/delete").status_code == 404
 
 
-def test_each_entry_offers_its_forms(alice: Client, soup_id: int) -> None:
+def test_each_entry_has_a_page_to_change_it(alice: Client, soup_id: int) -> None:
     plan(alice, recipe_id=soup_id)
     plan(alice, title="Leftovers")
     entries = slot(week_of(alice), TODAY, "dinner").select("li.plan-entry")
-    recipe, note = entries
-    assert recipe.select_one("details.plan-entry-edit form[action$='/servings'] input[name=servings]") is not None
-    assert note.select_one("form[action$='/servings']") is None  # a note has no servings
+    assert len(entries) == 2
+    pages = []
     for entry in entries:
-        move = entry.select_one("form.plan-move")
-        assert move is not None and move["id"] == f"move-{entry['data-entry']}"
-        assert move.select_one("input[type=date][name=date]")["value"] == iso(TODAY)  # type: ignore[index]
-        assert move.select_one("select[name=meal] option[selected]").get_text() == "dinner"  # type: ignore[union-attr]
-        assert entry.select_one("form[action$='/delete'] button") is not None
-        for field in entry.select("input:not([type=hidden]), select"):
-            label = entry.select_one(f"label[for='{field['id']}']")
+        change = entry.select_one("a.plan-entry-change")
+        assert change is not None and change["href"] == f"/plan/entries/{entry['data-entry']}"
+        assert change.get_text(" ", strip=True).startswith("Change")
+        response = alice.get(str(change["href"]))
+        assert response.status_code == 200
+        pages.append(soup(response.text))
+    recipe, note = pages
+    assert recipe.h1 is not None and recipe.h1.get_text() == "Change “Tomato soup”"
+    form = recipe.select_one("form.plan-change")
+    assert form is not None and form["action"] == f"/plan/entries/{entries[0]['data-entry']}"
+    assert form.select_one("#entry-servings")["value"] == "4"  # type: ignore[index]
+    assert form.select_one("#entry-date")["value"] == iso(TODAY)  # type: ignore[index]
+    assert form.select_one("#entry-meal option[selected]").get_text() == "dinner"  # type: ignore[union-attr]
+    remove = form.select_one("button[formaction]")
+    assert remove is not None and remove["formaction"] == f"/plan/entries/{entries[0]['data-entry']}/delete"
+    assert "The recipe makes 4 bowls" in recipe.get_text()
+    assert note.select_one("input[name=servings]") is None  # a note has no servings
+    for page in pages:
+        for field in page.select("main input:not([type=hidden]), main select"):
+            label = page.select_one(f"label[for='{field['id']}']")
             assert label is not None and label.get_text(strip=True)
+    # The week's drag and drop sends its own form (the script fills in where to).
+    move = week_of(alice).select_one("form#plan-move")
+    assert move is not None and {i["name"] for i in move.select("input")} == {"csrf_token", "date", "meal"}
 
 
 def test_entries_keep_their_order_and_a_move_puts_one_last(app: Flask, alice: Client) -> None:
@@ -239,8 +254,8 @@ def test_entries_keep_their_order_and_a_move_puts_one_last(app: Flask, alice: Cl
         plan(alice, title=words)
     one, two, three = entry_ids(app)
     assert titles(slot(week_of(alice), TODAY, "dinner")) == ["One", "Two", "Three"]
-    alice.post(f"/plan/entries/{one}/move", data={"date": iso(TODAY), "meal": "lunch"})
-    alice.post(f"/plan/entries/{one}/move", data={"date": iso(TODAY), "meal": "dinner"})
+    alice.post(f"/plan/entries/{one}", data={"date": iso(TODAY), "meal": "lunch"})
+    alice.post(f"/plan/entries/{one}", data={"date": iso(TODAY), "meal": "dinner"})
     assert titles(slot(week_of(alice), TODAY, "dinner")) == ["Two", "Three", "One"]
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "alice"))
@@ -369,22 +384,24 @@ def test_someone_elses_private_recipe_cannot_be_planned(app: Flask, alice: Clien
     assert entry_ids(app) == []
 
 
-def test_the_change_forms_refuse_bad_input_on_the_week(app: Flask, alice: Client, soup_id: int) -> None:
+def test_the_change_form_refuses_bad_input_with_a_message(app: Flask, alice: Client, soup_id: int) -> None:
     plan(alice, recipe_id=soup_id)
     plan(alice, title="Leftovers")
     recipe, note = entry_ids(app)
     for path, data, message in [
-        (f"{recipe}/servings", {"servings": "0"}, "from 1 to 1000"),
-        (f"{recipe}/servings", {"servings": "lots"}, "from 1 to 1000"),
-        (f"{note}/servings", {"servings": "2"}, "Only a planned recipe has servings"),
-        (f"{recipe}/move", {"date": "1000-01-01"}, "from 1900-01-01 on"),
-        (f"{recipe}/move", {"date": "nope"}, "YYYY-MM-DD"),
-        (f"{recipe}/move", {"meal": "brunch"}, "Choose one of the household's meals"),
+        (f"{recipe}", {"servings": "0"}, "from 1 to 1000"),
+        (f"{recipe}", {"servings": "lots"}, "from 1 to 1000"),
+        (f"{note}", {"servings": "2"}, "Only a planned recipe has servings"),
+        (f"{recipe}", {"date": "1000-01-01"}, "from 1900-01-01 on"),
+        (f"{recipe}", {"date": "nope"}, "YYYY-MM-DD"),
+        (f"{recipe}", {"meal": "brunch"}, "Choose one of the household's meals"),
     ]:
-        response = alice.post(f"/plan/entries/{path}", data={**data, "start": iso(TODAY)})
-        alert = soup(response.text).select_one(".plan-error[role=alert]")
+        response = alice.post(f"/plan/entries/{path}", data=data)
+        page = soup(response.text)
+        alert = page.select_one(".plan-error[role=alert]")
         assert response.status_code == 400 and alert is not None and message in alert.get_text(), (path, data)
-        assert f'data-day="{iso(TODAY)}"' in response.text
+        if path != f"{note}":  # (a note's page has no servings field to mark)
+            assert page.select_one("form.plan-change [aria-invalid=true]") is not None  # the field at fault
     with app.app_context():
         rows = db.session.execute(select(PlanEntry.day, PlanEntry.meal, PlanEntry.servings)).all()
     assert sorted(rows, key=str) == sorted([(TODAY, "dinner", 4), (TODAY, "dinner", None)], key=str)
@@ -401,7 +418,7 @@ def test_a_meal_takes_a_bounded_number_of_entries(app: Flask, alice: Client) -> 
 def test_change_forms_need_the_csrf_token(app: Flask, alice: Client) -> None:
     plan(alice, title="Leftovers")
     (entry,) = entry_ids(app)
-    for path in ("/plan/entries", f"/plan/entries/{entry}/move", f"/plan/entries/{entry}/delete", "/plan/copy"):
+    for path in ("/plan/entries", f"/plan/entries/{entry}", f"/plan/entries/{entry}/delete", "/plan/copy"):
         assert alice.post(path, data={"date": iso(TODAY), "meal": "lunch"}, csrf=False).status_code == 400, path
     assert entry_ids(app) == [entry]
 
@@ -421,11 +438,11 @@ def test_members_share_the_plan_and_outsiders_get_404(app: Flask, household: dic
     plan(alice, title="Alice's pick")
     (entry,) = entry_ids(app)
     assert titles(slot(week_of(bob), TODAY, "dinner")) == ["Alice's pick"]
-    assert bob.post(f"/plan/entries/{entry}/move", data={"date": iso(TODAY), "meal": "lunch"}).status_code == 303
+    assert bob.post(f"/plan/entries/{entry}", data={"date": iso(TODAY), "meal": "lunch"}).status_code == 303
     assert titles(slot(week_of(alice), TODAY, "lunch")) == ["Alice's pick"]
     # carol: her own (empty) plan; alice's entry does not exist for her.
     assert "Alice" not in week_of(carol).get_text()
-    for path in (f"{entry}/move", f"{entry}/servings", f"{entry}/delete"):
+    for path in (f"{entry}", f"{entry}/delete"):
         response = carol.post(f"/plan/entries/{path}", data={"date": iso(TODAY), "meal": "dinner", "servings": "2"})
         assert response.status_code == 404, path
     assert entry_ids(app) == [entry] and newest_entry(app).meal == "lunch"
@@ -447,7 +464,7 @@ def test_a_private_recipe_in_the_plan_shows_only_whose_it_is(app: Flask, househo
     assert "Change A recipe of alice's" in " ".join(dinner.get_text(" ").split())
     # bob can still move or remove it: the plan is the household's.
     (entry,) = entry_ids(app)
-    assert bob.post(f"/plan/entries/{entry}/servings", data={"servings": "5"}).status_code == 303
+    assert bob.post(f"/plan/entries/{entry}", data={"servings": "5"}).status_code == 303
     # alice sees her own recipe.
     assert titles(slot(week_of(alice), TODAY, "dinner")) == ["Secret stew"]
     # What the plan keeps of it for when it is gone: nothing (not every member could read it).

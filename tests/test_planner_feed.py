@@ -109,7 +109,7 @@ def test_a_meal_with_a_time_starts_then_and_uids_stay(app: Flask, alice: Client)
     # Moved to tomorrow: the same event (same UID), changed (a later DTSTAMP or the same second).
     entry_id = int(uid.split("-")[2].split("@")[0])
     tomorrow = TODAY + timedelta(days=1)
-    alice.post(f"/plan/entries/{entry_id}/move", data={"date": iso(tomorrow), "meal": "lunch"})
+    alice.post(f"/plan/entries/{entry_id}", data={"date": iso(tomorrow), "meal": "lunch"})
     _, again = read(app, path)
     moved = {str(e["SUMMARY"]): e for e in events(again)}["Pizza"]
     assert str(moved["UID"]) == uid and moved["DTSTART"].dt == tomorrow

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from .. import ratelimit, secret_tokens, shown_once
@@ -57,8 +57,19 @@ class FeedRefused(Exception):
 
 @dataclass(frozen=True)
 class FeedRow:
-    feed: PlanFeed
-    state: str  # LIVE or REVOKED
+    """A feed as the planner page lists it."""
+
+    id: int
+    hint: str
+    maker: str
+    created_at: datetime
+    revoked_at: datetime | None
+    last_fetched_at: datetime | None
+
+    @property
+    def state(self) -> str:
+        """LIVE or REVOKED."""
+        return secret_tokens.state_of(None, self.revoked_at)
 
 
 def create_feed(user: User, *, show_to: str | None = None) -> tuple[PlanFeed, str]:
@@ -98,19 +109,27 @@ def _prune(user: User) -> None:
         db.session.delete(feed)
 
 
+# The planner page's list, built once per worker with its household as a bound parameter (it is
+# on every view of the page, and building a statement anew cost more than running it).
+_LIST = (
+    select(
+        PlanFeed.id,
+        PlanFeed.hint,
+        User.username,
+        PlanFeed.created_at,
+        PlanFeed.revoked_at,
+        PlanFeed.last_fetched_at,
+    )
+    .join(User, User.id == PlanFeed.user_id)
+    .where(PlanFeed.household_id == bindparam("household_id", type_=Integer))
+    .order_by(PlanFeed.revoked_at.is_not(None), PlanFeed.created_at.desc(), PlanFeed.id.desc())
+)
+
+
 def feeds_list(user: User) -> list[FeedRow]:
     """Every feed of `user`'s household, live ones first, newest first, with who made each."""
-    feeds = db.session.scalars(
-        select(PlanFeed)
-        .options(joinedload(PlanFeed.user))
-        .where(feeds_of(user))
-        .order_by(PlanFeed.revoked_at.is_not(None), PlanFeed.created_at.desc(), PlanFeed.id.desc())
-    )
-    return [FeedRow(feed, _state(feed)) for feed in feeds]
-
-
-def _state(feed: PlanFeed) -> str:
-    return secret_tokens.state_of(None, feed.revoked_at)
+    rows = db.session.connection().execute(_LIST, {"household_id": user.household_id})
+    return [FeedRow(*row) for row in rows]
 
 
 def own_feed(user: User, secret: str) -> PlanFeed | None:

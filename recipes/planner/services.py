@@ -10,15 +10,15 @@ one transaction: the functions that change something commit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select, union
+from sqlalchemy import BindParameter, ColumnElement, Integer, Select, and_, bindparam, func, select, union
 from sqlalchemy.orm import aliased
 
-from ..access import in_plan_of, visible_to, visible_to_household
+from ..access import in_plan_of, in_plan_of_household, visible_to, visible_to_household, visible_to_viewer
 from ..cookbook.recipe_text import normalize_tag
 from ..extensions import db
 from ..ingredients.scaling import servings_count
@@ -63,9 +63,10 @@ class PlannedRecipe:
     meal: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ShownEntry:
-    """A plan entry as one member may read it."""
+    """A plan entry as one member may read it. (Not frozen: a week makes many, and a frozen
+    dataclass is slow to make.)"""
 
     id: int
     day: date
@@ -80,15 +81,9 @@ class ShownEntry:
     note: str
     created_at: datetime
     updated_at: datetime
-
-    @property
-    def is_recipe(self) -> bool:
-        return self.kind == PLAN_RECIPE
-
-    @property
-    def names_a_deleted_recipe(self) -> bool:
-        """A deleted recipe's entry that still says which recipe it was."""
-        return self.recipe_state == DELETED and self.title != DELETED_TITLE
+    # (Worked out once, as the entry is made: the week's page asks for them often.)
+    is_recipe: bool = False
+    names_a_deleted_recipe: bool = False  # a deleted recipe's entry that still says which recipe it was
 
 
 VISIBLE, HIDDEN, DELETED = "visible", "hidden", "deleted"
@@ -147,70 +142,98 @@ _Owner = aliased(User)
 def entries_between(user: User, start: date, end: date) -> list[ShownEntry]:
     """The household's entries from `start` up to (not including) `end`, by day, meal (in the
     household's order of its meals; meals it no longer has last) and place, as `user` may read them."""
-    rows = db.session.execute(
-        select(PlanEntry, Recipe.title, Recipe.servings, _Owner.username)
+    rows = _rows(user, _BETWEEN, start=start, end=end)
+    order = _meal_order(household_of(user))
+    rows.sort(key=lambda row: (row.day, order.get(row.meal, len(order))))  # places stay in order
+    return [_shown(row) for row in rows]
+
+
+# The columns a shown entry is made of (columns, not entities: the week reads many, and loading
+# them as objects cost as much again).
+_COLUMNS = (
+    PlanEntry.id,
+    PlanEntry.day,
+    PlanEntry.meal,
+    PlanEntry.position,
+    PlanEntry.kind,
+    PlanEntry.recipe_id,
+    PlanEntry.title,
+    PlanEntry.servings,
+    PlanEntry.note,
+    PlanEntry.created_at,
+    PlanEntry.updated_at,
+    Recipe.title.label("recipe_title"),
+    Recipe.servings.label("recipe_servings"),
+    _Owner.username.label("owner"),
+)
+
+
+def _shown_rows(where: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """Entries of a household's plan (bound parameter `household_id`) with what the viewer
+    (`viewer_id`) may read of their recipes: each recipe's title, servings and owner, and whether
+    the viewer may see it (the access rule, in the same query). Built once per worker, with bound
+    parameters: building and keying a statement anew cost as much as running it."""
+    return (
+        select(*_COLUMNS, visible_to_viewer(_VIEWER, _HOUSEHOLD).label("visible"))
         .outerjoin(Recipe, Recipe.id == PlanEntry.recipe_id)
         .outerjoin(_Owner, _Owner.id == Recipe.owner_id)
-        .where(in_plan_of(user), PlanEntry.day >= start, PlanEntry.day < end)
+        .where(in_plan_of_household(_HOUSEHOLD), where)
         .order_by(PlanEntry.day, PlanEntry.meal, PlanEntry.position, PlanEntry.id)
-    ).all()
-    recipe_ids = {entry.recipe_id for entry, *_ in rows if entry.recipe_id is not None}
-    seen = _visible_ids(user, recipe_ids)
-    order = _meal_order(household_of(user))
-    ordered = sorted(rows, key=lambda row: (row[0].day, order.get(row[0].meal, len(order))))  # places stay in order
-    return [_shown(entry, title, servings, owner, entry.recipe_id in seen) for entry, title, servings, owner in ordered]
+    )
+
+
+_VIEWER: BindParameter[int] = bindparam("viewer_id", type_=Integer)
+_HOUSEHOLD: BindParameter[int] = bindparam("household_id", type_=Integer)
+_BETWEEN = _shown_rows(and_(PlanEntry.day >= bindparam("start"), PlanEntry.day < bindparam("end")))
+_ONE = _shown_rows(PlanEntry.id == bindparam("entry_id"))
+
+
+def _rows(user: User, query: Select[*tuple[Any, ...]], **values: Any) -> list[Any]:
+    """The rows of `query` (_BETWEEN or _ONE) for `user`, run on the connection: plain rows need
+    none of the ORM's work."""
+    viewer = {"viewer_id": user.id, "household_id": user.household_id}
+    return list(db.session.connection().execute(query, viewer | values).all())
 
 
 def _meal_order(household: Household) -> dict[str, int]:
     return {name: number for number, name in enumerate(household.meal_names)}
 
 
-def _visible_ids(user: User, recipe_ids: Collection[int]) -> set[int]:
-    if not recipe_ids:
-        return set()
-    return set(db.session.scalars(select(Recipe.id).where(Recipe.id.in_(recipe_ids), visible_to(user))))
-
-
-def _shown(
-    entry: PlanEntry, recipe_title: str | None, recipe_servings: str | None, owner: str | None, visible: bool
-) -> ShownEntry:
+def _shown(row: Any) -> ShownEntry:
     state: str | None = None
-    title = entry.title
-    if entry.kind == PLAN_RECIPE:
-        if entry.recipe_id is None:
-            state, title = DELETED, entry.title or DELETED_TITLE
-        elif visible:
-            state, title = VISIBLE, recipe_title or entry.title
+    title = row.title
+    if row.kind == PLAN_RECIPE:
+        if row.recipe_id is None:
+            state, title = DELETED, row.title or DELETED_TITLE
+        elif row.visible:
+            state, title = VISIBLE, row.recipe_title or row.title
         else:
-            state, title = HIDDEN, f"A recipe of {owner}'s" if owner else "A recipe you cannot see"
+            state, title = HIDDEN, f"A recipe of {row.owner}'s" if row.owner else "A recipe you cannot see"
     return ShownEntry(
-        id=entry.id,
-        day=entry.day,
-        meal=entry.meal,
-        position=entry.position,
-        kind=entry.kind,
+        id=row.id,
+        day=row.day,
+        meal=row.meal,
+        position=row.position,
+        kind=row.kind,
         title=title,
-        recipe_id=entry.recipe_id if state == VISIBLE else None,
+        recipe_id=row.recipe_id if state == VISIBLE else None,
         recipe_state=state,
-        servings=entry.servings,
-        recipe_servings=(recipe_servings or "") if state == VISIBLE else "",
-        note=entry.note,
-        created_at=entry.created_at,
-        updated_at=entry.updated_at,
+        servings=row.servings,
+        recipe_servings=(row.recipe_servings or "") if state == VISIBLE else "",
+        note=row.note,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        is_recipe=row.kind == PLAN_RECIPE,
+        names_a_deleted_recipe=state == DELETED and title != DELETED_TITLE,
     )
 
 
 def shown_entry(user: User, entry_id: int) -> ShownEntry:
     """One entry of `user`'s household's plan, as `user` may read it; EntryNotFound otherwise."""
-    entry = find_entry(user, entry_id)
-    found = db.session.execute(
-        select(Recipe.title, Recipe.servings, _Owner.username)
-        .join(_Owner, _Owner.id == Recipe.owner_id)
-        .where(Recipe.id == entry.recipe_id)
-    ).first()
-    title, servings, owner = found if found is not None else (None, None, None)
-    visible = entry.recipe_id is not None and bool(_visible_ids(user, [entry.recipe_id]))
-    return _shown(entry, title, servings, owner, visible)
+    rows = _rows(user, _ONE, entry_id=entry_id)
+    if not rows:
+        raise EntryNotFound(entry_id)
+    return _shown(rows[0])
 
 
 def find_entry(user: User, entry_id: int) -> PlanEntry:

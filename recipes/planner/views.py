@@ -68,7 +68,10 @@ def _week_page(start: date | None = None, error: str | None = None) -> tuple[str
     now = services.today()
     household = services.household_of(current_user)
     week = build_week(current_user, household, start or now, now)
-    secret = shown_once.take(current_user.get_id(), feeds.SHOWN_ON)
+    # A calendar address made just now, shown this once (create_feed left it waiting in
+    # shown_once and came back here with `?made=feed`: only then is there one to look for).
+    made_feed = request.method == "GET" and request.args.get("made") == "feed"
+    secret = shown_once.take(current_user.get_id(), feeds.SHOWN_ON) if made_feed else None
     made = feeds.own_feed(current_user, secret) if secret else None
     new_feed = {"url": public_url("planner.feed", feed_token=secret), "feed": made} if secret and made else None
     rows = feeds.feeds_list(current_user)
@@ -80,8 +83,6 @@ def _week_page(start: date | None = None, error: str | None = None) -> tuple[str
         live_feeds=[row for row in rows if row.state == feeds.LIVE],
         revoked_feeds=[row for row in rows if row.state != feeds.LIVE],
         new_feed=new_feed,
-        first_day=limits.FIRST_DAY,
-        last_day=limits.last_day(now),
     )
     return page, 400 if error else 200
 
@@ -218,41 +219,45 @@ def suggest() -> tuple[str, int]:
 # --- changing ---------------------------------------------------------------------------------
 
 
-def _changed(entry_id: int, **changes: Any) -> Response | tuple[str, int]:
-    """Make `changes` to the entry, back to its week; the week again with the reason when refused."""
+def _entry_page(entry_id: int, error: services.PlanInvalid | None = None) -> tuple[str, int]:
+    """An entry's own page: its Change form (day, meal, servings) and Remove."""
+    shown = services.shown_entry(current_user, entry_id)  # another household's: 404
+    now = services.today()
+    page = render_template(
+        "planner/entry.html",
+        entry=shown,
+        household=services.household_of(current_user),
+        values=request.form if error else {},
+        error=error,
+        first_day=limits.FIRST_DAY,
+        last_day=limits.last_day(now),
+    )
+    return page, 400 if error else 200
+
+
+@bp.get(ENTRY)
+def show_entry(entry_id: int) -> tuple[str, int]:
+    return _entry_page(entry_id)
+
+
+@bp.post(ENTRY)
+def change(entry_id: int) -> Response | tuple[str, int]:
+    """An entry's Change form (and the week's drag and drop): its day, meal and servings. A
+    field not sent stays as it is; servings sent blank are the recipe's own."""
+    form = request.form
+    changes: dict[str, Any] = {}
     try:
+        if form.get("date"):
+            changes["day"] = forms.read_day(form)
+        if form.get("meal"):
+            changes["meal"] = form["meal"]
+        if "servings" in form:
+            changes["servings"] = forms.read_servings(form["servings"])
         entry = services.change_entry(current_user, entry_id, **changes)
     except services.PlanInvalid as exc:
         release_transaction()
-        kept = services.find_entry(current_user, entry_id)
-        return _week_page(_posted_start() or kept.day, exc.message)
+        return _entry_page(entry_id, exc)
     return _back_to(entry.day, f"entry-{entry.id}")
-
-
-@bp.post(ENTRY + "/move")
-def move(entry_id: int) -> Response | tuple[str, int]:
-    """Move an entry to another day or meal (the page's Move form, and its drag and drop). A
-    field not sent stays as it is."""
-    changes: dict[str, Any] = {}
-    try:
-        if request.form.get("date"):
-            changes["day"] = forms.read_day(request.form)
-        if request.form.get("meal"):
-            changes["meal"] = request.form["meal"]
-    except services.PlanInvalid as exc:
-        kept = services.find_entry(current_user, entry_id)
-        return _week_page(_posted_start() or kept.day, exc.message)
-    return _changed(entry_id, **changes)
-
-
-@bp.post(ENTRY + "/servings")
-def servings(entry_id: int) -> Response | tuple[str, int]:
-    try:
-        count = forms.read_servings(request.form.get("servings"))
-    except services.PlanInvalid as exc:
-        kept = services.find_entry(current_user, entry_id)
-        return _week_page(_posted_start() or kept.day, exc.message)
-    return _changed(entry_id, servings=count)
 
 
 @bp.post(ENTRY + "/delete")
@@ -291,7 +296,8 @@ def create_feed() -> Response | tuple[str, int]:
         feeds.create_feed(current_user, show_to=current_user.get_id())
     except feeds.FeedRefused as exc:
         return _week_page(start, exc.message)
-    return redirect(url_for("planner.week", start=start.isoformat() if start else None, _anchor="feeds"), 303)
+    back = url_for("planner.week", start=start.isoformat() if start else None, made="feed", _anchor="feeds")
+    return redirect(back, 303)
 
 
 @bp.post(f"/plan/feeds/<int(max={MAX_ID}):feed_id>/revoke")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import quote
 
 from ..models import Household, User
 from .services import ShownEntry, entries_between, week_start_of
@@ -15,15 +16,13 @@ DAYS = 7
 OTHER = "Other meals"
 
 
-@dataclass
+@dataclass(slots=True)
 class Slot:
     day: date
     meal: str  # a meal of the household, or OTHER
     entries: list[ShownEntry] = field(default_factory=list)
-
-    @property
-    def known(self) -> bool:
-        return self.meal != OTHER
+    known: bool = True  # a meal of the household (not OTHER)
+    query: str = ""  # the address's query that names it: "?date=2027-01-04&meal=dinner"
 
 
 @dataclass
@@ -75,9 +74,15 @@ def build_week(user: User, household: Household, start: date, now: date) -> Week
     for entry in entries:
         by_slot.setdefault((entry.day, entry.meal if entry.meal in known else OTHER), []).append(entry)
     days = []
+    quoted = {meal: quote(meal) for meal in meals}
     for offset in range(DAYS):
         day = first + timedelta(days=offset)
-        names = meals + ([OTHER] if has_other else [])
-        days.append(Day(day, day == now, [Slot(day, name, by_slot.get((day, name), [])) for name in names]))
+        iso = day.isoformat()
+        slots = [
+            Slot(day, meal, by_slot.get((day, meal), []), True, f"?date={iso}&meal={quoted[meal]}") for meal in meals
+        ]
+        if has_other:
+            slots.append(Slot(day, OTHER, by_slot.get((day, OTHER), []), False))
+        days.append(Day(day, day == now, slots))
     current = week_start_of(now, household.week_start) == first
     return Week(start=first, days=days, meals=meals, has_other=has_other, is_current=current)

@@ -1,6 +1,6 @@
 // The meal planner, made quicker where JavaScript runs. Everything here has a plain way
-// without it: the Move form of each entry (drag and drop), the add page (the dialog), the
-// Search button (searching as you type), the server's "today" (the reader's own).
+// without it: an entry's Change page (drag and drop; the dialog), the add page (the dialog),
+// the Search button (searching as you type), the server's "today" (the reader's own).
 "use strict";
 (function () {
   // --- Today, in the reader's own time zone --------------------------------------------------
@@ -18,9 +18,10 @@
     }
   }
 
-  // --- Drag an entry to another meal: its Move form, filled in and sent -----------------------
+  // --- Drag an entry to another meal: the week's move form, filled in and sent -------------
   const week = document.querySelector("[data-plan-week]");
-  if (week) {
+  const move = document.getElementById("plan-move");
+  if (week && move) {
     for (const entry of week.querySelectorAll(".plan-entry[data-entry]")) entry.draggable = true;
     const slotAt = (event) => event.target.closest && event.target.closest(".plan-slot[data-meal]");
     const unmark = () => {
@@ -55,13 +56,13 @@
       unmark();
       if (!slot || !id) return;
       event.preventDefault();
-      const form = document.getElementById(`move-${id}`);
-      if (!form) return;
-      const day = slot.closest(".plan-day").dataset.day;
-      if (form.elements.date.value === day && form.elements.meal.value === slot.dataset.meal) return;
-      form.elements.date.value = day;
-      form.elements.meal.value = slot.dataset.meal;
-      form.requestSubmit();
+      const entry = document.getElementById(`entry-${id}`);
+      const change = entry && entry.querySelector("a.plan-entry-change");
+      if (!change || entry.closest(".plan-slot") === slot) return;
+      move.action = change.href;
+      move.elements.date.value = slot.closest(".plan-day").dataset.day;
+      move.elements.meal.value = slot.dataset.meal;
+      move.requestSubmit();
     });
   }
 
@@ -112,22 +113,20 @@
   }
   wireAdd(document);
 
-  // --- "+ Add" on the week: the add page in a dialog over it ---------------------------------
+  // --- "+ Add" and "Change" on the week: their pages in a dialog over it -------------------
   let dialog = null;
-  function openAdd(url, from) {
+  function openPanel(url, from) {
     fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" })
       .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
       .then((html) => {
-        const panel = new DOMParser().parseFromString(html, "text/html").getElementById("plan-add");
-        if (!panel) throw new Error("no add panel");
+        const panel = new DOMParser().parseFromString(html, "text/html").querySelector("[data-plan-panel]");
+        if (!panel) throw new Error("no panel");
         if (!dialog) {
           dialog = document.createElement("dialog");
           dialog.className = "plan-dialog";
-          dialog.setAttribute("aria-label", "Add to the plan");
           dialog.addEventListener("click", (event) => {
             if (event.target === dialog || event.target.closest(".plan-dialog-close")) dialog.close();
           });
-          dialog.addEventListener("close", () => from && from.focus());
           document.body.append(dialog);
         }
         const article = document.createElement("article");
@@ -136,21 +135,27 @@
         close.className = "secondary outline plan-dialog-close";
         close.textContent = "Close";
         article.append(close, document.importNode(panel, true));
+        const heading = article.querySelector("h1");
+        if (heading) {
+          heading.id = "plan-dialog-title";
+          dialog.setAttribute("aria-labelledby", heading.id);
+        }
         dialog.replaceChildren(article);
+        dialog.onclose = () => from && from.focus();
         wireAdd(article);
         dialog.showModal();
-        const field = article.querySelector("#plan-q") || article.querySelector("input:not([type=hidden])");
+        const field = article.querySelector("#plan-q") || article.querySelector("input:not([type=hidden]), select");
         if (field) field.focus();
       })
       .catch(() => {
-        window.location.href = url; // the add page itself
+        window.location.href = url; // the page itself
       });
   }
   document.addEventListener("click", (event) => {
-    const link = event.target.closest && event.target.closest("a[data-plan-add]");
+    const link = event.target.closest && event.target.closest("a[data-plan-dialog]");
     if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     if (typeof HTMLDialogElement !== "function") return;
     event.preventDefault();
-    openAdd(link.href, link);
+    openPanel(link.href, link);
   });
 })();

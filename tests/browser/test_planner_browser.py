@@ -221,7 +221,7 @@ def test_a_week_planned_on_a_phone_and_a_desk(browser: Browser, planner_server: 
         entry.locator("summary").click()
         entry.get_by_label("Day").fill(OTHER_DAY.isoformat())
         entry.get_by_label("Meal").select_option("breakfast")
-        entry.get_by_role("button", name="Move", exact=True).click()
+        entry.get_by_role("button", name="Save").click()
         expect(slot(plain, OTHER_DAY, "breakfast").locator(".plan-entry-title")).to_have_text(["Lentil dal"])
         # "+ Add" is a page of its own: search, then add.
         slot(plain, TODAY, "dinner").get_by_role("link", name="+ Add").click()
