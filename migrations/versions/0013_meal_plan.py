@@ -1,9 +1,9 @@
 """meal plan, its calendar feeds, and meal times
 
-- `plan_entry`: a household's meal plan, one row per thing planned for a meal of a day (a
-  recipe at some servings, or a note such as "Leftovers"), in order within its meal. Its
-  recipe may be deleted later: the entry stays, as a note (ON DELETE SET NULL), with the
-  title it kept.
+- `plan_entry`: a household's meal plan, one row per thing planned for a meal of a day (`kind`
+  "recipe", at some servings, or "note", such as "Leftovers"), in order within its meal. Its
+  recipe may be deleted later: the entry stays (ON DELETE SET NULL), with the title it kept
+  when the whole household could read it.
 - `plan_feed`: secret calendar addresses of a household's plan (only a SHA-256 of each token
   is kept), each made by a member (and gone with that account), revocable.
 - `household.meal_times`: the time of day of some meals ({"dinner": "18:30"}), for the

@@ -56,6 +56,7 @@ FILL: dict[tuple[str, str] | str, Callable[[World], object]] = {
     ("backups.restore", "name"): lambda w: w.backup_name,
     "results_key": lambda w: w.results_key,
     "invite_token": lambda w: w.invite_token,
+    "entry_id": lambda w: w.entry_id,
 }
 
 # Pages seen with a query too (the list's filters open on a tag or a search).
@@ -354,5 +355,5 @@ def test_the_walk_reads_every_page_from_the_url_map() -> None:
         assert endpoint in walked or endpoint in NOT_PAGES or rule.startswith(NOT_PAGE_PREFIXES), endpoint
     assert {"cookbook.index", "cookbook.detail", "auth.account", "sharing.page", "backups.restore"} <= walked
     assert {"households.page", "joining.join", "household_admin.index"} <= walked
-    assert {"planner.week", "planner.add", "planner.suggest"} <= walked
+    assert {"planner.week", "planner.add", "planner.suggest", "planner.show_entry"} <= walked
     assert not walked & NOT_PAGES

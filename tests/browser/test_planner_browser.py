@@ -141,14 +141,17 @@ def test_a_week_planned_on_a_phone_and_a_desk(browser: Browser, planner_server: 
 
         # A bad number is said by the browser before it is sent (the server says it too, see
         # tests/test_planner.py), and nothing changes.
-        entry = slot(phone, OTHER_DAY, "dinner").locator(".plan-entry")
-        entry.locator("summary").click()
-        servings = entry.get_by_label("Servings")
+        phone.wait_for_load_state("load")
+        slot(phone, OTHER_DAY, "dinner").get_by_role("link", name="Change Chickpea curry").click()
+        expect(dialog.get_by_role("heading", level=1)).to_have_text("Change “Chickpea curry”")
+        servings = dialog.get_by_label("Servings")
+        expect(servings).to_have_value("6")
         servings.fill("0")
-        entry.get_by_role("button", name="Save").click()
+        dialog.get_by_role("button", name="Save").click()
         assert servings.evaluate("field => !field.validity.valid && field.validationMessage !== ''")
         servings.fill("3")
-        entry.get_by_role("button", name="Save").click()
+        shot(phone, "phone-change-dialog", full_page=False)
+        dialog.get_by_role("button", name="Save").click()
         expect(slot(phone, OTHER_DAY, "dinner").locator(".plan-servings")).to_have_text("3 servings")
         phone.goto(base + "/plan")
         shot(phone, "phone-week")
@@ -209,7 +212,7 @@ def test_a_week_planned_on_a_phone_and_a_desk(browser: Browser, planner_server: 
     finally:
         desk_context.close()
 
-    # Without JavaScript: the plain Move form does what dragging does.
+    # Without JavaScript: an entry's own page does what dragging does.
     plain_context, plain, plain_problems = browser_context(browser, PHONE, java_script_enabled=False)
     try:
         plain.goto(base + "/auth/login")
@@ -217,11 +220,11 @@ def test_a_week_planned_on_a_phone_and_a_desk(browser: Browser, planner_server: 
         plain.get_by_label("Password").fill("correct horse")
         plain.get_by_role("button", name="Log in").click()
         plain.goto(base + "/plan")
-        entry = slot(plain, TODAY, "dinner").locator(".plan-entry")
-        entry.locator("summary").click()
-        entry.get_by_label("Day").fill(OTHER_DAY.isoformat())
-        entry.get_by_label("Meal").select_option("breakfast")
-        entry.get_by_role("button", name="Save").click()
+        slot(plain, TODAY, "dinner").get_by_role("link", name="Change Lentil dal").click()
+        expect(plain.get_by_role("heading", level=1)).to_have_text("Change “Lentil dal”")
+        plain.get_by_label("Day").fill(OTHER_DAY.isoformat())
+        plain.get_by_label("Meal").select_option("breakfast")
+        plain.get_by_role("button", name="Save").click()
         expect(slot(plain, OTHER_DAY, "breakfast").locator(".plan-entry-title")).to_have_text(["Lentil dal"])
         # "+ Add" is a page of its own: search, then add.
         slot(plain, TODAY, "dinner").get_by_role("link", name="+ Add").click()
@@ -229,6 +232,10 @@ def test_a_week_planned_on_a_phone_and_a_desk(browser: Browser, planner_server: 
         plain.get_by_role("button", name="Search").click()
         plain.get_by_role("button", name="Add Bircher muesli").click()
         expect(slot(plain, TODAY, "dinner").locator(".plan-entry-title")).to_have_text(["Bircher muesli"])
+        slot(plain, TODAY, "dinner").get_by_role("link", name="Change Bircher muesli").click()
+        plain.get_by_role("button", name="Remove from the plan").click()
+        expect(slot(plain, TODAY, "dinner").locator(".plan-entry")).to_have_count(0)
+        expect(plain.locator(".flashes")).to_contain_text("Removed “Bircher muesli”")
     finally:
         plain_context.close()
     problems = phone_problems + desk_problems + plain_problems

@@ -62,6 +62,7 @@ class World:
     backup_name: str
     results_key: str  # the results page of a file import
     invite_token: str  # a live invite to alice's household
+    entry_id: int  # an entry of alice's household's meal plan
 
     @property
     def session_cookie(self) -> str:
@@ -137,6 +138,7 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         recipe_id = add_recipe(context, base, csrf, RECIPE, photo((190, 120, 40)))
         others = [add_recipe(context, base, csrf, fields, None) for fields in OTHER_RECIPES]
         plan_week(context, base, csrf, [recipe_id, *others])
+        entry_id = int(query(config_dir, env, "SELECT min(id) FROM plan_entry"))
 
         post(context, f"{base}/recipes/{recipe_id}/shares", form={"csrf_token": csrf, "expiry": "1w"})
         page.goto(f"{base}/recipes/{recipe_id}/shares/new")  # shown once
@@ -184,4 +186,5 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         backup_name=backup,
         results_key=results_key,
         invite_token=invite_token,
+        entry_id=entry_id,
     )
