@@ -250,3 +250,29 @@ def test_a_backup_keeps_the_plan_and_its_feeds(app: Flask, alice: Client) -> Non
     _, parsed = read(app, path)
     assert sorted(str(e["SUMMARY"]) for e in events(parsed)) == ["Gazpacho", "Leftovers"]
     assert any(str(e.get("URL", "")).endswith(f"/recipes/{soup}") for e in events(parsed))
+
+
+def test_a_feed_stops_while_its_maker_is_disabled_and_goes_with_the_account(
+    app: Flask, alice: Client, bob: Client
+) -> None:
+    from recipes.auth import lifecycle
+    from recipes.models import User
+
+    assert join(bob, invite(alice)).status_code == 302
+    _, path = make_feed(bob)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "bob"))
+        assert user is not None and lifecycle.disable(user)
+        db.session.commit()
+    assert app.test_client().get(path).status_code == 410
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "bob"))
+        assert user is not None and lifecycle.enable(user)
+        db.session.commit()
+    assert app.test_client().get(path).status_code == 200
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "bob"))
+        db.session.delete(user)
+        db.session.commit()
+        assert db.session.scalar(select(PlanFeed)) is None
+    assert app.test_client().get(path).status_code == 404

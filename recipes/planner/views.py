@@ -183,6 +183,7 @@ def create() -> Response | tuple[str, int]:
         )
         entry = services.add_entry(current_user, data)
     except services.PlanInvalid as exc:
+        release_transaction()  # nothing half-made is kept, or written by the page's reads
         return _add_page(exc, dict(form.items()))
     shown = services.shown_entry(current_user, entry.id)
     flash(f"Planned “{shown.title}” for {plan_day(entry.day)}, {entry.meal}.", "success")
@@ -276,6 +277,7 @@ def copy_week() -> Response | tuple[str, int]:
     try:
         copied = services.copy_week(current_user, first)
     except services.PlanInvalid as exc:
+        release_transaction()
         return _week_page(first, exc.message)
     if copied:
         flash(f"Copied {copied} entr{'y' if copied == 1 else 'ies'} from last week.", "success")
