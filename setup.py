@@ -38,6 +38,7 @@ setup(
         "recipes.ingredients",
         "recipes.households",
         "recipes.cooking",
+        "recipes.planner",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",
@@ -92,6 +93,8 @@ setup(
         "pint>=0.24.4,<0.26",
         # Ingredient lines: the tagger that labels their words (CRFsuite, compiled wheels; no downloads).
         "python-crfsuite>=0.9.12,<0.10",
+        # The meal plan's calendar feed: iCalendar (RFC 5545) written, escaped and folded.
+        "icalendar>=6.1,<8",
     ],
     extras_require={
         "test": [

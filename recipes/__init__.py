@@ -31,6 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .households.views import bp as households_bp
     from .images.views import bp as images_bp
     from .importing.views import bp as importing_bp
+    from .planner.views import bp as planner_bp
     from .schema import migrations_directory
     from .sharing.views import bp as sharing_bp
 
@@ -64,6 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(households_bp)
     app.register_blueprint(household_admin_bp)
     app.register_blueprint(joining_bp)
+    app.register_blueprint(planner_bp)
     api.init_app(app)
     request_body.init_app(app)  # outermost: the body is in before anything else runs
     return app

@@ -4,6 +4,9 @@ A recipe is seen by its owner; by the members of the owner's household when its 
 is HOUSEHOLD; by every account of the instance when it is PUBLIC. Only its owner changes it.
 Everyone else gets a "not found", never a "forbidden" (which would say it exists).
 
+A household's meal plan (its entries and its calendar feeds) is its members' alike: every
+member reads and changes it, nobody else sees it (`in_plan_of`, `feeds_of`).
+
 The rule runs on every page, so the parts of it that are the same for everyone are built
 once, here, and only the viewer's own values are new each time (building SQL expressions is
 most of what the rule costs in Python: the list page got 0.3 ms slower without this).
@@ -11,9 +14,9 @@ most of what the rule costs in Python: the list page got 0.3 ms slower without t
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, exists, or_, select
 
-from .models import HOUSEHOLD, PUBLIC, PendingRecipe, Recipe, User
+from .models import HOUSEHOLD, PUBLIC, PendingRecipe, PlanEntry, PlanFeed, Recipe, User
 
 # Not part of a file import that is still arriving (see cookbook/bulk.py): such a recipe is
 # nobody's yet, so an import shows whole or not at all. A correlated NOT EXISTS (a primary-key
@@ -29,16 +32,30 @@ def published() -> ColumnElement[bool]:
     return _PUBLISHED
 
 
+# A viewer's id or household's id: a number, or a bound parameter standing for it in a statement
+# built once and run for many viewers (see planner/services.py).
+Id = int | BindParameter[int]
+
+
 def household_members(user: User) -> Select[int]:
     """The ids of the accounts in `user`'s household (`user` too): a small list, read from the
     index on user.household_id once per query (not per recipe)."""
-    return select(User.id).where(User.household_id == user.household_id)
+    return members_of(user.household_id)
+
+
+def members_of(household_id: Id) -> Select[int]:
+    return select(User.id).where(User.household_id == household_id)
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
     """Recipes `user` may see: their own, their household's marked HOUSEHOLD, every PUBLIC one."""
-    shared_at_home = and_(_IS_HOUSEHOLD, Recipe.owner_id.in_(household_members(user)))
-    return and_(or_(Recipe.owner_id == user.id, _IS_PUBLIC, shared_at_home), _PUBLISHED)
+    return visible_to_viewer(user.id, user.household_id)
+
+
+def visible_to_viewer(viewer_id: Id, household_id: Id) -> ColumnElement[bool]:
+    """`visible_to` for the account `viewer_id` of household `household_id`."""
+    shared_at_home = and_(_IS_HOUSEHOLD, Recipe.owner_id.in_(members_of(household_id)))
+    return and_(or_(Recipe.owner_id == viewer_id, _IS_PUBLIC, shared_at_home), _PUBLISHED)
 
 
 def owned_by(user: User) -> ColumnElement[bool]:
@@ -50,3 +67,23 @@ def of_household(user: User) -> ColumnElement[bool]:
     """Recipes whose owner is in `user`'s household (theirs included): a filter to use
     together with `visible_to`, never instead of it."""
     return Recipe.owner_id.in_(household_members(user))
+
+
+def visible_to_household(household_id: int) -> ColumnElement[bool]:
+    """Recipes every member of household `household_id` may see: the PUBLIC ones and those its
+    members share with it. (What a plan may keep of a recipe for all of them to read.)"""
+    return and_(or_(_IS_PUBLIC, and_(_IS_HOUSEHOLD, Recipe.owner_id.in_(members_of(household_id)))), _PUBLISHED)
+
+
+def in_plan_of(user: User) -> ColumnElement[bool]:
+    """Plan entries `user` may read and change: those of their household, every member alike."""
+    return in_plan_of_household(user.household_id)
+
+
+def in_plan_of_household(household_id: Id) -> ColumnElement[bool]:
+    return PlanEntry.household_id == household_id
+
+
+def feeds_of(user: User) -> ColumnElement[bool]:
+    """Calendar feeds of the plan `user` may list and revoke: their household's."""
+    return PlanFeed.household_id == user.household_id

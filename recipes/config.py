@@ -88,6 +88,7 @@ RATE_LIMIT_SETTINGS = (
     "RECIPES_LOGIN_IP_RATE_LIMIT",
     "RECIPES_API_RATE_LIMIT",
     "RECIPES_INVITE_RATE_LIMIT",
+    "RECIPES_FEED_RATE_LIMIT",
 )
 
 
@@ -221,6 +222,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         # Household invites: links opened that did not work and links used, per client address;
         # invites made, per account.
         "RECIPES_INVITE_RATE_LIMIT": env_rate(environ, "RECIPES_INVITE_RATE_LIMIT", "20/15m"),
+        # Calendar feed addresses that did not open, per client address.
+        "RECIPES_FEED_RATE_LIMIT": env_rate(environ, "RECIPES_FEED_RATE_LIMIT", "30/15m"),
         # API requests per token (or per signed-in user calling the API from a browser).
         "RECIPES_API_RATE_LIMIT": env_rate(environ, "RECIPES_API_RATE_LIMIT", "600/1m"),
         # Days a login lasts unused (the cookie and the login's row in the database alike).

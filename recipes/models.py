@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask_login import UserMixin
@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -102,6 +103,9 @@ class Household(db.Model):  # type: ignore[name-defined]
         JSON, default=default_meal_names, server_default=text(f"'{json.dumps(list(DEFAULT_MEAL_NAMES))}'")
     )
     week_start: Mapped[str] = mapped_column(String(9), default="monday", server_default="monday")
+    # The time of day of some meals ({"dinner": "18:30"}): the calendar feed's events for them
+    # start then; a meal without one is an all-day event.
+    meal_times: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     members: Mapped[list[User]] = relationship(back_populates="household", order_by="User.username")
@@ -429,3 +433,70 @@ class ShareLink(db.Model):  # type: ignore[name-defined]
     last_viewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     recipe: Mapped[Recipe] = relationship()
+
+
+# A plan entry's own texts: a note's words ("Leftovers"), and a remark on any entry.
+PLAN_TITLE_MAX = 200
+PLAN_NOTE_MAX = 500
+# What a plan entry is: a recipe (at some servings) or a note ("Eat out").
+PLAN_RECIPE, PLAN_NOTE = "recipe", "note"
+
+
+class PlanEntry(db.Model):  # type: ignore[name-defined]
+    """One thing planned for one meal of one day, in a household's meal plan: a recipe (at some
+    servings) or a note ("Leftovers", "Eat out"). Every member of the household reads and
+    changes it; nobody else sees it (access.in_plan_of).
+
+    A recipe deleted later leaves its entries as notes (`recipe_id` is set NULL by the
+    database): `title` keeps the recipe's title when the whole household could read it, so the
+    plan still says what was meant (recipes/planner/services.py keeps it)."""
+
+    __tablename__ = "plan_entry"
+    __table_args__ = (
+        # The week view and the feed read a household's days in order, slot by slot.
+        Index("ix_plan_entry_household_day", "household_id", "day", "meal", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    meal: Mapped[str] = mapped_column(String(MEAL_NAME_MAX))
+    # Its place among the entries of the same day and meal (from 0).
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # PLAN_RECIPE or PLAN_NOTE. A recipe's entry stays one when the recipe is deleted (then
+    # `recipe_id` is NULL): the plan says a recipe was meant, and which, as far as it may.
+    kind: Mapped[str] = mapped_column(String(10), default=PLAN_NOTE, server_default=PLAN_NOTE)
+    recipe_id: Mapped[int | None] = mapped_column(ForeignKey("recipe.id", ondelete="SET NULL"), index=True)
+    # A note's words; for a recipe, its title when planned, kept only when every member could
+    # read it (a private recipe's title never outlives it in the household's plan).
+    title: Mapped[str] = mapped_column(String(PLAN_TITLE_MAX), default="", server_default="")
+    # For a recipe: how many it is cooked for (None: as the recipe says).
+    servings: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(PLAN_NOTE_MAX), default="", server_default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PlanEntry {self.id} {self.day} {self.meal!r}>"
+
+
+class PlanFeed(db.Model):  # type: ignore[name-defined]
+    """A secret calendar address of a household's plan (`/plan/<token>.ics`), made by one of its
+    members and read as that member sees the plan. Only the token's SHA-256 is kept, as for
+    share links; it works until revoked, and only while its maker is still a member of the
+    household (and the account enabled); it goes with the account."""
+
+    __tablename__ = "plan_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When a calendar last read it (to within an hour: a read is not a write each time).
+    last_fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

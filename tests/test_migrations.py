@@ -1,6 +1,7 @@
 """The schema comes only from the migrations, and the migrations match the models."""
 
 import hashlib
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -161,7 +162,7 @@ def test_0003_keeps_recipes_and_fills_their_source_keys(app: Flask, make_user: A
 
 # --- Upgrading a database made at each earlier revision, with data in it ---------------------------
 
-EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011"]
+EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
 OLD_LOGIN = "a-login-from-before-the-upgrade"  # what alice's browser cookie holds
@@ -262,14 +263,16 @@ def _tables(revision: str) -> dict[str, sa.TableClause]:
             sa.column("created_at", stamp),
         )
     if revision >= "0012":
-        tables["household"] = sa.table(
-            "household",
+        household = [
             sa.column("id", sa.Integer),
             sa.column("name", sa.String),
             sa.column("meal_names", sa.JSON),
             sa.column("week_start", sa.String),
             sa.column("created_at", stamp),
-        )
+        ]
+        if revision >= "0013":  # meals may have a time of day, for the plan's calendar feed
+            household.append(sa.column("meal_times", sa.JSON))
+        tables["household"] = sa.table("household", *household)
     if revision >= "0004":
         tables["api_token"] = sa.table(
             "api_token",
@@ -514,12 +517,28 @@ def _old_data(revision: str) -> dict[str, list[dict[str, Any]]]:
             user["unit_system"] = "us" if user["username"] == "bob" else "original"
         for recipe in data["recipe"]:
             recipe.update(ingredient_details=None, ingredients_read_by=None)
+    if revision >= "0012":  # every account in a household of its own, of which it is the admin
+        data["household"] = [
+            {
+                "id": user["id"],
+                "name": f"{user['username']}'s household",
+                "meal_names": ["breakfast", "lunch", "dinner", "snack"] if user["id"] == 1 else ["lunch", "supper"],
+                "week_start": "monday" if user["id"] == 1 else "sunday",
+                "created_at": user["created_at"],
+            }
+            for user in data["user"]
+        ]
+        for user in data["user"]:
+            user.update(household_id=user["id"], household_role="admin")
+        for recipe in data["recipe"]:
+            recipe["visibility"] = "public" if recipe.pop("is_public") else "private"
     return data
 
 
 def _insert(connection: sa.Connection, revision: str, data: dict[str, list[dict[str, Any]]]) -> None:
     tables = _tables(revision)
     for name in (
+        "household",
         "user",
         "login_session",
         "recipe",
@@ -557,7 +576,16 @@ def _insert(connection: sa.Connection, revision: str, data: dict[str, list[dict[
         )
     if connection.dialect.name == "postgresql":
         # Rows written with their ids leave the sequences behind; the app's own inserts advanced them.
-        for name in ("user", "login_session", "recipe", "tag", "rate_limit_hit", "api_token", "share_link"):
+        for name in (
+            "household",
+            "user",
+            "login_session",
+            "recipe",
+            "tag",
+            "rate_limit_hit",
+            "api_token",
+            "share_link",
+        ):
             if data.get(name):
                 newest = sa.select(sa.func.max(tables[name].c.id)).scalar_subquery()
                 connection.execute(sa.select(sa.func.setval(sa.func.pg_get_serial_sequence(f'"{name}"', "id"), newest)))
@@ -632,6 +660,9 @@ def _expected_at_head(revision: str, data: dict[str, list[dict[str, Any]]]) -> d
             user.update(household_id=user["id"], household_role="admin")
         for recipe in head["recipe"]:
             recipe["visibility"] = "public" if recipe.pop("is_public") else "private"
+    if revision < "0013":
+        for household in head["household"]:
+            household["meal_times"] = {}  # every meal all day, until a household gives one a time
     return {name: [{k: _normal(v) for k, v in row.items()} for row in rows] for name, rows in head.items()}
 
 
@@ -675,6 +706,8 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
                 "pending_picture",
                 "import_result",
                 "household_invite",
+                "plan_entry",
+                "plan_feed",
             ):
                 assert connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar() == 0
         # Start-up's next step reads every recipe's ingredient lines (live code, not the migration's);
@@ -695,7 +728,8 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
         # recipes and the public ones), whoever else is on the instance.
         for user in db.session.scalars(sa.select(User)):
             seen = set(db.session.scalars(sa.select(Recipe.id).where(visible_to(user))))
-            before = {r["id"] for r in data["recipe"] if r["owner_id"] == user.id or r["is_public"]}
+            public = {r["id"] for r in data["recipe"] if r.get("is_public") or r.get("visibility") == "public"}
+            before = {r["id"] for r in data["recipe"] if r["owner_id"] == user.id} | public
             assert seen == before, user.username
         release_database()
 
@@ -745,6 +779,15 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
     assert bob.post("/auth/login", data={"username": "bob", "password": PASSWORD}).status_code == 302
     assert bob.get("/recipes/2").status_code == 404
     assert bob.get("/recipes/1").status_code == 200  # alice's public crème brûlée
+    # 0013: each household plans its own meals, on its own week (its meals kept as they were).
+    day = datetime.now(UTC).date().isoformat()
+    planned = client.post("/plan/entries", data={"date": day, "meal": "dinner", "recipe_id": "2"})
+    assert planned.status_code == 303, planned.text
+    assert "Winter lentil soup" in client.get("/plan").text
+    bobs_week = bob.get("/plan").text
+    assert "Winter lentil soup" not in bobs_week
+    bobs_meals = ["lunch", "supper"] if revision >= "0012" else ["breakfast", "lunch", "dinner", "snack"]
+    assert re.findall(r'<h3 class="plan-meal">([^<]+)</h3>', bobs_week)[: len(bobs_meals)] == bobs_meals
     with app.app_context():
         release_database()
 
@@ -810,4 +853,33 @@ def test_0012_down_keeps_public_recipes_public_and_makes_household_ones_private(
         assert current_revision() == head_revision()
         from .database_fixtures import release_database
 
+        release_database()
+
+
+def test_0013_down_and_up_again_drops_and_makes_the_plan(app: Flask, make_user: Any) -> None:
+    """The plan goes with a downgrade (nothing else changes), and comes back empty."""
+    from flask_migrate import downgrade
+
+    from recipes.models import Household, PlanEntry
+
+    from .database_fixtures import release_database
+
+    user_id = make_user("alice")
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        assert user is not None
+        db.session.add(PlanEntry(household_id=user.household_id, day=WHEN.date(), meal="dinner", title="Soup"))
+        household = db.session.get(Household, user.household_id)
+        assert household is not None
+        household.meal_times = {"dinner": "18:30"}
+        db.session.commit()
+        downgrade(directory=app.extensions["migrate"].directory, revision="0012")
+        tables = set(inspect(db.engine).get_table_names())
+        assert not {"plan_entry", "plan_feed"} & tables
+        assert "meal_times" not in {c["name"] for c in inspect(db.engine).get_columns("household")}
+        db.session.rollback()
+        upgrade()
+        assert current_revision() == head_revision()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanEntry)) == 0
+        assert db.session.scalar(sa.select(Household.meal_times).where(Household.id == user.household_id)) == {}
         release_database()

@@ -6,7 +6,9 @@ non-admins get 404 from every admin route; and no form field can set an owner, a
 admin flag (no mass assignment).
 
 The walk reads `app.url_map`, so a new route is checked the day it is added; a route with a
-parameter this test does not know fails it until the test learns what A's value is. There
+parameter this test does not know fails it until the test learns what A's value is. A's meal
+plan (an entry, a calendar feed) is her household's: outsiders get 404, members of her household
+read and change it as she does. There
 are no export or import *jobs* to address: exports are downloaded and imports done within
 their requests; an import's results page (`results_key`) and a picture kept for a recipe
 form (`picture_key`) are found only with the login that made them.
@@ -23,6 +25,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pytest
@@ -34,7 +37,17 @@ from werkzeug.test import TestResponse
 from recipes.auth import lifecycle
 from recipes.backups import services as backups
 from recipes.extensions import db
-from recipes.models import ApiToken, HouseholdInvite, Recipe, RecipeImage, ShareLink, User, token_digest
+from recipes.models import (
+    ApiToken,
+    HouseholdInvite,
+    PlanEntry,
+    PlanFeed,
+    Recipe,
+    RecipeImage,
+    ShareLink,
+    User,
+    token_digest,
+)
 
 from .conftest import RECIPE_FORM, Client, create_recipe
 from .hostile import share_path
@@ -59,6 +72,9 @@ OWNED = (
     "results_key",
     "invite_id",
     "invite_token",
+    "entry_id",
+    "feed_id",
+    "feed_token",
 )
 # Parameters that only say which form of the thing: every value is tried.
 FORMS = {"filename": ("full.webp", "thumb.webp"), "fmt": ("md", "txt", "jsonld"), "line": ("1",)}
@@ -67,7 +83,9 @@ LINE_1 = RECIPE_FORM["ingredients"].split("\n")[1]
 # Share pages and password reset links: holding the link's token *is* the permission (a
 # capability URL), so A's token opens A's shared recipe (or reset page) for anyone; only
 # mixing it with other ids must fail.
-CAPABILITIES = ("token", "reset_token", "invite_token")
+CAPABILITIES = ("token", "reset_token", "invite_token", "feed_token")
+# What the planner's page forms send (a day, a meal, servings), with the recipe form's fields.
+PLAN_FORM = {"date": date.today().isoformat(), "meal": "lunch", "servings": "3"}
 
 
 @dataclass
@@ -97,6 +115,14 @@ def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = F
     path, _ = share_path(client, recipe_id)
     token = make_token(app, username)
     invite_token = household_invite(client)
+    # An entry of the household's plan (the user's own private recipe) and a calendar feed of it.
+    planned = client.post("/plan/entries", data={**PLAN_FORM, "meal": "dinner", "recipe_id": str(recipe_id)})
+    assert planned.status_code == 303, planned.text
+    made_feed = client.post("/plan/feeds")
+    assert made_feed.status_code == 303
+    shown = client.get(made_feed.headers["Location"]).text  # the new address, shown once
+    feed_token = re.search(r'id="new-feed" type="text" value="[^"]*/plan/([A-Za-z0-9_-]+)\.ics"', shown)
+    assert feed_token, "no new calendar address shown"
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
         assert user is not None
@@ -119,6 +145,11 @@ def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = F
                 db.session.scalar(
                     select(HouseholdInvite.id).where(HouseholdInvite.token_hash == token_digest(invite_token))
                 )
+            ),
+            "entry_id": str(db.session.scalar(select(func.max(PlanEntry.id)).where(PlanEntry.recipe_id == recipe_id))),
+            "feed_token": feed_token[1],
+            "feed_id": str(
+                db.session.scalar(select(PlanFeed.id).where(PlanFeed.token_hash == token_digest(feed_token[1])))
             ),
         }
     if backup:
@@ -188,7 +219,9 @@ def send(client: Client, attempt: Attempt, headers: dict[str, str] | None = None
     headers = {**(headers or {}), **({"X-CSRFToken": csrf} if csrf else {})}
     kwargs: dict[str, Any] = {"method": attempt.method, "headers": headers}
     is_api = attempt.rule.rule.startswith("/api/")
-    if attempt.method == "PATCH":
+    if attempt.method == "PATCH" and attempt.rule.rule.startswith("/api/v1/plan/"):
+        kwargs["json"] = {"note": "Taken over", "servings": 7}
+    elif attempt.method == "PATCH":
         kwargs["json"] = {"title": "Taken over"}
     elif attempt.method == "PUT" and "line" in attempt.rule.arguments:
         kwargs["json"] = {"text": LINE_1, "quantity": 2, "unit": "kg", "food": "Taken over"}
@@ -197,7 +230,14 @@ def send(client: Client, attempt: Attempt, headers: dict[str, str] | None = None
     elif attempt.method == "POST" and is_api:
         kwargs["json"] = {"title": "Taken over"}
     elif attempt.method == "POST":
-        kwargs["data"] = {**RECIPE_FORM, "title": "Taken over", "expiry": "1w", "line_text": LINE_1, "csrf_token": csrf}
+        kwargs["data"] = {
+            **RECIPE_FORM,
+            **PLAN_FORM,
+            "title": "Taken over",
+            "expiry": "1w",
+            "line_text": LINE_1,
+            "csrf_token": csrf,
+        }
     response = client.open(attempt.url, **kwargs)
     response.get_data()
     response.close()
@@ -218,8 +258,13 @@ def assert_untouched(app: Flask, alice: Things) -> None:
         assert invite is not None and invite.revoked_at is None
         alice_user = db.session.get(User, int(alice.values["user_id"]))
         assert alice_user is not None and alice_user.household_role == "admin"
+        entry = db.session.get(PlanEntry, int(alice.values["entry_id"]))
+        assert entry is not None and (entry.meal, entry.servings, entry.note) == ("dinner", 3, "")
+        feed = db.session.get(PlanFeed, int(alice.values["feed_id"]))
+        assert feed is not None and feed.revoked_at is None
     anonymous = alice.client.application.test_client()
     assert anonymous.get(f"/s/{alice.values['token']}").status_code == 200
+    assert anonymous.get(f"/plan/{alice.values['feed_token']}.ics").status_code == 200
     assert anonymous.get("/api/v1/me", headers={"Authorization": f"Bearer {alice.api_token}"}).status_code == 200
 
 
@@ -247,7 +292,14 @@ def test_every_route_naming_someone_elses_things_is_404(app: Flask, alice_things
         if [a for a in r.arguments if a in OWNED] in ([c] for c in CAPABILITIES)
     }
     assert reached == {r.endpoint for r in parameter_rules(app)} - only_the_link
-    assert only_the_link == {"sharing.page", "sharing.save", "auth.reset_password", "joining.join", "joining.use"}
+    assert only_the_link == {
+        "sharing.page",
+        "sharing.save",
+        "auth.reset_password",
+        "joining.join",
+        "joining.use",
+        "planner.feed",
+    }
     assert_untouched(app, alice_things)
 
 
@@ -341,6 +393,16 @@ MEMBER_COPIES = {"cookbook.copy"}
 # The household's own pages that only its admins may use: a member is told so (403; the household
 # is theirs to see), never let through.
 ADMINS_ONLY = {"households.remove_member", "households.set_role", "households.revoke_invite"}
+# The household's meal plan: every member reads and changes it as its maker does (walked below,
+# each attempt on a fresh entry or feed of alice's).
+PLAN_SHARED = {
+    "planner.show_entry",
+    "planner.change",
+    "planner.remove",
+    "planner.revoke_feed",
+    "api.plan_entry",
+    "api.delete_plan_entry",
+}
 
 
 @pytest.fixture
@@ -394,8 +456,8 @@ def test_a_member_reads_what_the_household_shares_and_changes_nothing(
     api_client: Client = app.test_client()  # type: ignore[assignment]
     wrong, reads, copies = [], 0, 0
     for attempt in attempts(app, values, {}):
-        if attempt.by_design:
-            continue
+        if attempt.by_design or attempt.rule.endpoint in PLAN_SHARED:
+            continue  # (the plan: walked in the next test)
         expected = _member_expects(attempt, shared)
         is_api = attempt.rule.rule.startswith("/api/")
         response = send(api_client, attempt, headers=carol_api) if is_api else send(member, attempt, csrf=csrf)
@@ -420,8 +482,37 @@ def test_a_member_reads_what_the_household_shares_and_changes_nothing(
         )
 
 
+def test_a_member_reads_and_changes_the_households_plan(
+    app: Flask, alice_things: Things, member: Client, login_as: Callable[[str], Client]
+) -> None:
+    """carol, in alice's household, changes alice's plan entries and revokes her feeds, route by
+    route (a fresh entry and feed each time); the recipe behind alice's entry stays alice's and
+    private: carol reads "A recipe of alice's", never its title."""
+    csrf = member.csrf_token()
+    carol_api = {"Authorization": f"Bearer {make_token(app, 'carol')}"}
+    api_client: Client = app.test_client()  # type: ignore[assignment]
+    tried = set()
+    for rule in parameter_rules(app):
+        if rule.endpoint not in PLAN_SHARED:
+            continue
+        for method in sorted((rule.methods or set()) - IGNORED_METHODS):
+            fresh = _owned_things(app, alice_things.client, "alice").values | {"name": alice_things.values["name"]}
+            attempt = next(a for a in attempts(app, fresh, {}) if a.rule == rule and a.method == method)
+            is_api = rule.rule.startswith("/api/")
+            response = send(api_client, attempt, headers=carol_api) if is_api else send(member, attempt, csrf=csrf)
+            assert response.status_code in (200, 204, 303), (method, attempt.url, response.status_code)
+            if is_api and method == "PATCH":
+                assert response.json is not None and response.json["title"] == "A recipe of alice's"
+                assert response.json["servings"] == 7 and response.json["recipe_id"] is None
+            tried.add(rule.endpoint)
+    assert tried == PLAN_SHARED
+    week = member.get("/plan").text
+    assert "A recipe of alice&#39;s" in week and "secret stew" not in week
+
+
 def test_lists_and_exports_hold_nothing_of_someone_elses(app: Flask, alice_things: Things, bob: Client) -> None:
     pages = {
+        "plan": bob.get("/plan").text,
         "list": bob.get("/recipes/").text,
         "search": bob.get("/recipes/?q=secret").text,
         "tag": bob.get("/recipes/?tag=alicetag").text,

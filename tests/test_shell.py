@@ -46,6 +46,7 @@ def test_the_phone_menu_offers_every_link_of_the_desk_header(alice: Client) -> N
         "/recipes/tags",
         "/recipes/new",
         "/recipes/import",
+        "/plan",
         "/household",
         "/auth/account",
         "POST /auth/logout",
@@ -116,7 +117,7 @@ def test_the_recipes_actions_and_facts_come_before_its_ingredients(alice: Client
     actions = header.select_one(".recipe-actions")
     assert actions is not None
     names = [item.get_text(strip=True) for item in actions.select("a, button")]
-    assert names == ["Cook", "Edit", "Delete", "Share", "Print"]
+    assert names == ["Cook", "Edit", "Delete", "Share", "Plan this", "Print"]
     assert actions.select_one("a[href='#share']") is not None
     # Serves and the times are one line of facts.
     facts = header.select_one(".recipe-meta")
@@ -129,12 +130,13 @@ def test_the_recipes_actions_and_facts_come_before_its_ingredients(alice: Client
     assert html.index('class="recipe-actions') < html.index(">Ingredients</h2>")
 
 
-def test_someone_elses_public_recipe_offers_a_copy_and_print(alice: Client, bob: Client) -> None:
+def test_someone_elses_public_recipe_offers_a_copy_a_plan_and_print(alice: Client, bob: Client) -> None:
     recipe_id = create_recipe(alice, visibility="public")
     page = soup(bob.get(f"/recipes/{recipe_id}").text)
     actions = page.select_one("article.recipe > header .recipe-actions")
     assert actions is not None
-    assert [item.get_text(strip=True) for item in actions.select("a, button")] == ["Cook", "Save a copy", "Print"]
+    names = [item.get_text(strip=True) for item in actions.select("a, button")]
+    assert names == ["Cook", "Save a copy", "Plan this", "Print"]
 
 
 # --- the 404 page ---------------------------------------------------------------------------------

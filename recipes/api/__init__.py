@@ -8,8 +8,10 @@ from flask import Blueprint, Flask, render_template
 from flask_smorest import Api
 
 from ..version import __version__
-from . import schemas
+from . import plan_views, schemas
 from .views import bp as api_bp
+
+__all__ = ["plan_views"]  # imported for its routes, which join the API blueprint
 
 docs_bp = Blueprint("api_docs", __name__, url_prefix="/api")
 

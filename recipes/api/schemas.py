@@ -17,7 +17,8 @@ from ..cookbook import limits
 from ..images.store import VARIANTS
 from ..ingredients.numbers import MAX_AMOUNT
 from ..ingredients.recipe_lines import MAX_FIELD_CHARS
-from ..models import ROLES, VISIBILITIES
+from ..models import MEAL_NAME_MAX, PLAN_NOTE, PLAN_RECIPE, ROLES, VISIBILITIES
+from ..planner import limits as plan_limits
 from ..search.service import MAX_PAGE, MAX_PER_PAGE, MAX_TAGS, SCOPES, SORTS, TAG_MODES
 
 PARSE_LINES_MAX = 500
@@ -396,6 +397,106 @@ class Me(ma.Schema):
     id = fields.Integer(required=True)
     username = fields.String(required=True)
     is_admin = fields.Boolean(required=True)
+
+
+# --- the meal plan -----------------------------------------------------------------------------
+
+PLAN_SERVINGS = validate.Range(
+    min=plan_limits.SERVINGS_MIN, max=plan_limits.SERVINGS_MAX, error=plan_limits.SERVINGS_RANGE
+)
+
+
+def meal_field(required: bool = False) -> fields.String:
+    return fields.String(
+        required=required,
+        validate=validate.Length(min=1, max=MEAL_NAME_MAX),
+        metadata={
+            "description": "One of the household's meals (unless it renamed them: breakfast, lunch, dinner, snack)."
+        },
+    )
+
+
+PLAN_DAY = {
+    "description": f"A day from {plan_limits.FIRST_DAY.isoformat()} to {plan_limits.YEARS_AHEAD} years from today."
+}
+
+
+class PlanArgs(ma.Schema):
+    class Meta:
+        unknown = ma.EXCLUDE  # a cache-busting parameter is harmless here
+
+    start = fields.Date(metadata={"description": "The first day; by default the first day of this week."})
+    days = fields.Integer(
+        validate=validate.Range(min=1, max=plan_limits.DAYS_MAX, error=plan_limits.DAYS_RANGE), load_default=7
+    )
+
+
+class PlanEntry(ma.Schema):
+    """An entry of the household's plan, as you may read it."""
+
+    id = fields.Integer(required=True)
+    date = fields.Date(required=True)
+    meal = fields.String(required=True)
+    position = fields.Integer(required=True, metadata={"description": "Its place in its meal, from 0."})
+    kind = fields.String(required=True, validate=validate.OneOf([PLAN_RECIPE, PLAN_NOTE]))
+    recipe_id = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "The recipe, when it is one you may see."}
+    )
+    recipe_state = fields.String(
+        required=True,
+        allow_none=True,
+        validate=validate.OneOf(["visible", "hidden", "deleted"]),
+        metadata={
+            "description": "For a recipe: `visible` to you, `hidden` (someone's you may not see: the title says "
+            "whose), or `deleted` (the title is the one it had, when the household could read it). Null for a note."
+        },
+    )
+    title = fields.String(required=True)
+    servings = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "For a recipe: null means as the recipe makes."}
+    )
+    note = fields.String(required=True)
+
+
+class PlanPage(ma.Schema):
+    items = fields.List(fields.Nested(PlanEntry), required=True)
+    start = fields.Date(required=True)
+    days = fields.Integer(required=True)
+
+
+class PlanEntryCreate(Strict):
+    """A recipe (`recipe_id`, and `servings` if not the recipe's own) or a note (`title`)."""
+
+    date = fields.Date(required=True, metadata=PLAN_DAY)
+    meal = meal_field(required=True)
+    recipe_id = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1))
+    title = fields.String(validate=at_most(plan_limits.PLAN_TITLE_MAX), metadata={"description": "A note's words."})
+    servings = fields.Integer(strict=True, allow_none=True, validate=PLAN_SERVINGS)
+    note = fields.String(validate=at_most(plan_limits.PLAN_NOTE_MAX), metadata={"description": "A remark."})
+
+
+class PlanEntryChange(Strict):
+    """What to change; what is not sent stays. A new `date` or `meal` puts it last there (or at `position`)."""
+
+    date = fields.Date(metadata=PLAN_DAY)
+    meal = meal_field()
+    position = fields.Integer(strict=True, validate=validate.Range(min=0, max=plan_limits.ENTRIES_PER_MEAL_MAX))
+    recipe_id = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "Another recipe; null makes it a note (send `title` too)."},
+    )
+    title = fields.String(validate=at_most(plan_limits.PLAN_TITLE_MAX), metadata={"description": "A note's words."})
+    servings = fields.Integer(strict=True, allow_none=True, validate=PLAN_SERVINGS)
+    note = fields.String(validate=at_most(plan_limits.PLAN_NOTE_MAX))
+
+
+class PlanFeedCreated(ma.Schema):
+    url = fields.String(
+        required=True,
+        metadata={"description": "The calendar's secret address (iCalendar, RFC 5545): shown this once."},
+    )
 
 
 class ErrorBody(ma.Schema):

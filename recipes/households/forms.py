@@ -19,7 +19,8 @@ class MealsForm(Form):
     # One text, one meal a line: renaming, adding, removing and reordering are all editing it.
     meal_names = TextAreaField(
         "Meals of the day",
-        description="One per line, in the order of the day. The meal plan has a row for each.",
+        description="One per line, in the order of the day. The meal plan has a row for each. "
+        "Add a time (“dinner 18:30”) to show that meal at that time in the plan's calendar.",
     )
     week_start = SelectField(
         "The week starts on", choices=[SelectChoice(day, day.capitalize()) for day in WEEK_DAYS], default="monday"

@@ -27,6 +27,7 @@ from ..models import (
     Household,
     User,
 )
+from ..planner import meals as meals_of_plan
 from ..text_cleaning import clean_text
 
 
@@ -205,12 +206,24 @@ def clean_meal_names(names: list[str]) -> list[str]:
 
 def set_meal_names(user: User, names: list[str]) -> Household:
     """The household's meals, renamed, added, removed or reordered at once (the list is the
-    new order). Admins only. Commits."""
-    meals = clean_meal_names(names)
+    new order). A line may end with the meal's time of day ("dinner 18:30"), which the plan's
+    calendar feed starts its events at. The plan's entries follow a meal renamed (see
+    planner.meals.renames). Admins only. Commits."""
+    lines = [meals_of_plan.split_time(line) for line in names]
+    meals = clean_meal_names([name for name, _ in lines])
+    times = {" ".join(clean_text(name).split()): clock for name, clock in lines if clock}
     household = household_for_admin(user)
+    meals_of_plan.follow_renames(household.id, list(household.meal_names), meals)
     household.meal_names = meals
+    household.meal_times = {meal: times[meal] for meal in meals if meal in times}
     db.session.commit()
     return household
+
+
+def meal_lines(household: Household) -> list[str]:
+    """The household's meals as its admins write them: one a line, with its time if it has one."""
+    times = household.meal_times or {}
+    return [f"{meal} {times[meal]}" if meal in times else meal for meal in household.meal_names]
 
 
 def set_week_start(user: User, day: str) -> Household:

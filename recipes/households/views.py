@@ -70,7 +70,7 @@ def _page(forms: Forms | None = None) -> str:
     if not forms.rename.is_submitted():
         forms.rename.name.data = household.name
     if not forms.meals.is_submitted():
-        forms.meals.meal_names.data = "\n".join(household.meal_names)
+        forms.meals.meal_names.data = "\n".join(services.meal_lines(household))
         forms.meals.week_start.data = household.week_start
     admin = services.is_admin(current_user)
     rows = [InviteRow(i, invites.state_of(i)) for i in invites.invites_of(current_user)] if admin else []

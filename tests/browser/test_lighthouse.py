@@ -1,7 +1,7 @@
-"""Lighthouse (npm lighthouse@12.2.3, its mobile defaults) on the recipe list, a recipe, cook mode, the
-account page and the household page of a live server, signed in (the login cookie sent as a header): performance,
-accessibility and best practices at least 95 each. Reports (JSON and HTML) and the scores go
-to test-artifacts/lighthouse/.
+"""Lighthouse (npm lighthouse@12.2.3, its mobile defaults) on the recipe list, a recipe, cook mode,
+the account page, the household page and the meal plan of a live server, signed in (the login
+cookie sent as a header): performance, accessibility and best practices at least 95 each.
+Reports (JSON and HTML) and the scores go to test-artifacts/lighthouse/.
 
 Lighthouse lives in tests/lighthouse/ (package.json and its lock file); `npm ci` there puts it
 in place: scripts/ensure-test-packages.sh runs it before the suite, and this test does when it
@@ -36,6 +36,7 @@ PAGES = {
     "cook": "/recipes/{recipe_id}/cook?step=3",
     "account": "/auth/account",
     "household": "/household",
+    "plan": "/plan",
 }
 
 

@@ -42,6 +42,7 @@ NOT_PAGES = {
     "images.picture",
     "sharing.picture",
     "images.kept_picture",  # a picture kept between two submits of the recipe form
+    "planner.feed",  # the plan as an iCalendar file
 }
 NOT_PAGE_PREFIXES = ("/api/v1/",)
 
@@ -56,10 +57,16 @@ FILL: dict[tuple[str, str] | str, Callable[[World], object]] = {
     "results_key": lambda w: w.results_key,
     "invite_token": lambda w: w.invite_token,
     "line": lambda w: 1,  # an ingredient line of the recipe ("200 g red lentils"), from 0
+    "entry_id": lambda w: w.entry_id,
 }
 
 # Pages seen with a query too (the list's filters open on a tag or a search).
-VARIANTS = {"cookbook.index": ["?tag=soup", "?q=lentil"], "cooking.cook": ["?step=3", "?step=done"]}
+VARIANTS = {
+    "cookbook.index": ["?tag=soup", "?q=lentil"],
+    "cooking.cook": ["?step=3", "?step=done"],
+    "planner.add": ["?meal=dinner&q=soup"],
+    "planner.suggest": ["?meal=dinner&tag=fruit"],
+}
 # Pages that look different signed out, walked both ways (pages that send a signed-in
 # visitor elsewhere, such as the login page, are walked signed out on their own).
 ALSO_SIGNED_OUT = {"sharing.page", "joining.join"}
@@ -353,4 +360,5 @@ def test_the_walk_reads_every_page_from_the_url_map() -> None:
         assert endpoint in walked or endpoint in NOT_PAGES or rule.startswith(NOT_PAGE_PREFIXES), endpoint
     assert {"cookbook.index", "cookbook.detail", "auth.account", "sharing.page", "backups.restore"} <= walked
     assert {"households.page", "joining.join", "household_admin.index"} <= walked
+    assert {"planner.week", "planner.add", "planner.suggest", "planner.show_entry"} <= walked
     assert not walked & NOT_PAGES

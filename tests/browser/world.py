@@ -1,9 +1,10 @@
 """A server with real data, for the tests that look at every page (the page walk, Lighthouse).
 
 alice, the admin, signs up through the page and, through the app's own forms, adds recipes
-(tags, a picture), a share link, an API token, a backup and a household invite, and makes a
-reset link for bob; bob, made with `recipes create-user`, owns a few demo recipes and is moved
-into alice's household (`recipes move-user`), so her list shows what he shares with it. What
+(tags, a picture), a share link, an API token, a backup, a household invite, a week of meal
+plan and a calendar address of it, and makes a reset link for bob; bob, made with `recipes
+create-user`, owns a few demo recipes and is moved into alice's household (`recipes
+move-user`), so her list shows what he shares with it. What
 the pages' addresses need (ids, the share link's, reset link's and invite's tokens, the
 backup's name) is kept here.
 """
@@ -16,6 +17,7 @@ import re
 import subprocess
 import zipfile
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,7 @@ class World:
     backup_name: str
     results_key: str  # the results page of a file import
     invite_token: str  # a live invite to alice's household
+    entry_id: int  # an entry of alice's household's meal plan
 
     @property
     def session_cookie(self) -> str:
@@ -93,6 +96,21 @@ def add_recipe(context: BrowserContext, base: str, csrf: str, fields: dict[str, 
     return int(found.group(1))
 
 
+def plan_week(context: BrowserContext, base: str, csrf: str, recipe_ids: list[int]) -> None:
+    """A week of meals from today (recipes, a note, servings) and a calendar address of the plan."""
+    today = date.today()
+    for offset, meal, fields in [
+        (0, "dinner", {"recipe_id": str(recipe_ids[0]), "servings": "6"}),
+        (0, "lunch", {"title": "Leftovers"}),
+        (1, "dinner", {"recipe_id": str(recipe_ids[1])}),
+        (2, "breakfast", {"recipe_id": str(recipe_ids[2]), "note": "Make the night before"}),
+        (3, "dinner", {"title": "Eat out"}),
+    ]:
+        day = (today + timedelta(days=offset)).isoformat()
+        post(context, f"{base}/plan/entries", form={"csrf_token": csrf, "date": day, "meal": meal, **fields})
+    post(context, f"{base}/plan/feeds", form={"csrf_token": csrf})
+
+
 def cli(env: dict[str, str], *args: str, stdin: str = "") -> None:
     subprocess.run([str(BIN / "recipes"), *args], env=env, input=stdin, text=True, check=True, capture_output=True)
 
@@ -118,8 +136,9 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         bob_id = int(query(config_dir, env, "SELECT id FROM \"user\" WHERE username = 'bob'"))
         csrf = csrf_token(context, base)
         recipe_id = add_recipe(context, base, csrf, RECIPE, photo((190, 120, 40)))
-        for fields in OTHER_RECIPES:
-            add_recipe(context, base, csrf, fields, None)
+        others = [add_recipe(context, base, csrf, fields, None) for fields in OTHER_RECIPES]
+        plan_week(context, base, csrf, [recipe_id, *others])
+        entry_id = int(query(config_dir, env, "SELECT min(id) FROM plan_entry"))
 
         post(context, f"{base}/recipes/{recipe_id}/shares", form={"csrf_token": csrf, "expiry": "1w"})
         page.goto(f"{base}/recipes/{recipe_id}/shares/new")  # shown once
@@ -150,6 +169,7 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         }
         results_key = post(context, f"{base}/recipes/import/file", multipart=upload).rsplit("/", 1)[1]
 
+        page.goto(f"{base}/plan")  # the calendar address, shown once
         page.goto(f"{base}/recipes/")  # nothing left waiting to be shown
         state = context.storage_state()
     finally:
@@ -166,4 +186,5 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         backup_name=backup,
         results_key=results_key,
         invite_token=invite_token,
+        entry_id=entry_id,
     )

@@ -1,0 +1,126 @@
+"""What the planner's week page costs, next to the recipe list page (issue 18's bar: a week of
+~28 entries costs no more CPU than the list).
+
+    python scripts/bench_planner.py [--rounds N] [--database-url URL]
+
+Makes a throwaway SQLite database (or uses an empty PostgreSQL one), an account with 60 recipes
+and a week planned with 28 entries (a recipe or a note in each meal of each day, some recipes of
+a household member, one private), a calendar feed; then asks for each page N times in-process
+(Flask's test client, no network) and prints the CPU milliseconds per request (median of 5
+batches), and the feed's too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from recipes import create_app
+from recipes.auth.services import create_user
+from recipes.cookbook.services import RecipeData, create_recipe
+from recipes.extensions import db
+from recipes.models import User
+from recipes.planner import feeds, services
+from recipes.schema import upgrade
+
+MEALS = ("breakfast", "lunch", "dinner", "snack")
+
+
+def build(app: object, *, recipes: int = 60) -> str:
+    """The account, its recipes, a planned week; the feed's path."""
+    with app.app_context():  # type: ignore[attr-defined]
+        upgrade()
+        alice = create_user("alice", "correct horse", admin=True)
+        bob = create_user("bob", "battery staple")
+        bob.household_id = alice.household_id
+        db.session.commit()
+        ids = []
+        for n in range(recipes):
+            owner = bob if n % 5 == 0 else alice
+            data = RecipeData(
+                title=f"Recipe {n} with a longer title",
+                ingredients=["2 onions", "400 g tomatoes", "1 tbsp oil"],
+                instructions=["Chop.", "Simmer."],
+                servings="4",
+                tags=["dinner", f"tag{n % 7}"],
+                visibility="private" if n == 6 else "household",
+            )
+            ids.append(create_recipe(owner, data).id)
+        user = db.session.scalar(db.select(User).where(User.username == "alice"))
+        assert user is not None
+        start = services.week_start_of(date.today(), "monday")
+        for offset in range(7):
+            for number, meal in enumerate(MEALS):
+                day = start + timedelta(days=offset)
+                if number == 3 and offset % 2:
+                    services.add_entry(user, services.EntryData(day=day, meal=meal, title="Leftovers"))
+                else:
+                    recipe = ids[(offset * 4 + number) % len(ids)]
+                    services.add_entry(user, services.EntryData(day=day, meal=meal, recipe_id=recipe, servings=3))
+        _, secret = feeds.create_feed(user)
+        return f"/plan/{secret}.ics"
+
+
+def cpu_ms(call: Callable[[], object], rounds: int) -> float:
+    batches = []
+    for _ in range(5):
+        start = time.process_time()
+        for _ in range(rounds):
+            call()
+        batches.append((time.process_time() - start) / rounds * 1000)
+    return statistics.median(batches)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as config_dir:
+        url = args.database_url or f"sqlite:///{config_dir}/bench.db"
+        app = create_app(
+            {
+                "RECIPES_CONFIG_DIR": config_dir,
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+                "ARGON2_TIME_COST": 1,
+                "ARGON2_MEMORY_COST": 8,
+                "ARGON2_PARALLELISM": 1,
+                "WTF_CSRF_ENABLED": False,  # the login form, posted by this script
+            }
+        )
+        feed = build(app)
+        client = app.test_client()
+        assert client.post("/auth/login", data={"username": "alice", "password": "correct horse"}).status_code == 302
+        anonymous = app.test_client()
+        pages = {
+            "recipe list (/recipes/, 24 cards)": lambda: client.get("/recipes/"),
+            "week (/plan, 28 entries)": lambda: client.get("/plan"),
+            "add page (/plan/add?q=onion)": lambda: client.get("/plan/add?q=onion"),
+            "API week (/api/v1/plan)": lambda: client.get("/api/v1/plan"),
+            "calendar feed (.ics)": lambda: anonymous.get(feed),
+        }
+        for name, call in pages.items():
+            response = call()
+            assert getattr(response, "status_code", 0) == 200, name
+            for _ in range(10):  # warm: templates compiled, statements cached
+                call()
+        backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0]
+        print(f"CPU per request, median of 5 batches of {args.rounds} ({backend}):")
+        for name, call in pages.items():
+            print(f"  {name:40s} {cpu_ms(call, args.rounds):6.2f} ms")
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
