@@ -9,6 +9,7 @@ left out, and the line is marked ``unsure`` when the tagger was not confident or
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 
@@ -16,6 +17,8 @@ from .detail import IngredientDetail
 from .reading import LineReading
 from .tagger import tagger
 from .tokens import features, tokenize
+
+log = logging.getLogger(__name__)
 
 # Longer lines are read up to here (a pasted paragraph is not an ingredient); the line itself is kept.
 MAX_PARSED_CHARS = 400
@@ -38,7 +41,7 @@ def parse_line(text: str) -> IngredientDetail:
         text = "" if text is None else str(text)
     if len(text) <= _CACHED_CHARS:
         return _parse_remembered(text)
-    return parse_uncached(text)
+    return _parse_safely(text)
 
 
 def parse_lines(lines: list[str]) -> list[IngredientDetail]:
@@ -48,7 +51,17 @@ def parse_lines(lines: list[str]) -> list[IngredientDetail]:
 
 @lru_cache(maxsize=REMEMBERED_LINES)
 def _parse_remembered(text: str) -> IngredientDetail:
-    return parse_uncached(text)
+    return _parse_safely(text)
+
+
+def _parse_safely(text: str) -> IngredientDetail:
+    """parse_uncached, or when it fails (a fault of ours a line brings out), the line with no reading,
+    marked unsure: a recipe is saved, shown and backfilled all the same."""
+    try:
+        return parse_uncached(text)
+    except Exception:
+        log.exception("could not read the ingredient line %r", text[:80])
+        return IngredientDetail(text=text, unsure=True)
 
 
 def parse_uncached(text: str) -> IngredientDetail:

@@ -1,0 +1,344 @@
+"""The ingredient parser and scaling in the served app: what the parser adds to each Gunicorn
+worker's memory (PSS, 4 workers), and what a recipe page at ?servings=8&units=metric costs next to
+the plain page (CPU per request).
+
+    python scripts/bench_ingredient_pages.py [--duration S] [--markdown docs/benchmarks.md]
+
+The app runs as `make bench` runs it (scripts/bench.py's Server: the seeded gunicorn.conf.py,
+WEB_CONCURRENCY=4, a loopback port) on a small SQLite library: 400 demo recipes and one 12-line
+recipe whose steps carry amounts and a temperature.
+
+Memory: PSS (/proc/PID/smaps_rollup) of the master and each worker, (1) after every worker has
+served recipe pages as written and the list (nothing parsed yet: no worker has pycrfsuite mapped),
+(2) after every worker has read ingredient lines (POST /api/v1/ingredients/parse with the
+labelled corpus lines, twice over among them, so the parser's bounded memories of lines and words
+are full: the most it ever holds), (3) after recipe pages at ?servings=8&units=metric (pint's
+registry). The parser's share is (2) - (1) per worker. Then the same with the parser loaded in the
+master before it forks the workers (the RECIPES_PRELOAD_PARSER hook in gunicorn.conf.py), to see
+whether sharing it helps.
+
+CPU: wrk (-t2 -c8) on the plain page and on ?servings=8&units=metric, the server's CPU seconds per
+request (master and workers, /proc/PID/stat), for one recipe over and over (a worker's caches
+hold it) and for 400 recipes in turn (wrk asks for each in turn: mostly not cached).
+Targets (issue 16): <= 10 MiB PSS added per worker; the scaled page <= 1.2x the plain page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS = ROOT / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+os.environ["PYTHONPATH"] = str(ROOT)  # Gunicorn and the CLI load this checkout's code
+
+import bench  # noqa: E402
+from bench import BIN, PASSWORD, USER, Server, app_env, children, ensure_wrk, get, log_in, run, wrk  # noqa: E402
+from bench_section import write_section  # noqa: E402
+from ingredient_corpus import corpus_files, read_rows  # noqa: E402
+
+MEMORY_TARGET_MIB = 10.0
+RATIO_TARGET = 1.2
+ROTATING_RECIPES = 400
+SCALED = "servings=8&units=metric"
+ROTATE_SCRIPT = SCRIPTS / "bench_rotate.lua"
+
+RECIPE = {
+    "title": "Pizza for the bench",
+    "servings": "Serves 4",
+    "ingredients": [
+        "2 1/2 cups all-purpose flour",
+        "1 Tbsp. sugar",
+        "2 1/4 tsp instant yeast",
+        "1 tsp salt",
+        "1 cup (240 ml) warm water",
+        "3 tablespoons olive oil",
+        "1 (28-ounce) can tomatoes, drained",
+        "2-3 cloves garlic, minced",
+        "1 large onion, diced",
+        "8 oz mozzarella, grated",
+        "150g/5oz butter",
+        "salt and pepper to taste",
+    ],
+    "instructions": [
+        "Preheat the oven to 475°F.",
+        "Mix 2 1/2 cups flour with the sugar, 2 1/4 tsp yeast and 1 tsp salt.",
+        "Add 1 cup warm water and 3 tablespoons olive oil; knead for 10 minutes.",
+        "Let rise for 1 hour, then roll out to a 12-inch round.",
+        "Top with the tomatoes, garlic, onion, 8 oz mozzarella and the butter.",
+        "Bake for 12 to 15 minutes at 475°F, until golden.",
+    ],
+}
+
+
+@dataclass
+class Memory:
+    master: int  # PSS in KiB
+    workers: dict[int, int]  # pid -> PSS in KiB
+
+    @property
+    def total(self) -> int:
+        return self.master + sum(self.workers.values())
+
+
+def pss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
+def memory(server: Server) -> Memory:
+    assert server.process is not None
+    master = server.process.pid
+    return Memory(pss_kib(master), {pid: pss_kib(pid) for pid in sorted(children(master))})
+
+
+def has_parser(pid: int) -> bool:
+    """Whether the process has the parser's tagger (pycrfsuite's extension) loaded."""
+    return "pycrfsuite" in Path(f"/proc/{pid}/maps").read_text()
+
+
+def api(base: str, token: str, method: str, path: str, body: object) -> object:
+    request = urllib.request.Request(  # noqa: S310 (loopback http only)
+        base + "/api/v1" + path,
+        data=json.dumps(body).encode(),
+        method=method,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    with opener.open(request, timeout=120) as response:
+        return json.loads(response.read())
+
+
+def many(calls: list[object], work: object, threads: int = 8) -> None:
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(work, calls))  # type: ignore[arg-type]
+
+
+def prepare(config_dir: Path) -> str:
+    """A library: the bench account, its API token, demo recipes. Returns the token."""
+    env = app_env(config_dir)
+    run([str(BIN / "recipes"), "bootstrap"], env)
+    run([str(BIN / "recipes"), "create-user", USER, "--admin"], env, stdin=PASSWORD + "\n")
+    run([str(BIN / "recipes"), "demo-data", "--user", USER, "--recipes", str(ROTATING_RECIPES)], env)
+    done = subprocess.run(
+        [str(BIN / "recipes"), "create-token", USER], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
+def preload_config(config_dir: Path) -> None:
+    """The seeded gunicorn.conf.py, with the parser loaded in the master."""
+    seeded = (config_dir / "gunicorn.conf.py").read_text()
+    (config_dir / "gunicorn-preload.conf.py").write_text(
+        seeded
+        + "\n\ndef when_ready(server):\n"
+        + "    from recipes.ingredients.parser import parse_line\n"
+        + "    parse_line('1 cup flour')\n"
+    )
+
+
+@dataclass
+class MemoryRun:
+    how: str
+    before: Memory
+    parsed: Memory
+    scaled: Memory
+
+
+def memory_run(
+    how: str, config_dir: Path, work: Path, token: str, corpus: list[str], recipe_ids: list[int]
+) -> MemoryRun:
+    config_file = "gunicorn-preload.conf.py" if how == "master" else "gunicorn.conf.py"
+    server = Server(f"memory-{how}", config_dir, work, config_file=config_file)
+    try:
+        server.start("/healthz")
+        cookie = log_in(server.base)
+        pages = [f"{server.base}/recipes/{rid}" for rid in recipe_ids] + [f"{server.base}/recipes/"]
+        many(pages * 2, lambda url: get(url, cookie))
+        time.sleep(1)
+        before = memory(server)
+        if how == "lazy" and any(has_parser(pid) for pid in before.workers):
+            raise bench.BenchError("a worker loaded the parser while showing pages as written")
+        chunks = [corpus[i : i + 500] for i in range(0, len(corpus), 500)]
+        rounds = 0
+        while rounds < 2 or not all(has_parser(pid) for pid in memory(server).workers):
+            many(chunks, lambda lines: api(server.base, token, "POST", "/ingredients/parse", {"lines": lines}))
+            rounds += 1
+            if rounds > 10:
+                raise bench.BenchError("not every worker read ingredient lines")
+        time.sleep(1)
+        parsed = memory(server)
+        many([f"{page}?{SCALED}" for page in pages[:-1]] * 2, lambda url: get(url, cookie))
+        time.sleep(1)
+        scaled = memory(server)
+        if sorted(scaled.workers) != sorted(before.workers):
+            raise bench.BenchError("a worker was replaced during the memory run")
+        return MemoryRun(how, before, parsed, scaled)
+    finally:
+        server.stop()
+
+
+@dataclass
+class CpuRun:
+    label: str
+    plain: float  # CPU ms per request
+    scaled: float
+
+
+def cpu_per_request(server: Server, cookie: str, url: str, seconds: int, paths: Path | None = None) -> float:
+    """The server's CPU milliseconds per request of `url` (or of the paths in the file `paths`, in turn)."""
+    status, page = get(url, cookie)
+    if status != 200 or 'name="password"' in page:
+        raise bench.BenchError(f"{url} answered {status} or asked to log in")
+    script, env = (ROTATE_SCRIPT, {"BENCH_PATHS": str(paths)}) if paths else (bench.WRK_SCRIPT, {})
+    wrk(url, cookie, 2, script, env)  # warm-up
+    before = server.cpu_seconds()
+    numbers = wrk(url, cookie, seconds, script, env)
+    if any(numbers[k] for k in numbers if k.endswith("errors") or k == "timeouts"):
+        raise bench.BenchError(f"wrk saw errors on {url}: {numbers}")
+    return (server.cpu_seconds() - before) * 1000 / max(numbers["requests"], 1)
+
+
+def cpu_runs(config_dir: Path, work: Path, recipe_id: int, recipe_ids: list[int], seconds: int) -> list[CpuRun]:
+    server = Server("pages", config_dir, work)
+    runs = []
+    try:
+        server.start("/healthz")
+        cookie = log_in(server.base)
+        one = f"{server.base}/recipes/{recipe_id}"
+        runs.append(
+            CpuRun(
+                "one 12-line recipe, again and again",
+                cpu_per_request(server, cookie, one, seconds),
+                cpu_per_request(server, cookie, f"{one}?{SCALED}", seconds),
+            )
+        )
+        plain_paths, scaled_paths = work / "plain.txt", work / "scaled.txt"
+        plain_paths.write_text("".join(f"/recipes/{rid}\n" for rid in recipe_ids))
+        scaled_paths.write_text("".join(f"/recipes/{rid}?{SCALED}\n" for rid in recipe_ids))
+        runs.append(
+            CpuRun(
+                f"{len(recipe_ids)} demo recipes in turn",
+                cpu_per_request(server, cookie, one, seconds, plain_paths),
+                cpu_per_request(server, cookie, one, seconds, scaled_paths),
+            )
+        )
+    finally:
+        server.stop()
+    return runs
+
+
+def mib(kib: float) -> str:
+    return f"{kib / 1024:.1f}"
+
+
+def memory_rows(run_: MemoryRun) -> list[str]:
+    workers = sorted(run_.before.workers)
+    added = [run_.parsed.workers[pid] - run_.before.workers[pid] for pid in workers]
+    pint = [run_.scaled.workers[pid] - run_.parsed.workers[pid] for pid in workers]
+    total_added = run_.parsed.total - run_.before.total
+    how = "loaded lazily in each worker" if run_.how == "lazy" else "loaded in the master before the fork"
+    return [
+        f"| {how} | {mib(run_.before.master)} → {mib(run_.parsed.master)} "
+        f"| {', '.join(mib(run_.before.workers[p]) for p in workers)} "
+        f"| {', '.join(mib(a) for a in added)} | {mib(total_added / len(workers))} "
+        f"| {', '.join(mib(a) for a in pint)} "
+        f"| {'yes' if max(max(added), total_added / len(workers)) / 1024 <= MEMORY_TARGET_MIB else '**no**'} |"
+    ]
+
+
+def markdown(memory_results: list[MemoryRun], cpu: list[CpuRun], corpus_lines: int) -> str:
+    lines = [
+        "## Ingredient parser and scaling in the served app",
+        "",
+        "`scripts/bench_ingredient_pages.py`: Gunicorn with the seeded gunicorn.conf.py and 4 workers on",
+        "loopback, a library of 400 demo recipes and one 12-line recipe with amounts and a temperature in",
+        "its steps.",
+        "",
+        "Memory (PSS, MiB). Before: every worker has served recipe pages as written (nothing parsed). Parser:",
+        f"after every worker has read ingredient lines ({corpus_lines:,} corpus lines sent twice among them, so its",
+        "bounded memories of lines and words are full). Master + workers: the change of their sum, a",
+        "worker's share. Pint: what the pages at ?servings=8&units=metric add afterwards.",
+        "",
+        "| The parser | Master | Workers before | Parser, each worker | Parser, master + workers per worker "
+        "| Pint, each worker | ≤ 10 MiB |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for run_ in memory_results:
+        lines += memory_rows(run_)
+    lines += [
+        "",
+        "CPU per request (ms, the server's master and workers, wrk -t2 -c8 after a 2 s warm-up):",
+        "",
+        "| Pages | Plain | ?servings=8&units=metric | Ratio | ≤ 1.2× |",
+        "|---|--:|--:|--:|---|",
+    ]
+    for c in cpu:
+        ratio = c.scaled / c.plain
+        met = "yes" if ratio <= RATIO_TARGET else "**no**"
+        lines.append(f"| {c.label} | {c.plain:.2f} | {c.scaled:.2f} | {ratio:.2f}× | {met} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--duration", type=int, default=10, help="seconds per measured wrk run (default 10)")
+    ap.add_argument("--markdown", type=Path, help="write the numbers into this file's ingredient-pages section")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = ap.parse_args()
+    ensure_wrk()
+    from bench_ingredient_parser import default_corpus
+
+    corpus = [row["input"] for row in read_rows(corpus_files(default_corpus()))]
+    work = Path(tempfile.mkdtemp(prefix="recipes-pages-bench-"))
+    try:
+        config_dir = work / "config"
+        token = prepare(config_dir)
+        preload_config(config_dir)
+        server = Server("setup", config_dir, work)
+        try:
+            server.start("/healthz")
+            created = api(server.base, token, "POST", "/recipes", RECIPE)
+            recipe_id = int(created["id"])  # type: ignore[index]
+        finally:
+            server.stop()
+        with sqlite3.connect(config_dir / "recipes.db") as db:
+            recipe_ids = [rid for (rid,) in db.execute("SELECT id FROM recipe WHERE id != ? ORDER BY id", (recipe_id,))]
+        memory_results = [
+            memory_run(how, config_dir, work, token, corpus, [recipe_id, *recipe_ids[:40]])
+            for how in ("lazy", "master")
+        ]
+        cpu = cpu_runs(config_dir, work, recipe_id, recipe_ids, args.duration)
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    text = markdown(memory_results, cpu, len(corpus))
+    print(text)
+    lazy = memory_results[0]
+    per_worker = max(lazy.parsed.workers[p] - lazy.before.workers[p] for p in lazy.before.workers) / 1024
+    ok = per_worker <= MEMORY_TARGET_MIB and all(c.scaled / c.plain <= RATIO_TARGET for c in cpu)
+    print("targets met" if ok else "TARGETS MISSED")
+    if args.markdown:
+        write_section(args.markdown, "ingredient-pages", text)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
