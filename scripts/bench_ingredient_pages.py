@@ -2,24 +2,26 @@
 worker's memory (PSS, 4 workers), and what a recipe page at ?servings=8&units=metric costs next to
 the plain page (CPU per request).
 
-    python scripts/bench_ingredient_pages.py [--duration S] [--markdown docs/benchmarks.md]
+    python scripts/bench_ingredient_pages.py [--duration S] [--rounds N] [--markdown docs/benchmarks.md]
 
 The app runs as `make bench` runs it (scripts/bench.py's Server: the seeded gunicorn.conf.py,
 WEB_CONCURRENCY=4, a loopback port) on a small SQLite library: 400 demo recipes and one 12-line
 recipe whose steps carry amounts and a temperature.
 
 Memory: PSS (/proc/PID/smaps_rollup) of the master and each worker, (1) after every worker has
-served recipe pages as written and the list (nothing parsed yet: no worker has pycrfsuite mapped),
-(2) after every worker has read ingredient lines (POST /api/v1/ingredients/parse with the
-labelled corpus lines, twice over among them, so the parser's bounded memories of lines and words
-are full: the most it ever holds), (3) after recipe pages at ?servings=8&units=metric (pint's
-registry). The parser's share is (2) - (1) per worker. Then the same with the parser loaded in the
-master before it forks the workers (the RECIPES_PRELOAD_PARSER hook in gunicorn.conf.py), to see
-whether sharing it helps.
+served recipe pages as written and the list (nothing parsed yet: no worker has pycrfsuite mapped,
+which is checked), (2) after every worker has read ingredient lines (POST /api/v1/ingredients/parse
+with the labelled corpus lines, twice over among them, so the parser's bounded memories of lines,
+words and food names are full: the most it ever holds), (3) after recipe pages at
+?servings=8&units=metric (pint's registry). Then the same with the parser loaded in the master
+before it forks the workers (a copy of gunicorn.conf.py with a `when_ready` hook), to see whether
+sharing it through the master helps.
 
 CPU: wrk (-t2 -c8) on the plain page and on ?servings=8&units=metric, the server's CPU seconds per
 request (master and workers, /proc/PID/stat), for one recipe over and over (a worker's caches
-hold it) and for 400 recipes in turn (wrk asks for each in turn: mostly not cached).
+hold it) and for 400 recipes in turn (mostly not in a worker's caches). The two pages are measured
+in turn, --rounds times each, and the ratio is that of the medians: a machine shared with other
+work drifts, and this keeps the drift out of the ratio.
 Targets (issue 16): <= 10 MiB PSS added per worker; the scaled page <= 1.2x the plain page.
 """
 
