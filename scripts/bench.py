@@ -423,10 +423,18 @@ def result_count(page: str) -> str:
 
 
 def wrk(
-    url: str, cookie: str, seconds: int, script: Path = WRK_SCRIPT, env: Mapping[str, str] | None = None
+    url: str,
+    cookie: str,
+    seconds: int,
+    script: Path = WRK_SCRIPT,
+    env: Mapping[str, str] | None = None,
+    timeout: int | None = None,
 ) -> dict[str, float]:
-    """One wrk run; the numbers from the summary line of bench.lua (or another `script` that prints it)."""
+    """One wrk run; the numbers from the summary line of bench.lua (or another `script` that prints it).
+    `timeout`: seconds a response may take before wrk counts it as timed out (wrk's default: 2)."""
     command = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "-s", str(script), url]
+    if timeout is not None:
+        command[1:1] = ["--timeout", f"{timeout}s"]
     env = {**os.environ, **(env or {}), "BENCH_COOKIE": cookie}
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 60)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH ")), None)

@@ -223,7 +223,9 @@ class Pages:
         warm-up a worker's first scaled page builds pint's registry, which on a busy machine can
         take longer than wrk waits: that is not an error there.)"""
         before = self.server.cpu_seconds()
-        numbers = wrk(self.url, self.cookie, seconds, self.script, self.env)
+        # A long timeout: on a machine busy with other work a response can take seconds, and one
+        # given up on would cost CPU without being counted.
+        numbers = wrk(self.url, self.cookie, seconds, self.script, self.env, timeout=60)
         if not warm_up and any(numbers[k] for k in numbers if k.endswith("errors") or k == "timeouts"):
             raise bench.BenchError(f"wrk saw errors on {self.url}: {numbers}")
         return (self.server.cpu_seconds() - before) * 1000 / max(numbers["requests"], 1)
