@@ -227,8 +227,19 @@ def test_a_line_the_parser_fails_on_gets_a_reading_with_no_amount(
         reading = next(d for d in details if d["text"] == FAILING)
         assert reading["quantity"] is None and reading["unsure"] is True
         assert details[2]["quantity"] == 1 and details[2]["unit"] == "teaspoon"  # the other lines as ever
+        monkeypatch.undo()
+        assert parser.parse_line(FAILING).quantity == 3  # the failure was not remembered
     finally:
         parser._parse_remembered.cache_clear()
+
+
+def test_running_out_of_memory_is_not_a_line_without_an_amount(monkeypatch: pytest.MonkeyPatch) -> None:
+    def tokenize(line: str) -> Any:
+        raise MemoryError
+
+    monkeypatch.setattr(parser, "tokenize", tokenize)
+    with pytest.raises(MemoryError):
+        parser.parse_line("7 cups of a line read when memory ran out")
 
 
 def test_a_recipe_edited_while_its_batch_is_read_keeps_its_edit(

@@ -36,12 +36,21 @@ _UNCLEAN = re.compile("[" + "".join(re.escape(chr(c)) for c in (*_CONTROL, *_SPA
 
 
 def parse_line(text: str) -> IngredientDetail:
-    """The structured reading of one ingredient line. Never raises; what it cannot read it leaves out."""
+    """The structured reading of one ingredient line. Never raises for a line (only MemoryError passes);
+    what it cannot read it leaves out."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    if len(text) <= _CACHED_CHARS:
-        return _parse_remembered(text)
-    return _parse_safely(text)
+    try:
+        if len(text) <= _CACHED_CHARS:
+            return _parse_remembered(text)
+        return parse_uncached(text)
+    except MemoryError:
+        raise  # not the line's fault: the caller fails, nothing is stored
+    except Exception:
+        # A fault of ours a line brings out: the line with no reading, marked unsure, so the recipe
+        # is saved, shown and backfilled all the same. (Not remembered: said each time it is read.)
+        log.exception("could not read the ingredient line %r", text[:80])
+        return IngredientDetail(text=text, unsure=True)
 
 
 def parse_lines(lines: list[str]) -> list[IngredientDetail]:
@@ -51,17 +60,7 @@ def parse_lines(lines: list[str]) -> list[IngredientDetail]:
 
 @lru_cache(maxsize=REMEMBERED_LINES)
 def _parse_remembered(text: str) -> IngredientDetail:
-    return _parse_safely(text)
-
-
-def _parse_safely(text: str) -> IngredientDetail:
-    """parse_uncached, or when it fails (a fault of ours a line brings out), the line with no reading,
-    marked unsure: a recipe is saved, shown and backfilled all the same."""
-    try:
-        return parse_uncached(text)
-    except Exception:
-        log.exception("could not read the ingredient line %r", text[:80])
-        return IngredientDetail(text=text, unsure=True)
+    return parse_uncached(text)
 
 
 def parse_uncached(text: str) -> IngredientDetail:
