@@ -191,8 +191,24 @@ def check_read(url: str, library: dict[int, list[str]]) -> None:
             raise SystemExit(f"recipe {rid} was not read right: version {version}, {details!r:.200}")
 
 
+def wait_for_load(below: float | None, minutes: float) -> None:
+    """On a machine shared with other work: wait (at most `minutes`) until its 1-minute load average
+    is below `below` before a measured run."""
+    if below is None:
+        return
+    deadline = time.monotonic() + 60 * minutes
+    while os.getloadavg()[0] >= below and time.monotonic() < deadline:
+        time.sleep(10)
+
+
 def measure(
-    database: str, config_dir: Path, url: str | None, mixes: list[str], corpus: list[str], startup: bool
+    database: str,
+    config_dir: Path,
+    url: str | None,
+    mixes: list[str],
+    corpus: list[str],
+    startup: bool,
+    quiet: tuple[float | None, float] = (None, 0),
 ) -> list[Run]:
     runs: list[Run] = []
     sql_url = engine_url(config_dir, url)
@@ -208,6 +224,7 @@ def measure(
         for label, args in commands:
             set_library(sql_url, library)
             print(f"{database} {mix}: {len(library)} recipes, {lines} lines ({distinct} distinct): {label}", flush=True)
+            wait_for_load(*quiet)
             load = os.getloadavg()[0]
             wall, cpu = run([str(BIN / "recipes"), *args], env)
             check_read(sql_url, library)
@@ -248,6 +265,13 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, default=None, help="folder of labelled CSV files")
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up path (recipes bootstrap)")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument(
+        "--wait-for-load",
+        type=float,
+        metavar="LOAD",
+        help="before each measured run, wait until the 1-minute load average is below LOAD (a shared machine)",
+    )
+    ap.add_argument("--wait-minutes", type=float, default=30, help="wait at most this long each time (default 30)")
     ap.add_argument("--markdown", type=Path, help="write the numbers into this file's ingredient-backfill section")
     args = ap.parse_args()
     mixes = args.mix or list(MIXES)
@@ -257,11 +281,12 @@ def main() -> int:
     try:
         sqlite_dir = work / "sqlite"
         build(sqlite_dir, None, args.recipes)
-        runs += measure("SQLite", sqlite_dir, None, mixes, corpus, not args.no_startup)
+        quiet = (args.wait_for_load, args.wait_minutes)
+        runs += measure("SQLite", sqlite_dir, None, mixes, corpus, not args.no_startup, quiet)
         if url := os.environ.get("TEST_DATABASE_URL"):
             pg_dir = work / "postgresql"
             build(pg_dir, url, args.recipes)
-            runs += measure("PostgreSQL", pg_dir, url, mixes, corpus, not args.no_startup)
+            runs += measure("PostgreSQL", pg_dir, url, mixes, corpus, not args.no_startup, quiet)
     finally:
         if args.keep:
             print(f"kept {work}")
