@@ -14,7 +14,8 @@ export RECIPES_CONFIG_DIR PORT
 help:
 	@echo "make run    - set up and serve Recipes at http://$(HOST):$(PORT) (config in $(RECIPES_CONFIG_DIR))"
 	@echo "make test   - set up and run lint, type checks and the whole suite (SQLite and PostgreSQL)"
-	@echo "make bench  - load-test list and search at 10k/50k recipes, time pictures and imports; writes docs/benchmarks.md"
+	@echo "make bench  - load-test list and search at 10k/50k recipes, time pictures, imports, the ingredient parser,"
+	@echo "              scaled pages and the backfill of 50k recipes; writes docs/benchmarks.md"
 	@echo "make soak   - a minute of mixed load under Gunicorn and tini, a killed worker, SIGTERM, a full disk; writes docs/soak.md"
 
 $(BIN)/python:
@@ -42,6 +43,12 @@ bench: $(VENV)/.run-installed
 	$(BIN)/python scripts/bench_images.py --heic --markdown docs/benchmarks.md
 	$(BIN)/python scripts/bench_import.py --markdown docs/benchmarks.md
 	$(BIN)/python scripts/bench_file_import.py --markdown docs/benchmarks.md
+	$(BIN)/python scripts/bench_ingredient_parser.py --markdown docs/benchmarks.md
+	$(BIN)/python scripts/bench_ingredient_pages.py --markdown docs/benchmarks.md
+	@# The backfill on SQLite and on a throwaway PostgreSQL; on SQLite alone where PostgreSQL is not installed.
+	python3 scripts/with_postgres.py -- $(BIN)/python scripts/bench_ingredient_backfill.py --markdown docs/benchmarks.md \
+		|| { status=$$?; if [ $$status -eq 97 ]; then \
+			$(BIN)/python scripts/bench_ingredient_backfill.py --markdown docs/benchmarks.md; else exit $$status; fi; }
 
 # Root for the disk-full part (it mounts a small tmpfs); elsewhere that part is skipped with a message.
 soak: $(VENV)/.run-installed

@@ -319,9 +319,12 @@ class Server:
     """Gunicorn with a config directory's gunicorn.conf.py on a free loopback port, in its own process
     group, so stopping it stops its workers and nothing else."""
 
-    def __init__(self, name: str, config_dir: Path, log_dir: Path, app: str | None = None) -> None:
+    def __init__(
+        self, name: str, config_dir: Path, log_dir: Path, app: str | None = None, config_file: str = "gunicorn.conf.py"
+    ) -> None:
         self.name = name
         self.config_dir = config_dir
+        self.config_file = config_file
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"gunicorn-{name}.log"
@@ -330,7 +333,7 @@ class Server:
 
     def start(self, ready_path: str) -> float:
         """Start and wait until `ready_path` answers 200; returns the seconds that took."""
-        command = [str(BIN / "gunicorn"), "-c", str(self.config_dir / "gunicorn.conf.py")]
+        command = [str(BIN / "gunicorn"), "-c", str(self.config_dir / self.config_file)]
         command += ["--bind", f"127.0.0.1:{self.port}"]
         if self.app:
             command += ["--pythonpath", str(SCRIPTS), self.app]
@@ -480,10 +483,20 @@ def result_count(page: str) -> str:
 # --- measuring ------------------------------------------------------------------------------------
 
 
-def wrk(url: str, cookie: str, seconds: int) -> dict[str, float]:
-    """One wrk run; the numbers from bench.lua's summary line."""
-    command = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "-s", str(WRK_SCRIPT), url]
-    env = {**os.environ, "BENCH_COOKIE": cookie}
+def wrk(
+    url: str,
+    cookie: str,
+    seconds: int,
+    script: Path = WRK_SCRIPT,
+    env: Mapping[str, str] | None = None,
+    timeout: int | None = None,
+) -> dict[str, float]:
+    """One wrk run; the numbers from the summary line of bench.lua (or another `script` that prints it).
+    `timeout`: seconds a response may take before wrk counts it as timed out (wrk's default: 2)."""
+    command = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "-s", str(script), url]
+    if timeout is not None:
+        command[1:1] = ["--timeout", f"{timeout}s"]
+    env = {**os.environ, **(env or {}), "BENCH_COOKIE": cookie}
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 60)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH ")), None)
     if done.returncode != 0 or line is None:

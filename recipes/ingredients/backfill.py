@@ -4,7 +4,9 @@ Run at start-up right after the migrations (bootstrap), and by `recipes ingredie
 Migration 0011 adds the columns; this fills them, because reading needs the parser, which is live
 code a migration must not import. Each batch is its own short write transaction, so a large
 library never holds the write lock for long and a stopped backfill goes on where it stopped.
-A person's corrections stay (reading.read_lines keeps them); the lines themselves are never written.
+A person's corrections stay (recipe_lines.read_lines keeps them); the lines themselves are never
+written. Each distinct line is read once, and for a large library in a few worker processes
+(batch_reading.py); this process does all the database work.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from sqlalchemy.orm import Session, scoped_session
 
 from ..database import write_intent
 from ..models import Recipe
-from .recipe_lines import READER_VERSION, read_lines, stored
+from .batch_reading import BatchReader, default_workers
+from .recipe_lines import READER_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -35,12 +38,28 @@ def backfill(
     progress: Callable[[int, int], None] | None = None,
     batch: int = BATCH,
     total: int | None = None,
+    workers: int | None = None,
 ) -> int:
     """Read every recipe not read by this version; returns how many. `progress(done, total)`
-    is called after each batch (`total`: the unread count, when the caller has it already)."""
+    is called after each batch (`total`: the unread count, when the caller has it already).
+    `workers`: processes that read the lines (0: this one; None: chosen from `total` and the CPUs).
+    A batch whose reading fails is not written; the error is raised after the batches before it."""
     if total is None:
         total = unread_count(session)
         session.rollback()
+    if workers is None:
+        workers = default_workers(total)
+    with BatchReader(workers) as reader:
+        return _backfill(session, reader, progress, batch, total)
+
+
+def _backfill(
+    session: Session | scoped_session[Any],
+    reader: BatchReader,
+    progress: Callable[[int, int], None] | None,
+    batch: int,
+    total: int,
+) -> int:
     done, last_id = 0, 0
     statement = (
         update(Recipe)
@@ -58,10 +77,8 @@ def backfill(
         session.rollback()  # reading is done outside the write transaction
         if not rows:
             return done
-        values = [
-            {"recipe_id": recipe_id, "details": stored(read_lines(lines or [], known))}
-            for recipe_id, lines, known in rows
-        ]
+        readings = reader.read([(lines or [], known) for _, lines, known in rows])
+        values = [{"recipe_id": row[0], "details": details} for row, details in zip(rows, readings, strict=True)]
         with write_intent():
             # Only recipes still unread: one edited in between was read by its edit, from its new lines.
             session.connection().execute(statement, values)

@@ -7,7 +7,7 @@ line in the same order, and travel in the API and the export with the fields bel
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 
@@ -29,14 +29,19 @@ class IngredientDetail:
     corrected: bool = False  # a person set this reading; re-parsing keeps it
 
     def to_json(self) -> dict[str, Any]:
-        """The stored and exported form: every field, JSON types only."""
-        return asdict(self)
+        """The stored and exported form: every field, JSON types only. (Every field holds a str, a
+        float, a bool or None, so this is dataclasses.asdict without its deep copy: a twelfth of
+        the cost, which the backfill pays half a million times.)"""
+        return {name: getattr(self, name) for name in _FIELD_NAMES}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> IngredientDetail:
         """Read a stored detail, ignoring fields this version does not know."""
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return cls(**{k: v for k, v in data.items() if k in _KNOWN})
 
     def with_changes(self, **changes: Any) -> IngredientDetail:
         return replace(self, **changes)
+
+
+_FIELD_NAMES = tuple(field.name for field in fields(IngredientDetail))
+_KNOWN = frozenset(_FIELD_NAMES)

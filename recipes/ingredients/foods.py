@@ -186,7 +186,8 @@ def alias(key: str) -> str:
     return _aliases().get(key, key)
 
 
-@lru_cache(maxsize=8192)
+# A key takes about 2 µs to make, and a remembered one about 0.2 kB in every worker: a small memory.
+@lru_cache(maxsize=1024)
 def food_key(food: str | None) -> str | None:
     """The key a food is known by: ``food_key("Spring Onions") == food_key("scallion") == "green onion"``."""
     if food is None:

@@ -9,6 +9,7 @@ left out, and the line is marked ``unsure`` when the tagger was not confident or
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 
@@ -16,6 +17,8 @@ from .detail import IngredientDetail
 from .reading import LineReading
 from .tagger import tagger
 from .tokens import features, tokenize
+
+log = logging.getLogger(__name__)
 
 # Longer lines are read up to here (a pasted paragraph is not an ingredient); the line itself is kept.
 MAX_PARSED_CHARS = 400
@@ -33,12 +36,21 @@ _UNCLEAN = re.compile("[" + "".join(re.escape(chr(c)) for c in (*_CONTROL, *_SPA
 
 
 def parse_line(text: str) -> IngredientDetail:
-    """The structured reading of one ingredient line. Never raises; what it cannot read it leaves out."""
+    """The structured reading of one ingredient line. Never raises for a line (only MemoryError passes);
+    what it cannot read it leaves out."""
     if not isinstance(text, str):
         text = "" if text is None else str(text)
-    if len(text) <= _CACHED_CHARS:
-        return _parse_remembered(text)
-    return parse_uncached(text)
+    try:
+        if len(text) <= _CACHED_CHARS:
+            return _parse_remembered(text)
+        return parse_uncached(text)
+    except MemoryError:
+        raise  # not the line's fault: the caller fails, nothing is stored
+    except Exception:
+        # A fault of ours a line brings out: the line with no reading, marked unsure, so the recipe
+        # is saved, shown and backfilled all the same. (Not remembered: said each time it is read.)
+        log.exception("could not read the ingredient line %r", text[:80])
+        return IngredientDetail(text=text, unsure=True)
 
 
 def parse_lines(lines: list[str]) -> list[IngredientDetail]:

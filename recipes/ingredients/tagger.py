@@ -6,6 +6,7 @@ the package beside this module (scripts/train_ingredient_model.py writes it).
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,3 +59,15 @@ def tagger() -> Tagger:
             if _loaded is None:
                 _loaded = Tagger()
     return _loaded
+
+
+def _fresh_locks() -> None:
+    """In a forked child (a backfill's reading process, a worker of a master that had loaded the
+    parser): locks of its own, since one another thread held at the fork would never be let go."""
+    global _loading
+    _loading = threading.Lock()
+    if _loaded is not None:
+        _loaded._lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_locks)
