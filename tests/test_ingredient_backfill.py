@@ -19,7 +19,7 @@ from recipes.extensions import db
 from recipes.ingredients import backfill as backfill_module
 from recipes.ingredients import batch_reading, parser
 from recipes.ingredients.backfill import backfill, unread_count
-from recipes.ingredients.batch_reading import BatchReader, Remembered, default_workers
+from recipes.ingredients.batch_reading import Batch, BatchReader, Remembered, default_workers
 from recipes.ingredients.detail import IngredientDetail
 from recipes.ingredients.recipe_lines import READER_VERSION, read_lines, stored
 from recipes.models import Recipe
@@ -151,6 +151,34 @@ def test_each_distinct_line_is_read_once(monkeypatch: pytest.MonkeyPatch) -> Non
         assert calls == [lines_of(3)[-1]]
 
 
+@pytest.mark.parametrize(("workers", "remembered"), [(0, 50_000), (0, 1), (2, 50_000), (2, 1)])
+def test_batches_read_side_by_side_read_as_one_after_the_other(workers: int, remembered: int) -> None:
+    first = [(lines_of(1), None), (lines_of(2), None)]
+    second = [(lines_of(2), None), (lines_of(3), None), (["2 large eggs", "a new line"], None)]
+    with BatchReader(workers, remembered) as reader:
+        ahead = reader.submit(first)
+        behind = reader.submit(second)  # shares lines with the batch ahead, still being read
+        assert ahead.result() == [stored(read_lines(lines, known)) for lines, known in first]
+        assert behind.result() == [stored(read_lines(lines, known)) for lines, known in second]
+
+
+def test_the_backfill_reads_each_distinct_line_of_the_library_once(
+    app: Flask, unread: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    real = batch_reading.read_line
+
+    def counted(line: str) -> IngredientDetail:
+        calls.append(line)
+        return real(line)
+
+    monkeypatch.setattr(batch_reading, "read_line", counted)
+    with app.app_context():
+        assert backfill(db.session, batch=7, workers=0) == len(unread)
+        every_line = [line for r in db.session.scalars(db.select(Recipe)) for line in r.ingredients]
+    assert sorted(calls) == sorted(set(every_line))
+
+
 def test_workers_only_for_a_large_library_with_cpus_to_spare(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(batch_reading, "cpu_count", lambda: 8)
     assert default_workers(batch_reading.WORKERS_FROM - 1) == 0
@@ -249,10 +277,10 @@ def test_a_recipe_edited_while_its_batch_is_read_keeps_its_edit(
     from recipes.models import User
 
     edited = unread[3]
-    real = BatchReader.read
+    real = Batch.result
 
-    def read_then_edit(self: BatchReader, recipes: Any) -> Any:
-        found = real(self, recipes)
+    def read_then_edit(self: Batch) -> Any:
+        found = real(self)
         with app.app_context():  # someone saves the recipe meanwhile, in a session of their own
             recipe = db.session.get(Recipe, edited)
             assert recipe is not None
@@ -261,7 +289,7 @@ def test_a_recipe_edited_while_its_batch_is_read_keeps_its_edit(
             update_recipe(owner, edited, RecipeData(title="Edited", ingredients=["4 cups milk"]))
         return found
 
-    monkeypatch.setattr(BatchReader, "read", read_then_edit)
+    monkeypatch.setattr(Batch, "result", read_then_edit)
     with app.app_context():
         backfill(db.session, batch=10, workers=0)
     details, version = readings(app, [edited])[0]

@@ -60,14 +60,14 @@ def _backfill(
     batch: int,
     total: int,
 ) -> int:
-    done, last_id = 0, 0
     statement = (
         update(Recipe)
         .where(Recipe.id == bindparam("recipe_id"), _UNREAD)
         .values(ingredient_details=bindparam("details"), ingredients_read_by=READER_VERSION)
         .execution_options(synchronize_session=False)
     )
-    while True:
+
+    def unread_after(last_id: int) -> list[Any]:
         rows = session.execute(
             select(Recipe.id, Recipe.ingredients, Recipe.ingredient_details)
             .where(_UNREAD, Recipe.id > last_id)
@@ -75,18 +75,27 @@ def _backfill(
             .limit(batch)
         ).all()
         session.rollback()  # reading is done outside the write transaction
-        if not rows:
-            return done
-        readings = reader.read([(lines or [], known) for _, lines, known in rows])
+        return list(rows)
+
+    done = 0
+    rows = unread_after(0)
+    reading = reader.submit([(lines or [], known) for _, lines, known in rows])
+    while rows:
+        readings = reading.result()
+        # The next batch is read while this one is written (its readings are taken first, so the
+        # next one reads none of its lines again).
+        after = unread_after(rows[-1][0])
+        next_reading = reader.submit([(lines or [], known) for _, lines, known in after])
         values = [{"recipe_id": row[0], "details": details} for row, details in zip(rows, readings, strict=True)]
         with write_intent():
             # Only recipes still unread: one edited in between was read by its edit, from its new lines.
             session.connection().execute(statement, values)
             session.commit()
         done += len(rows)
-        last_id = rows[-1][0]
         if progress is not None:
             progress(done, total)
+        rows, reading = after, next_reading
+    return done
 
 
 def backfill_logged(session: Session | scoped_session[Any]) -> int:

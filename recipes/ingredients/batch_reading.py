@@ -22,7 +22,7 @@ import os
 import warnings
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -113,38 +113,37 @@ class BatchReader:
     def read(self, recipes: Sequence[tuple[Sequence[str], Known]]) -> list[list[Stored]]:
         """The stored readings of each recipe, given as (its lines, the readings it has): as
         `stored(read_lines(lines, known))`, each distinct line read once."""
+        return self.submit(recipes).result()
+
+    def submit(self, recipes: Sequence[tuple[Sequence[str], Known]]) -> Batch:
+        """Start reading a batch (the workers go on while this process does other work, such as
+        writing the batch before); its `result()` is what `read` gives. Lines a batch submitted
+        earlier reads too are read again unless that batch's result was taken first."""
         kept = [corrections(known) for _, known in recipes]
+        remembered: dict[str, Stored] = {}
         new: dict[str, None] = {}  # in order, once each
         for (lines, _), corrected in zip(recipes, kept, strict=True):
             for line in lines:
-                if line not in corrected and line not in self.remembered:
-                    new[line] = None
-        fresh = dict(zip(new, self._read_new(list(new)), strict=True))
-        results = []
-        for (lines, _), corrected in zip(recipes, kept, strict=True):
-            stored = []
-            for line in lines:
-                if line in corrected:
-                    stored.append(corrected[line].to_json())
+                if line in corrected or line in remembered or line in new:
+                    continue
+                if line in self.remembered:
+                    remembered[line] = self.remembered[line]
                 else:
-                    stored.append(fresh[line] if line in fresh else self.remembered[line])
-            results.append(stored)
-        for line, reading in fresh.items():
-            self.remembered.put(line, reading)
-        return results
+                    new[line] = None
+        batch = Batch(self, [lines for lines, _ in recipes], kept, remembered, list(new))
+        batch.start()
+        return batch
 
-    def _read_new(self, lines: list[str]) -> list[Stored]:
+    def _pool_for(self, lines: list[str]) -> ProcessPoolExecutor | None:
+        """The workers, when there are some and `lines` are worth sharing among them."""
         if self.workers < 1 or len(lines) < 2:
-            return read_stored(lines)
-        size = min(CHUNK, -(-len(lines) // self.workers))
-        chunks = [lines[i : i + size] for i in range(0, len(lines), size)]
-        try:
-            return [reading for part in self._started().map(read_stored, chunks) for reading in part]
-        except BrokenProcessPool as exc:
-            log.warning("a process reading ingredient lines ended (%s); reading them in this one", exc)
-            self.close()
-            self.workers = 0
-            return read_stored(lines)
+            return None
+        return self._started()
+
+    def _stop_workers(self, error: BaseException) -> None:
+        log.warning("a process reading ingredient lines ended (%s); reading them in this one", error)
+        self.close()
+        self.workers = 0
 
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -159,3 +158,58 @@ class BatchReader:
                 pool.submit(int).result()  # forks all the workers now
             self._pool = pool
         return self._pool
+
+
+class Batch:
+    """A batch being read: its new lines in the workers' hands (or read already)."""
+
+    def __init__(
+        self,
+        reader: BatchReader,
+        lines: list[Sequence[str]],
+        kept: list[dict[str, IngredientDetail]],
+        remembered: dict[str, Stored],
+        new: list[str],
+    ) -> None:
+        self._reader = reader
+        self._lines = lines
+        self._kept = kept
+        self._remembered = remembered  # the readings of its lines read before, taken when it started
+        self._new = new
+        self._parts: list[Future[list[Stored]]] = []
+        self._read: list[Stored] | None = None
+
+    def start(self) -> None:
+        """Hand the new lines to the workers, if any (without them they are read by `result`, so an
+        error comes from the batch's result, not before the batch ahead of it is written)."""
+        try:
+            pool = self._reader._pool_for(self._new)
+            if pool is not None:
+                size = min(CHUNK, -(-len(self._new) // self._reader.workers))
+                chunks = [self._new[i : i + size] for i in range(0, len(self._new), size)]
+                self._parts = [pool.submit(read_stored, chunk) for chunk in chunks]
+        except BrokenProcessPool as exc:
+            self._reader._stop_workers(exc)
+            self._parts = []
+
+    def _new_readings(self) -> list[Stored]:
+        if self._read is None:
+            try:
+                if self._parts:
+                    self._read = [reading for part in self._parts for reading in part.result()]
+            except BrokenProcessPool as exc:
+                self._reader._stop_workers(exc)
+            if self._read is None:
+                self._read = read_stored(self._new)
+        return self._read
+
+    def result(self) -> list[list[Stored]]:
+        """Each recipe's stored readings (waits for the workers; raises what one raised)."""
+        fresh = dict(zip(self._new, self._new_readings(), strict=True))
+        known = {**self._remembered, **fresh}
+        results = []
+        for lines, corrected in zip(self._lines, self._kept, strict=True):
+            results.append([corrected[line].to_json() if line in corrected else known[line] for line in lines])
+        for line, reading in fresh.items():
+            self._reader.remembered.put(line, reading)
+        return results
