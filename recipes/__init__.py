@@ -31,6 +31,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .importing.views import bp as importing_bp
     from .schema import migrations_directory
     from .sharing.views import bp as sharing_bp
+    from .shopping.views import bp as shopping_bp
+    from .shopping.views import shared_bp as shopping_shared_bp
 
     app = Flask(__name__)
     app.config.from_mapping(settings.build(test_config))
@@ -60,6 +62,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(households_bp)
     app.register_blueprint(household_admin_bp)
     app.register_blueprint(joining_bp)
+    app.register_blueprint(shopping_bp)
+    app.register_blueprint(shopping_shared_bp)
     api.init_app(app)
     request_body.init_app(app)  # outermost: the body is in before anything else runs
     return app

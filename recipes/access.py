@@ -1,8 +1,11 @@
-"""Who may see a recipe: the one rule every query applies.
+"""Who may see a recipe: the one rule every query applies; and whose a household's things are.
 
 A recipe is seen by its owner; by the members of the owner's household when its visibility
 is HOUSEHOLD; by every account of the instance when it is PUBLIC. Only its owner changes it.
 Everyone else gets a "not found", never a "forbidden" (which would say it exists).
+
+What belongs to a household (its shopping lists and their rows) is its members' to see and
+change, and nobody else's: `of_my_household` is that rule, for any household_id column.
 
 The rule runs on every page, so the parts of it that are the same for everyone are built
 once, here, and only the viewer's own values are new each time (building SQL expressions is
@@ -12,6 +15,7 @@ most of what the rule costs in Python: the list page got 0.3 ms slower without t
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from .models import HOUSEHOLD, PUBLIC, PendingRecipe, Recipe, User
 
@@ -50,3 +54,9 @@ def of_household(user: User) -> ColumnElement[bool]:
     """Recipes whose owner is in `user`'s household (theirs included): a filter to use
     together with `visible_to`, never instead of it."""
     return Recipe.owner_id.in_(household_members(user))
+
+
+def of_my_household(user: User, household_id: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """Rows of a household's things (a `household_id` column: `ShoppingList.household_id`) that
+    `user` may see and change: their own household's. Anyone else's are "not found"."""
+    return household_id == user.household_id

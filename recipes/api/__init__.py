@@ -8,8 +8,10 @@ from flask import Blueprint, Flask, render_template
 from flask_smorest import Api
 
 from ..version import __version__
-from . import schemas
+from . import lists, schemas
 from .views import bp as api_bp
+
+__all__ = ["init_app", "lists"]  # lists: its routes join api_bp as it is imported
 
 docs_bp = Blueprint("api_docs", __name__, url_prefix="/api")
 
