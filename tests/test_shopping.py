@@ -149,6 +149,17 @@ def test_recipes_merge_into_rows_by_food(app: Flask, alice: Client) -> None:
     assert "Recipes on this list" in page and "Lentil soup" in page and "Onion pie" in page
 
 
+def test_the_list_page_finds_ones_recipes_to_add(app: Flask, family: dict[str, Client]) -> None:
+    alice, bob = family["alice"], family["bob"]
+    create_recipe(alice, **SOUP, visibility="household")
+    create_recipe(alice, **PIE)  # private: bob does not find it
+    list_id = new_list(bob)
+    found = bob.get(f"/lists/{list_id}?q=soup")
+    assert found.status_code == 200 and "Add “Lentil soup”" in found.text and 'id="add-recipe" class' in found.text
+    assert "Onion pie" not in bob.get(f"/lists/{list_id}?q=pie").text
+    assert "No recipe found for “pie”." in bob.get(f"/lists/{list_id}?q=pie").text
+
+
 def test_a_recipe_is_added_at_the_servings_asked(app: Flask, alice: Client) -> None:
     soup = create_recipe(alice, **SOUP)
     list_id = new_list(alice)
@@ -371,14 +382,13 @@ def test_the_state_is_304_until_the_list_changes(app: Flask, family: dict[str, C
     first = alice.get(f"/lists/{list_id}/state")
     assert first.status_code == 200 and first.json is not None
     tag = first.headers["ETag"]
-    assert first.json["version"] == 1 and "Nothing on the list yet." in first.json["html"]
-    assert first.json["csrf_token"]
+    assert (first.json["version"], first.json["items"]) == (1, []) and first.json["csrf_token"]
     unchanged = alice.get(f"/lists/{list_id}/state", headers={"If-None-Match": tag})
     assert unchanged.status_code == 304 and unchanged.data == b"" and unchanged.headers["ETag"] == tag
     bob.post(f"/lists/{list_id}/items", data={"text": "3 lemons"})
     changed = alice.get(f"/lists/{list_id}/state", headers={"If-None-Match": tag})
     assert changed.status_code == 200 and changed.headers["ETag"] != tag and changed.json is not None
-    assert "3 lemons" in changed.json["html"] and changed.json["version"] == 2
+    assert [item["text"] for item in changed.json["items"]] == ["3 lemons"] and changed.json["version"] == 2
     assert "private" in changed.headers["Cache-Control"]
 
 

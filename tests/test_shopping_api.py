@@ -247,6 +247,7 @@ def test_a_signed_in_browser_uses_the_api_with_its_csrf_token(app: Flask, alice:
         ("/lists/{list}/items", "post", {"text": "milk", "op_id": 7}, 422, "op_id"),
         ("/lists/{list}/items/{item}", "patch", {"aisle": "shoes"}, 422, "aisle"),
         ("/lists/{list}/items/{item}", "patch", {"checked": "yes"}, 422, "checked"),
+        ("/lists/{list}/items/{item}", "patch", {"checked": 0}, 422, "checked"),
         ("/lists/{list}/items/{item}", "patch", {}, 422, "body"),
         ("/lists/{list}/items/{item}", "patch", {"op_id": "{op}"}, 422, "body"),
         ("/lists/{list}/recipes", "post", {"recipe_id": 999_999}, 404, None),

@@ -21,6 +21,15 @@ OP_ID = fields.UUID(
 )
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON's true or false, and nothing else (marshmallow would take 0, 1, "yes", "on")."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 def _text(required: bool, missing: str, most: int) -> fields.String:
     return fields.String(
         required=required,
@@ -106,9 +115,7 @@ class AddRecipe(Strict):
         validate=validate.Range(min=0, min_inclusive=False, max=limits.SERVINGS_MAX, error=limits.SERVINGS_RANGE),
         metadata={"description": "Default: as the recipe makes it. At most 100 times its own servings."},
     )
-    include_staples = fields.Boolean(
-        truthy={True},
-        falsy={False},
+    include_staples = StrictBoolean(
         load_default=False,
         metadata={"description": "Add the household's pantry staples (salt, oil, ...) too."},
     )
@@ -121,7 +128,7 @@ class ItemCreate(Strict):
 
 
 class ItemUpdate(Strict):
-    checked = fields.Boolean(truthy={True}, falsy={False})
+    checked = StrictBoolean()
     text = _text(False, limits.ITEM_TEXT_MISSING, limits.ITEM_TEXT_MAX)
     aisle = fields.String(validate=validate.OneOf(list(AISLES)))
     op_id = OP_ID

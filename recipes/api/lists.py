@@ -32,7 +32,6 @@ LIST_LINKS = {
         ("UpdateList", "updateList"),
         ("DeleteList", "deleteList"),
         ("AddListItem", "addListItem"),
-        ("AddRecipeToList", "addRecipeToList"),
         ("ClearCheckedItems", "clearCheckedItems"),
     ]
 }
@@ -230,7 +229,7 @@ def delete_list_item(args: dict[str, Any], list_id: int, item_id: int) -> tuple[
 
 
 @bp.post(f"{LIST}/clear")
-@bp.arguments(schemas.ClearRequest)
+@bp.arguments(schemas.ClearRequest, required=False)
 @bp.response(200, schemas.ShoppingList)
 @bp.doc(operationId="clearCheckedItems")
 def clear_checked_items(payload: dict[str, Any], list_id: int) -> dict[str, Any]:

@@ -49,22 +49,30 @@ class AddItemForm(Form):
     op_id = HiddenField(default=new_op_id)
 
 
-class AddRecipeForm(Form):
-    recipe_id = IntegerField(validators=[DataRequired(message="Choose a recipe to add.")], widget=HiddenInput())
-    servings = DecimalField(
-        "Servings",
+def servings_field(label: str, **options: str) -> DecimalField:
+    return DecimalField(
+        label,
         places=None,
         validators=[Optional(), NumberRange(min=0.01, max=limits.SERVINGS_MAX, message=limits.SERVINGS_RANGE)],
         render_kw={"inputmode": "decimal", "min": "0", "step": "any"},
+        **options,
     )
+
+
+class AddRecipeForm(Form):
+    recipe_id = IntegerField(validators=[DataRequired(message="Choose a recipe to add.")], widget=HiddenInput())
+    servings = servings_field("Servings")
     include_staples = BooleanField("Include pantry staples (salt, oil, …)")
     op_id = HiddenField(default=new_op_id)
 
 
 class AddToListForm(AddRecipeForm):
-    """The recipe page's "Add to list": which list (or a new one)."""
+    """The recipe page's "Add to list": which list (or a new one). Its own ids: the recipe page has
+    a servings field of its own (the scale control)."""
 
-    list_id = SelectField("List", coerce=str, validate_choice=False)
+    list_id = SelectField("List", coerce=str, validate_choice=False, id="add-to-list")
+    servings = servings_field("Servings to shop for", id="add-to-list-servings")
+    include_staples = BooleanField("Include pantry staples (salt, oil, …)", id="add-to-list-staples")
 
 
 class EditItemForm(Form):

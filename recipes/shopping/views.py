@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from .. import secret_tokens, shown_once
@@ -125,7 +126,7 @@ class Found:
 
 
 def _found_recipes(q: str) -> list[Found]:
-    results = search(current_user, SearchRequest.from_args({"q": q}, FOUND_MAX))
+    results = search(current_user, SearchRequest.from_args(MultiDict({"q": q}), FOUND_MAX))
     ids = [card.id for card in results.items]
     servings = {
         row.id: row.servings for row in db.session.execute(select(Recipe.id, Recipe.servings).where(Recipe.id.in_(ids)))
@@ -169,17 +170,16 @@ def page(list_id: int) -> Response | tuple[str, int]:
 @bp.get(f"{LIST}/state")
 def state(list_id: int) -> Response:
     """What the list page's script polls: 304 while the list is unchanged (one indexed read of its
-    version), else the rows as the page shows them, with the list's version as its ETag."""
+    version), else the list as the API gives it (the script draws the rows from it) and a fresh
+    CSRF token for the changes it sends, with the list's version as its ETag."""
     tag = objects.etag(list_id, services.list_version(current_user, list_id))
     if request.if_none_match.contains(tag):
         response = Response(status=304)
         response.set_etag(tag)
         return response
     found = services.contents(services.get_list(current_user, list_id))
-    rows = render_template(
-        "shopping/_items.html", found=found, shopping_list=found.shopping_list, aisle_names=aisles.AISLES
-    )
-    response = jsonify(version=found.shopping_list.version, html=rows, csrf_token=generate_csrf())
+    body = objects.list_object(found, services.sources_by_item(list_id))
+    response = jsonify({**body, "csrf_token": generate_csrf()})
     response.set_etag(objects.etag(found.shopping_list))
     return response
 

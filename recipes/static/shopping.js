@@ -9,8 +9,9 @@
 //   says so.
 // - Every 3 seconds (while the page is shown) it asks whether the list changed, with the list's
 //   ETag in If-None-Match: an unchanged list is a 304 and costs next to nothing. A changed one
-//   comes back as the rows' HTML, which replaces them, with the changes still queued here shown
-//   on top.
+//   comes back as the list's JSON (the API's list object), from which the rows are drawn again
+//   as the page's template draws them (with DOM methods: text is never read as HTML), with the
+//   changes still queued here shown on top.
 // No service worker is needed for any of this (a later one may serve the page itself offline).
 "use strict";
 (() => {
@@ -21,6 +22,7 @@
   const RETRY_MAX_MS = 30000;
   const apiUrl = root.dataset.apiUrl;
   const stateUrl = root.dataset.stateUrl;
+  const listUrl = root.dataset.listUrl;
   const queueKey = `recipes.shopping.${root.dataset.listId}.queue`;
   const status = root.querySelector("[data-sync-status]");
   const pendingList = root.querySelector("[data-pending]");
@@ -137,6 +139,90 @@
     pendingList.hidden = adds.length === 0;
   };
 
+  // --- drawing the rows from the list's JSON (as shopping/_items.html does) ----------------------
+
+  const element = (tag, attributes = {}, ...children) => {
+    const made = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) made.setAttribute(name, value);
+    made.append(...children);
+    return made;
+  };
+  const hidden = (name, value) => element("input", { type: "hidden", name, value });
+
+  const rowFor = (item, aisleName) => {
+    const checked = Boolean(item.checked);
+    const form = element(
+      "form",
+      { class: "check", method: "post", action: `${listUrl}/items/${item.id}/check` },
+      hidden("csrf_token", csrf),
+      hidden("checked", checked ? "0" : "1"),
+      element("button", {
+        type: "submit",
+        class: "tick",
+        "aria-pressed": String(checked),
+        "aria-label": `${checked ? "Put back" : "Check off"}: ${item.text}`,
+      }),
+    );
+    const edit = element(
+      "a",
+      { class: "item-edit no-print", href: `${listUrl}/items/${item.id}`, "aria-label": `Change ${item.text}` },
+      "Edit",
+    );
+    const row = element(
+      "li",
+      { class: checked ? "item checked" : "item", id: `item-${item.id}` },
+      form,
+      element("span", { class: "item-text" }, item.text),
+      edit,
+    );
+    row.dataset.itemId = String(item.id);
+    row.dataset.aisle = item.aisle;
+    row.dataset.aisleName = aisleName;
+    return row;
+  };
+
+  const draw = (list) => {
+    const names = new Map(list.aisles.map((aisle) => [aisle.id, aisle.name]));
+    const box = element("div", { id: "items", class: "shopping-items" });
+    box.dataset.version = String(list.version);
+    const open = list.items.filter((item) => !item.checked);
+    const basket = list.items.filter((item) => item.checked);
+    for (const aisle of list.aisles) {
+      const rows = open.filter((item) => item.aisle === aisle.id);
+      if (!rows.length) continue;
+      const section = element(
+        "section",
+        { class: "aisle" },
+        element("h2", {}, aisle.name),
+        element("ul", { class: "items" }, ...rows.map((item) => rowFor(item, aisle.name))),
+      );
+      section.dataset.aisle = aisle.id;
+      box.append(section);
+    }
+    if (!open.length) {
+      box.append(element("p", { class: "empty-list" }, basket.length ? "Everything is checked off." : "Nothing on the list yet."));
+    }
+    if (basket.length) {
+      const clear = element(
+        "form",
+        { method: "post", action: `${listUrl}/clear`, class: "clear-checked no-print" },
+        hidden("csrf_token", csrf),
+        hidden("op_id", newOpId()),
+        element("button", { type: "submit", class: "secondary outline" }, "Clear checked items"),
+      );
+      const section = element(
+        "section",
+        { class: "aisle checked-items" },
+        element("h2", {}, "In the basket ", element("small", {}, `(${basket.length})`)),
+        element("ul", { class: "items" }, ...basket.map((item) => rowFor(item, names.get(item.aisle) || ""))),
+        clear,
+      );
+      section.dataset.aisle = "checked";
+      box.append(section);
+    }
+    itemsBox().replaceWith(box);
+  };
+
   // --- sending the queue ------------------------------------------------------------------------
 
   const requestFor = (op) => {
@@ -240,13 +326,10 @@
       return false;
     }
     if (!response.ok) return false;
-    const state = await response.json();
+    const list = await response.json();
     etag = response.headers.get("ETag") || etag;
-    csrf = state.csrf_token || csrf;
-    const holder = document.createElement("div");
-    holder.innerHTML = state.html; // the server's own template, escaped there
-    const rows = holder.querySelector("#items");
-    if (rows) itemsBox().replaceWith(rows);
+    csrf = list.csrf_token || csrf;
+    draw(list);
     applyQueued();
     if (!sending) showState(false);
     if (queued().length && !sending) flush();

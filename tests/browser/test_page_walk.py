@@ -42,6 +42,7 @@ NOT_PAGES = {
     "images.picture",
     "sharing.picture",
     "images.kept_picture",  # a picture kept between two submits of the recipe form
+    "shopping.state",  # JSON (or a 304) for the list page's script
 }
 NOT_PAGE_PREFIXES = ("/api/v1/",)
 
@@ -55,13 +56,16 @@ FILL: dict[tuple[str, str] | str, Callable[[World], object]] = {
     ("backups.restore", "name"): lambda w: w.backup_name,
     "results_key": lambda w: w.results_key,
     "invite_token": lambda w: w.invite_token,
+    "list_id": lambda w: w.list_id,
+    "item_id": lambda w: w.item_id,
+    ("shopping_shared.page", "list_token"): lambda w: w.list_token,
 }
 
 # Pages seen with a query too (the list's filters open on a tag or a search).
-VARIANTS = {"cookbook.index": ["?tag=soup", "?q=lentil"]}
+VARIANTS = {"cookbook.index": ["?tag=soup", "?q=lentil"], "shopping.page": ["?q=soup"]}
 # Pages that look different signed out, walked both ways (pages that send a signed-in
 # visitor elsewhere, such as the login page, are walked signed out on their own).
-ALSO_SIGNED_OUT = {"sharing.page", "joining.join"}
+ALSO_SIGNED_OUT = {"sharing.page", "joining.join", "shopping_shared.page"}
 
 
 def _before_share_created(context: BrowserContext, world: World) -> None:
@@ -349,4 +353,6 @@ def test_the_walk_reads_every_page_from_the_url_map() -> None:
         assert endpoint in walked or endpoint in NOT_PAGES or rule.startswith(NOT_PAGE_PREFIXES), endpoint
     assert {"cookbook.index", "cookbook.detail", "auth.account", "sharing.page", "backups.restore"} <= walked
     assert {"households.page", "joining.join", "household_admin.index"} <= walked
+    assert {"shopping.index", "shopping.page", "shopping.print_view", "shopping.edit_item"} <= walked
+    assert {"shopping.settings", "shopping_shared.page"} <= walked
     assert not walked & NOT_PAGES

@@ -2,10 +2,11 @@
 
 alice, the admin, signs up through the page and, through the app's own forms, adds recipes
 (tags, a picture), a share link, an API token, a backup and a household invite, and makes a
-reset link for bob; bob, made with `recipes create-user`, owns a few demo recipes and is moved
-into alice's household (`recipes move-user`), so her list shows what he shares with it. What
-the pages' addresses need (ids, the share link's, reset link's and invite's tokens, the
-backup's name) is kept here.
+reset link for bob, and a shopping list with her recipe on it and a read-only link to it; bob,
+made with `recipes create-user`, owns a few demo recipes and is moved into alice's household
+(`recipes move-user`), so her list shows what he shares with it. What the pages' addresses need
+(ids, the share link's, reset link's, invite's and list link's tokens, the backup's name) is
+kept here.
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ class World:
     backup_name: str
     results_key: str  # the results page of a file import
     invite_token: str  # a live invite to alice's household
+    list_id: int  # the household's shopping list: alice's recipe on it, a row checked off
+    item_id: int
+    list_token: str  # a read-only link to the list
 
     @property
     def session_cookie(self) -> str:
@@ -150,6 +154,16 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         }
         results_key = post(context, f"{base}/recipes/import/file", multipart=upload).rsplit("/", 1)[1]
 
+        location = post(context, f"{base}/lists", form={"csrf_token": csrf, "name": "Groceries"})
+        list_id = int(location.rsplit("/", 1)[1])
+        post(context, f"{base}/lists/{list_id}/recipes", form={"csrf_token": csrf, "recipe_id": str(recipe_id)})
+        post(context, f"{base}/lists/{list_id}/items", form={"csrf_token": csrf, "text": "1 loaf sourdough bread"})
+        item_id = int(query(config_dir, env, f"SELECT min(id) FROM shopping_item WHERE list_id = {list_id}"))
+        post(context, f"{base}/lists/{list_id}/items/{item_id}/check", form={"csrf_token": csrf, "checked": "1"})
+        post(context, f"{base}/lists/{list_id}/shares", form={"csrf_token": csrf, "expiry": "1w"})
+        page.goto(f"{base}/lists/{list_id}")  # shown once
+        list_token = page.locator("#new-share").input_value().rsplit("/", 1)[1]
+
         page.goto(f"{base}/recipes/")  # nothing left waiting to be shown
         state = context.storage_state()
     finally:
@@ -166,4 +180,7 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         backup_name=backup,
         results_key=results_key,
         invite_token=invite_token,
+        list_id=list_id,
+        item_id=item_id,
+        list_token=list_token,
     )
