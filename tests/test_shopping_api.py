@@ -154,20 +154,22 @@ def test_a_check_off_and_an_edit_of_the_same_row_at_once_both_stay(app: Flask, a
     """Two phones, one row: each change names only its field, so neither overwrites the other,
     whichever comes first; here both are sent at the same moment from two threads, many times."""
     list_id = new_list(alice_api)["id"]
+
+    def send(api: Api, path: str, payload: dict[str, Any], start: threading.Barrier, answers: list[int]) -> None:
+        client: Client = app.test_client()  # type: ignore[assignment]
+        start.wait(10)
+        answers.append(Api(client, api.token).patch(path, json=payload).status_code)
+
     for round_ in range(6):
         item_id = alice_api.post(f"/lists/{list_id}/items", json={"text": f"{round_ + 1} lemons"}).json["id"]
         path = f"/lists/{list_id}/items/{item_id}"
         start = threading.Barrier(2)
         answers: list[int] = []
-
-        def send(api: Api, payload: dict[str, Any]) -> None:
-            client: Client = app.test_client()  # type: ignore[assignment]
-            start.wait(10)
-            answers.append(Api(client, api.token).patch(path, json=payload).status_code)
-
         workers = [
-            threading.Thread(target=send, args=(alice_api, {"checked": True, "op_id": op()})),
-            threading.Thread(target=send, args=(bob_api, {"text": f"{round_ + 1} limes", "op_id": op()})),
+            threading.Thread(target=send, args=(alice_api, path, {"checked": True, "op_id": op()}, start, answers)),
+            threading.Thread(
+                target=send, args=(bob_api, path, {"text": f"{round_ + 1} limes", "op_id": op()}, start, answers)
+            ),
         ]
         for worker in workers:
             worker.start()

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from .conftest import ARTIFACTS, serving
 from .test_browser import register_first_user
-from .world import cli, csrf_token, post, query
+from .world import cli, csrf_token, post
 
 PHONE: Any = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 SHOTS = ARTIFACTS / "shopping"
@@ -114,7 +114,7 @@ def rows_in_database(shop: dict[str, Any], list_id: int) -> list[tuple[str, bool
 
 def test_two_phones_shop_one_list_and_one_goes_offline(browser: Browser, shop: dict[str, Any]) -> None:
     base = shop["base"]
-    soup, pie = shop["recipes"]
+    soup, _pie = shop["recipes"]
     alice_context, alice, alice_problems = signed_in(browser, shop, "alice")
     bob_context, bob, bob_problems = signed_in(browser, shop, "bob")
     try:
