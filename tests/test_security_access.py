@@ -92,7 +92,7 @@ def _list_things(app: Flask, client: Client, recipe_id: str) -> dict[str, str]:
     assert client.post(f"/lists/{list_id}/recipes", data={"recipe_id": recipe_id}).status_code == 303
     assert client.post(f"/lists/{list_id}/items", data={"text": "3 lemons"}).status_code == 303
     assert client.post(f"/lists/{list_id}/shares", data={"expiry": "1w"}).status_code == 303
-    link = NEW_LIST_SHARE.search(client.get(f"/lists/{list_id}").text)
+    link = NEW_LIST_SHARE.search(client.get(f"/lists/{list_id}/settings").text)
     assert link, "no new list link shown"
     with app.app_context():
         from recipes.models import ShoppingItem, ShoppingListShare
@@ -234,6 +234,7 @@ def send(client: Client, attempt: Attempt, headers: dict[str, str] | None = None
     elif attempt.method == "POST":
         lists = {"name": "Taken over", "text": "Taken over", "aisle": "produce", "checked": "1"}
         lists["recipe_id"] = attempt.values.get("recipe_id", "")
+        lists["check"] = attempt.values.get("item_id", "")
         if attempt.rule.endpoint == "shopping.add_recipe":
             lists["servings"] = ""  # as the recipe makes it (the recipe form's "4 bowls" is not a number)
         kwargs["data"] = {**RECIPE_FORM, "title": "Taken over", "expiry": "1w", **lists, "csrf_token": csrf}

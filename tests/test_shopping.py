@@ -218,13 +218,15 @@ def test_taking_a_recipe_out_takes_exactly_its_share(app: Flask, alice: Client) 
     add(alice, list_id, soup)  # twice: two days of soup
     assert alice.post(f"/lists/{list_id}/items", data={"text": "1 onion"}).status_code == 303  # one by hand
     assert "5 onions" in rows(app, list_id)
-    assert alice.post(f"/lists/{list_id}/recipes/{soup}/remove").status_code == 303
+    assert alice.post(f"/lists/{list_id}/recipes/remove", data={"recipe_id": str(soup)}).status_code == 303
     # Only the pie's share (and the onion by hand) is left; the lentils, which only the soup needed, went.
     assert sorted(rows(app, list_id)) == sorted(["3 onions", "250 ml milk", "3 eggs", "1 kg flour"])
-    assert alice.post(f"/lists/{list_id}/recipes/{pie}/remove").status_code == 303
+    assert alice.post(f"/lists/{list_id}/recipes/remove", data={"recipe_id": str(pie)}).status_code == 303
     assert rows(app, list_id) == ["1 onion"]
-    # Not on the list (any more): 404.
-    assert alice.post(f"/lists/{list_id}/recipes/{pie}/remove").status_code == 404
+    # Not on the list (any more): said so.
+    again = alice.post(f"/lists/{list_id}/recipes/remove", data={"recipe_id": str(pie)})
+    assert again.status_code == 303 and "not on the list" in alice.get(again.headers["Location"]).text
+    assert alice.post(f"/lists/{list_id}/recipes/remove", data={"recipe_id": "x"}).status_code == 400
 
 
 def test_more_of_a_checked_food_goes_on_a_row_of_its_own(app: Flask, alice: Client) -> None:
@@ -233,13 +235,27 @@ def test_more_of_a_checked_food_goes_on_a_row_of_its_own(app: Flask, alice: Clie
     list_id = new_list(alice)
     add(alice, list_id, soup)
     milk = item_id(app, list_id, "2 cups milk")
-    assert alice.post(f"/lists/{list_id}/items/{milk}/check", data={"checked": "1"}).status_code == 303
+    assert alice.post(f"/lists/{list_id}/check", data={"check": str(milk)}).status_code == 303
     add(alice, list_id, pie)
     # The checked row is what is in the basket: it stays checked, with what it was.
     assert "[x] 2 cups milk" in rows(app, list_id) and "250 ml milk" in rows(app, list_id)
     # Taking the pie out takes its milk; the checked row is untouched.
-    alice.post(f"/lists/{list_id}/recipes/{pie}/remove")
+    alice.post(f"/lists/{list_id}/recipes/remove", data={"recipe_id": str(pie)})
     assert "[x] 2 cups milk" in rows(app, list_id) and "250 ml milk" not in rows(app, list_id)
+
+
+def test_a_check_names_a_row_of_the_list(app: Flask, family: dict[str, Client]) -> None:
+    alice, carol = family["alice"], family["carol"]
+    list_id = new_list(alice)
+    alice.post(f"/lists/{list_id}/items", data={"text": "3 lemons"})
+    lemons = item_id(app, list_id, "3 lemons")
+    theirs = new_list(carol)
+    for form in ({}, {"check": "x"}, {"check": "0"}, {"uncheck": str(2**40)}):
+        assert alice.post(f"/lists/{list_id}/check", data=form).status_code == 400, form
+    assert alice.post(f"/lists/{list_id}/check", data={"check": "999999"}).status_code == 404
+    assert carol.post(f"/lists/{theirs}/check", data={"check": str(lemons)}).status_code == 404  # not her list's row
+    assert carol.post(f"/lists/{list_id}/check", data={"check": str(lemons)}).status_code == 404
+    assert rows(app, list_id) == ["3 lemons"]
 
 
 def test_checked_rows_fall_to_the_bottom_and_are_cleared(app: Flask, alice: Client) -> None:
@@ -247,14 +263,14 @@ def test_checked_rows_fall_to_the_bottom_and_are_cleared(app: Flask, alice: Clie
     list_id = new_list(alice)
     add(alice, list_id, soup)
     onion = item_id(app, list_id, "1 onion")
-    alice.post(f"/lists/{list_id}/items/{onion}/check", data={"checked": "1"})
-    alice.post(f"/lists/{list_id}/items/{onion}/check", data={"checked": "1"})  # twice: still checked
+    alice.post(f"/lists/{list_id}/check", data={"check": str(onion)})
+    alice.post(f"/lists/{list_id}/check", data={"check": str(onion)})  # twice: still checked
     assert rows(app, list_id)[-1] == "[x] 1 onion"
     page = alice.get(f"/lists/{list_id}").text
     assert page.index("200 g red lentils") < page.index("In the basket") < page.index("1 onion")
-    alice.post(f"/lists/{list_id}/items/{onion}/check", data={"checked": "0"})
+    alice.post(f"/lists/{list_id}/check", data={"uncheck": str(onion)})
     assert "1 onion" in rows(app, list_id)[:-1] and not any(r.startswith("[x]") for r in rows(app, list_id))
-    alice.post(f"/lists/{list_id}/items/{onion}/check", data={"checked": "1"})
+    alice.post(f"/lists/{list_id}/check", data={"check": str(onion)})
     cleared = alice.post(f"/lists/{list_id}/clear")
     assert "Cleared 1 checked item." in alice.get(cleared.headers["Location"]).text
     assert "1 onion" not in rows(app, list_id) and len(rows(app, list_id)) == 3
@@ -306,7 +322,7 @@ def test_editing_a_rows_text_makes_it_yours(app: Flask, alice: Client) -> None:
         alice.post(f"/lists/{list_id}/items/{onion}", data={"text": "2 red onions", "aisle": "produce"}).status_code
         == 303
     )
-    alice.post(f"/lists/{list_id}/recipes/{soup}/remove")
+    alice.post(f"/lists/{list_id}/recipes/remove", data={"recipe_id": str(soup)})
     assert rows(app, list_id) == ["2 red onions"]  # no longer the soup's share
     refused = alice.post(f"/lists/{list_id}/items/{onion}", data={"text": "", "aisle": "produce"})
     assert refused.status_code == 400 and "Say what to buy." in refused.text
@@ -468,11 +484,13 @@ def test_a_list_is_shared_read_only_by_a_link_and_revoked(app: Flask, family: di
     alice, carol = family["alice"], family["carol"]
     list_id = new_list(alice)
     alice.post(f"/lists/{list_id}/items", data={"text": "3 lemons"})
-    assert alice.post(f"/lists/{list_id}/shares", data={"expiry": "1w"}).status_code == 303
-    page = alice.get(f"/lists/{list_id}").text
-    link = re.search(r'id="new-share" type="text" value="[^"]*/l/([A-Za-z0-9_-]+)"', page)
-    assert link, page
-    assert 'id="new-share"' not in alice.get(f"/lists/{list_id}").text  # shown once
+    made = alice.post(f"/lists/{list_id}/shares", data={"expiry": "1w"})
+    assert made.status_code == 303 and made.headers["Location"] == f"/lists/{list_id}/settings#share"
+    page = alice.get(f"/lists/{list_id}/settings")
+    assert page.headers["Cache-Control"] == "no-store"
+    link = re.search(r'id="new-share" type="text" value="[^"]*/l/([A-Za-z0-9_-]+)"', page.text)
+    assert link, page.text
+    assert 'id="new-share"' not in alice.get(f"/lists/{list_id}/settings").text  # shown once
     anyone = app.test_client()
     shared = anyone.get(f"/l/{link[1]}")
     assert shared.status_code == 200 and "3 lemons" in shared.text
@@ -492,6 +510,24 @@ def test_a_list_is_shared_read_only_by_a_link_and_revoked(app: Flask, family: di
     assert alice.post(f"/lists/{list_id}/shares/{share_id}/revoke").status_code == 303
     gone = anyone.get(f"/l/{link[1]}")
     assert gone.status_code == 410 and "Link revoked" in gone.text
+
+
+def test_what_a_row_says_is_escaped_everywhere(app: Flask, alice: Client) -> None:
+    list_id = new_list(alice, "<i>Mine</i>")
+    alice.post(f"/lists/{list_id}/items", data={"text": '<script>alert(1)</script> & "quotes"'})
+    row = item_id(app, list_id, '<script>alert(1)</script> & "quotes"')
+    alice.post(f"/lists/{list_id}/items", data={"text": "<b>bold</b>"})
+    alice.post(f"/lists/{list_id}/check", data={"check": str(item_id(app, list_id, "<b>bold</b>"))})
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;quotes&#34;"
+    for path in (f"/lists/{list_id}", f"/lists/{list_id}/print", f"/lists/{list_id}/items/{row}", "/lists"):
+        page = alice.get(path).text
+        assert "<script>alert" not in page and "<b>bold" not in page and "<i>Mine" not in page, path
+    page = alice.get(f"/lists/{list_id}").text
+    assert (
+        f'aria-label="Check off: {escaped}"></button><a class="item-text" href="/lists/{list_id}/items/{row}">{escaped}</a>'
+        in page
+    )
+    assert "&lt;b&gt;bold&lt;/b&gt;" in page
 
 
 def test_the_access_log_cuts_list_links_short() -> None:

@@ -7,14 +7,14 @@ from typing import Any
 
 from ..models import ShoppingItem, ShoppingList
 from .aisles import AISLES
-from .services import ListContents, Source
+from .services import ItemRow, ListContents, Source
 
 
 def list_summary(shopping_list: ShoppingList) -> dict[str, Any]:
     return {"id": shopping_list.id, "name": shopping_list.name, "version": shopping_list.version}
 
 
-def item_object(item: ShoppingItem, sources: list[Source]) -> dict[str, Any]:
+def item_object(item: ShoppingItem | ItemRow, sources: list[Source]) -> dict[str, Any]:
     return {
         "id": item.id,
         "text": item.text,

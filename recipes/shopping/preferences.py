@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
@@ -24,10 +24,16 @@ class Preferences:
         return staples.staple_keys(self.staples)
 
 
+_OF_HOUSEHOLD = select(ShoppingPreferences.aisle_order, ShoppingPreferences.staples).where(
+    ShoppingPreferences.household_id == bindparam("household_id")
+)
+
+
 def preferences_of(household_id: int) -> Preferences:
-    row = db.session.get(ShoppingPreferences, household_id)
+    """The household's preferences (a plain read: every list page asks)."""
+    row = db.session.connection().execute(_OF_HOUSEHOLD, {"household_id": household_id}).first()
     order = aisles.ordered(row.aisle_order if row is not None else None)
-    chosen = row.staples if row is not None and row.staples is not None else None
+    chosen = row.staples if row is not None and isinstance(row.staples, list) else None
     return Preferences(order, list(chosen if chosen is not None else staples.DEFAULT_STAPLES), chosen is not None)
 
 

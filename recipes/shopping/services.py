@@ -22,10 +22,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, bindparam, case, delete, func, select, update
 
 from ..access import of_my_household, visible_to
+from ..auth.services import live_login_household, login_parameters
 from ..extensions import db
 from ..ingredients.detail import IngredientDetail
 from ..ingredients.display import display_line
@@ -39,7 +42,6 @@ from ..models import (
     ShoppingListRecipe,
     ShoppingOp,
     User,
-    as_utc,
     utcnow,
 )
 from ..text_cleaning import clean_text
@@ -134,6 +136,22 @@ def get_list(user: User, list_id: int) -> ShoppingList:
     if found is None:
         raise ListNotFound(list_id)
     return found
+
+
+# The poll's question, built once: the list's version, if the login asking is live and of the list's
+# household (the same rule as get_list's, for a login whose user is not loaded).
+_VERSION_FOR_LOGIN = select(ShoppingList.version).where(
+    ShoppingList.id == bindparam("list_id"), ShoppingList.household_id == live_login_household()
+)
+
+
+def version_for_login(login_token: str, list_id: int, idle_days: int) -> int | None:
+    """The list's version for this login, in one indexed read; None when the login does not work
+    (ended, idle, a disabled account) or the list is not its household's (or there is none)."""
+    version: int | None = db.session.scalar(
+        _VERSION_FOR_LOGIN, {"list_id": list_id, **login_parameters(login_token, idle_days)}
+    )
+    return version
 
 
 def list_version(user: User, list_id: int) -> int:
@@ -651,6 +669,64 @@ class Source:
     servings: float | None
 
 
+class ItemRow(NamedTuple):
+    """A row of a list as it is shown: read as plain tuples, not as models (a list page shows
+    hundreds of rows, and a model costs many times a tuple to load and to read)."""
+
+    id: int
+    text: str
+    quantity: float | None
+    quantity_max: float | None
+    unit: str | None
+    approximate: bool
+    food: str | None
+    aisle: str
+    checked: bool
+    by_hand: bool
+
+
+_ITEM_COLUMNS = tuple(getattr(ShoppingItem, name) for name in ItemRow._fields)
+
+
+class RecipeOnList(NamedTuple):
+    recipe_id: int | None  # None once the recipe is deleted
+    title: str
+    servings: float | None
+
+
+_RECIPES_OF_LIST = (
+    select(ShoppingListRecipe.recipe_id, ShoppingListRecipe.title, ShoppingListRecipe.servings)
+    .where(ShoppingListRecipe.list_id == bindparam("list_id"))
+    .order_by(ShoppingListRecipe.created_at, ShoppingListRecipe.id)
+)
+
+
+@lru_cache(maxsize=64)
+def _rows_statement(aisle_order: tuple[str, ...]) -> Select[Any]:
+    """The statement that reads a list's rows in the order a household shows them (one per order)."""
+    rank = case({aisle: n for n, aisle in enumerate(aisle_order)}, value=ShoppingItem.aisle, else_=len(aisle_order))
+    return (
+        select(*_ITEM_COLUMNS)
+        .where(ShoppingItem.list_id == bindparam("list_id"))
+        .order_by(
+            ShoppingItem.checked,
+            case((ShoppingItem.checked.is_(True), 0), else_=rank),
+            ShoppingItem.checked_at.desc(),
+            ShoppingItem.position,
+            ShoppingItem.id,
+        )
+    )
+
+
+def _rows_in_order(list_id: int, aisle_order: list[str]) -> list[ItemRow]:
+    """The list's rows in the order it shows them, sorted by the database: unchecked ones by the
+    household's aisle order, then by their place; then the checked ones, last checked first.
+    Read through the session's connection: plain rows need none of the ORM's work."""
+    found = db.session.connection().execute(_rows_statement(tuple(aisle_order)), {"list_id": list_id})
+    make = ItemRow._make
+    return [make(row) for row in found]
+
+
 @dataclass
 class ListContents:
     """A list as its pages and the API show it: rows in the household's aisle order (unchecked by
@@ -658,16 +734,16 @@ class ListContents:
 
     shopping_list: ShoppingList
     aisle_order: list[str]
-    unchecked: list[ShoppingItem]
-    checked: list[ShoppingItem]
-    recipes: list[ShoppingListRecipe]
+    unchecked: list[ItemRow]
+    checked: list[ItemRow]
+    recipes: list[RecipeOnList]
 
     @property
-    def items(self) -> list[ShoppingItem]:
+    def items(self) -> list[ItemRow]:
         return self.unchecked + self.checked
 
-    def by_aisle(self) -> list[tuple[str, list[ShoppingItem]]]:
-        groups: dict[str, list[ShoppingItem]] = {aisle: [] for aisle in self.aisle_order}
+    def by_aisle(self) -> list[tuple[str, list[ItemRow]]]:
+        groups: dict[str, list[ItemRow]] = {aisle: [] for aisle in self.aisle_order}
         for item in self.unchecked:
             groups.setdefault(item.aisle, []).append(item)
         return [(aisle, items) for aisle, items in groups.items() if items]
@@ -676,21 +752,11 @@ class ListContents:
 def contents(shopping_list: ShoppingList) -> ListContents:
     """The list's rows, recipes and aisle order (found with get_list, or a share link's)."""
     order = preferences.preferences_of(shopping_list.household_id).aisle_order
-    rank = {aisle: n for n, aisle in enumerate(order)}
-    items = list(db.session.scalars(select(ShoppingItem).where(ShoppingItem.list_id == shopping_list.id)))
-    unchecked = sorted(
-        (i for i in items if not i.checked), key=lambda i: (rank.get(i.aisle, len(rank)), i.position, i.id)
-    )
-    checked = sorted(
-        (i for i in items if i.checked), key=lambda i: (as_utc(i.checked_at or i.updated_at), i.id), reverse=True
-    )
-    recipes = list(
-        db.session.scalars(
-            select(ShoppingListRecipe)
-            .where(ShoppingListRecipe.list_id == shopping_list.id)
-            .order_by(ShoppingListRecipe.created_at, ShoppingListRecipe.id)
-        )
-    )
+    rows = _rows_in_order(shopping_list.id, order)
+    unchecked = [row for row in rows if not row.checked]
+    checked = rows[len(unchecked) :]
+    found = db.session.connection().execute(_RECIPES_OF_LIST, {"list_id": shopping_list.id})
+    recipes = [RecipeOnList._make(row) for row in found]
     return ListContents(shopping_list, order, unchecked, checked, recipes)
 
 

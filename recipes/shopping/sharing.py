@@ -64,9 +64,8 @@ def create_share(user: User, list_id: int, expiry: str, *, show_to: str | None =
     return share
 
 
-def shares_of(user: User, list_id: int) -> list[ShoppingListShare]:
-    """Every link to the list, newest first, whatever its state."""
-    shopping_list = get_list(user, list_id)
+def shares_of(shopping_list: ShoppingList) -> list[ShoppingListShare]:
+    """Every link to the list (found with get_list), newest first, whatever its state."""
     return list(
         db.session.scalars(
             select(ShoppingListShare)
@@ -76,9 +75,8 @@ def shares_of(user: User, list_id: int) -> list[ShoppingListShare]:
     )
 
 
-def own_share(user: User, list_id: int, token: str) -> ShoppingListShare | None:
-    """The link with this token to the list, if it is one."""
-    shopping_list = get_list(user, list_id)
+def own_share(shopping_list: ShoppingList, token: str) -> ShoppingListShare | None:
+    """The link with this token to the list (found with get_list), if it is one."""
     return db.session.scalar(
         select(ShoppingListShare).where(
             ShoppingListShare.token_hash == token_digest(token), ShoppingListShare.list_id == shopping_list.id

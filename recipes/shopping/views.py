@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from .. import secret_tokens, shown_once
+from .. import auth, secret_tokens, shown_once
 from ..database import release_transaction, write_intent
 from ..errors import render_error, render_not_found
 from ..extensions import db
@@ -40,6 +40,7 @@ from .forms import (
     StaplesForm,
     new_op_id,
 )
+from .rows import rows_html
 from .staples import StapleError
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ def require_login() -> None:
 
 
 bp.add_app_template_global(new_op_id, "new_op_id")
+bp.add_app_template_global(rows_html, "shopping_rows")
 
 
 @bp.errorhandler(services.ListNotFound)
@@ -134,13 +136,13 @@ def _found_recipes(q: str) -> list[Found]:
     return [Found(card.id, card.title, servings.get(card.id, "")) for card in results.items]
 
 
-def _list_page(list_id: int, *, status: int = 200, **forms: Any) -> tuple[str, int]:
+def _list_page(list_id: int, *, status: int = 200, add_item: AddItemForm | None = None) -> tuple[str, int]:
+    """The list to shop from: its rows, adding an item or a recipe, the recipes on it. Kept to
+    what shopping needs (renaming, sharing and deleting are on its settings page): a phone opens it
+    in the shop, and a list may have hundreds of rows."""
     shopping_list = services.get_list(current_user, list_id)
     found = services.contents(shopping_list)
     q = request.args.get("q", "").strip()[:200]
-    secret = shown_once.take(current_user.get_id(), sharing.SHOWN_ON)
-    made = sharing.own_share(current_user, list_id, secret) if secret else None
-    shares = sharing.shares_of(current_user, list_id)
     page = render_template(
         "shopping/list.html",
         found=found,
@@ -149,38 +151,85 @@ def _list_page(list_id: int, *, status: int = 200, **forms: Any) -> tuple[str, i
         aisle_names=aisles.AISLES,
         q=q,
         recipes=_found_recipes(q) if q else [],
-        add_item=forms.get("add_item") or AddItemForm(formdata=None),
-        add_recipe=forms.get("add_recipe") or AddRecipeForm(formdata=None),
-        rename=forms.get("rename") or ListNameForm(formdata=None, name=shopping_list.name),
-        share_form=forms.get("share_form") or ShareForm(formdata=None),
-        live_shares=[s for s in shares if sharing.state_of(s) == secret_tokens.LIVE],
-        new_share={"url": public_url("shopping_shared.page", list_token=secret), "share": made} if made else None,
+        add_item=add_item or AddItemForm(formdata=None),
     )
     return page, status
 
 
 @bp.get(LIST)
-def page(list_id: int) -> Response | tuple[str, int]:
-    body, status = _list_page(list_id)
-    response = current_app.make_response((body, status))
+def page(list_id: int) -> tuple[str, int]:
+    return _list_page(list_id)
+
+
+def _manage_page(list_id: int, *, status: int = 200, **forms: Any) -> Response:
+    shopping_list = services.get_list(current_user, list_id)
+    secret = shown_once.take(current_user.get_id(), sharing.SHOWN_ON)
+    made = sharing.own_share(shopping_list, secret) if secret else None
+    shares = sharing.shares_of(shopping_list)
+    page = render_template(
+        "shopping/manage.html",
+        shopping_list=shopping_list,
+        rename=forms.get("rename") or ListNameForm(formdata=None, name=shopping_list.name),
+        share_form=forms.get("share_form") or ShareForm(formdata=None),
+        live_shares=[s for s in shares if sharing.state_of(s) == secret_tokens.LIVE],
+        new_share={"url": public_url("shopping_shared.page", list_token=secret), "share": made} if made else None,
+    )
+    response = current_app.make_response((page, status))
     response.headers["Cache-Control"] = NO_STORE  # it may show a share link made just now
     return response
 
 
-@bp.get(f"{LIST}/state")
+@bp.get(f"{LIST}/settings")
+def manage(list_id: int) -> Response:
+    """A list's settings: its name, its read-only links, deleting it."""
+    return _manage_page(list_id)
+
+
+# The list page's poll, every few seconds while the page is shown: its own blueprint, without the
+# pages' login hook, so an unchanged list costs one query (see `state`).
+poll_bp = Blueprint("shopping_poll", __name__, url_prefix="/lists")
+
+
+def _json_error(status: int, code: str, message: str) -> Response:
+    response = jsonify(error={"code": code, "message": message})
+    response.status_code = status
+    return response
+
+
+def _not_modified(tag: str) -> Response:
+    response = Response(status=304)
+    response.set_etag(tag)
+    return response
+
+
+@poll_bp.get(f"{LIST}/state")
+@auth.reads_login_itself
 def state(list_id: int) -> Response:
-    """What the list page's script polls: 304 while the list is unchanged (one indexed read of its
-    version), else the list as the API gives it (the script draws the rows from it) and a fresh
-    CSRF token for the changes it sends, with the list's version as its ETag."""
-    tag = objects.etag(list_id, services.list_version(current_user, list_id))
+    """What the list page's script polls. With the list's ETag in If-None-Match and a login in the
+    session, one indexed read answers whether the list changed (the live-login rule and the
+    household's, in the same query): 304 while it has not. Otherwise, as any page: the user
+    loaded, the list as the API gives it (the script draws the rows from it) and a fresh CSRF token
+    for the changes it sends, with the list's version as its ETag. Nothing is written either way."""
+    token = auth.login_token()
+    if token is not None and request.if_none_match:
+        version = services.version_for_login(token, list_id, current_app.config["RECIPES_SESSION_DAYS"])
+        if version is not None:
+            tag = objects.etag(list_id, version)
+            if request.if_none_match.contains(tag):
+                return _not_modified(tag)
+    if not current_user.is_authenticated:
+        return _json_error(401, "unauthorized", "Log in again to see this list.")
+    try:
+        shopping_list = services.get_list(current_user, list_id)
+    except services.ListNotFound:
+        return _json_error(404, "not_found", "No such list.")
+    tag = objects.etag(shopping_list)
     if request.if_none_match.contains(tag):
-        response = Response(status=304)
-        response.set_etag(tag)
-        return response
-    found = services.contents(services.get_list(current_user, list_id))
+        return _not_modified(tag)
+    found = services.contents(shopping_list)
     body = objects.list_object(found, services.sources_by_item(list_id))
     response = jsonify({**body, "csrf_token": generate_csrf()})
-    response.set_etag(objects.etag(found.shopping_list))
+    response.set_etag(tag)
     return response
 
 
@@ -192,7 +241,7 @@ def print_view(list_id: int) -> str:
 
 
 @bp.post(f"{LIST}/name")
-def rename(list_id: int) -> Response | tuple[str, int]:
+def rename(list_id: int) -> Response:
     form = ListNameForm()
     if form.validate_on_submit():
         try:
@@ -202,7 +251,7 @@ def rename(list_id: int) -> Response | tuple[str, int]:
         else:
             flash("List renamed.", "success")
             return _to_list(list_id)
-    return _list_page(list_id, status=400, rename=form)
+    return _manage_page(list_id, status=400, rename=form)
 
 
 @bp.post(f"{LIST}/delete")
@@ -214,7 +263,7 @@ def delete(list_id: int) -> Response | str:
             message="Its rows and its share links go with it, for everyone in the household.",
             action=url_for("shopping.delete", list_id=list_id),
             button="Delete the list",
-            cancel=url_for("shopping.page", list_id=list_id),
+            cancel=url_for("shopping.manage", list_id=list_id),
         )
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -270,14 +319,21 @@ def add_recipe(list_id: int) -> Response | tuple[str, int]:
     return _to_list(list_id, "add-recipe")
 
 
-@bp.post(f"{LIST}/recipes/<int(max={MAX_ID}):recipe_id>/remove")
-def remove_recipe(list_id: int, recipe_id: int) -> Response:
-    form = ActionForm()
-    services.get_list(current_user, list_id)
-    if not form.validate_on_submit():
+@bp.post(f"{LIST}/recipes/remove")
+def remove_recipes(list_id: int) -> Response:
+    """The list page's "Take off" buttons (`recipe_id` names the recipe): its whole share goes."""
+    services.get_list(current_user, list_id)  # another household's: 404
+    if not ActionForm().validate_on_submit():
         abort(400)
-    services.remove_recipe(current_user, list_id, recipe_id, op_id=_op_id(form))
-    flash("Took the recipe's share off the list.", "success")
+    recipe_id = _row_id(request.form.get("recipe_id"))
+    if recipe_id is None:
+        abort(400, description="Choose a recipe to take off the list.")
+    try:
+        services.remove_recipe(current_user, list_id, recipe_id)
+    except services.RecipeNotOnList:
+        flash("That recipe is not on the list (any more).", "info")
+    else:
+        flash("Took the recipe's share off the list.", "success")
     return _to_list(list_id, "recipes")
 
 
@@ -295,14 +351,21 @@ def add_item(list_id: int) -> Response | tuple[str, int]:
     return _list_page(list_id, status=400, add_item=form)
 
 
-@bp.post(f"{ITEM}/check")
-def check(list_id: int, item_id: int) -> Response:
-    """Check a row off (`checked=1`) or put it back (`checked=0`): a value, not a toggle, so a
-    form posted twice leaves the row as asked."""
-    services.find_item(current_user, list_id, item_id)
+def _row_id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and 0 < int(value) <= MAX_ID else None
+
+
+@bp.post(f"{LIST}/check")
+def check(list_id: int) -> Response:
+    """The rows' buttons: `check=<row id>` checks a row off, `uncheck=<row id>` puts it back. A
+    value, not a toggle, so a form posted twice leaves the row as asked."""
+    services.get_list(current_user, list_id)  # another household's: 404
     if not ActionForm().validate_on_submit():
         abort(400)
-    checked = request.form.get("checked", "1") not in ("0", "false", "")
+    checked = "check" in request.form
+    item_id = _row_id(request.form.get("check" if checked else "uncheck"))
+    if item_id is None:
+        abort(400, description="Choose an item to check off or put back.")
     services.update_item(current_user, list_id, item_id, checked=checked)
     return _to_list(list_id, f"item-{item_id}")
 
@@ -450,7 +513,7 @@ def move_aisle() -> Response:
 
 
 @bp.post(f"{LIST}/shares")
-def create_share(list_id: int) -> Response | tuple[str, int]:
+def create_share(list_id: int) -> Response:
     services.get_list(current_user, list_id)
     form = ShareForm()
     if form.validate_on_submit():
@@ -459,8 +522,8 @@ def create_share(list_id: int) -> Response | tuple[str, int]:
         except sharing.ShareInvalid as exc:
             form.expiry.errors = [*form.expiry.errors, exc.message]
         else:
-            return _to_list(list_id, "share")
-    return _list_page(list_id, status=400, share_form=form)
+            return redirect(url_for("shopping.manage", list_id=list_id, _anchor="share"), 303)
+    return _manage_page(list_id, status=400, share_form=form)
 
 
 @bp.post(f"{LIST}/shares/<int(max={MAX_ID}):list_share_id>/revoke")
@@ -470,7 +533,7 @@ def revoke_share(list_id: int, list_share_id: int) -> Response:
         abort(400)
     share = sharing.revoke_share(current_user, list_id, list_share_id)
     flash(f"Revoked the link /l/{share.hint}…: it no longer opens the list.", "success")
-    return _to_list(list_id, "share")
+    return redirect(url_for("shopping.manage", list_id=list_id, _anchor="share"), 303)
 
 
 _GONE = {

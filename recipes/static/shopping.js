@@ -23,6 +23,10 @@
   const apiUrl = root.dataset.apiUrl;
   const stateUrl = root.dataset.stateUrl;
   const listUrl = root.dataset.listUrl;
+  let aisleNames = {};
+  try {
+    aisleNames = JSON.parse(root.dataset.aisleNames || "{}");
+  } catch {}
   const queueKey = `recipes.shopping.${root.dataset.listId}.queue`;
   const status = root.querySelector("[data-sync-status]");
   const pendingList = root.querySelector("[data-pending]");
@@ -75,14 +79,14 @@
 
   const sectionFor = (row, checked) => {
     const box = itemsBox();
-    const aisle = checked ? "checked" : row.dataset.aisle;
+    const aisle = checked ? "checked" : row.dataset.aisle || "other";
     let section = box.querySelector(`section[data-aisle="${CSS.escape(aisle)}"]`);
     if (!section) {
       section = document.createElement("section");
       section.className = checked ? "aisle checked-items" : "aisle";
       section.dataset.aisle = aisle;
       const heading = document.createElement("h2");
-      heading.textContent = checked ? "In the basket" : row.dataset.aisleName || "";
+      heading.textContent = checked ? "In the basket" : aisleNames[aisle] || "";
       const list = document.createElement("ul");
       list.className = "items";
       section.append(heading, list);
@@ -95,12 +99,13 @@
 
   const showChecked = (row, checked) => {
     if (row.classList.contains("checked") === checked) return;
+    if (!row.dataset.aisle) row.dataset.aisle = row.closest("section[data-aisle]")?.dataset.aisle || "other";
     row.classList.toggle("checked", checked);
     const button = row.querySelector("button.tick");
     const text = row.querySelector(".item-text").textContent;
     button.setAttribute("aria-pressed", String(checked));
     button.setAttribute("aria-label", `${checked ? "Put back" : "Check off"}: ${text}`);
-    row.querySelector('input[name="checked"]').value = checked ? "0" : "1";
+    button.name = checked ? "uncheck" : "check";
     const list = sectionFor(row, checked);
     if (checked) list.prepend(row);
     else list.append(row);
@@ -149,41 +154,34 @@
   };
   const hidden = (name, value) => element("input", { type: "hidden", name, value });
 
-  const rowFor = (item, aisleName) => {
+  const rowFor = (item) => {
     const checked = Boolean(item.checked);
-    const form = element(
-      "form",
-      { class: "check", method: "post", action: `${listUrl}/items/${item.id}/check` },
-      hidden("csrf_token", csrf),
-      hidden("checked", checked ? "0" : "1"),
-      element("button", {
-        type: "submit",
-        class: "tick",
-        "aria-pressed": String(checked),
-        "aria-label": `${checked ? "Put back" : "Check off"}: ${item.text}`,
-      }),
-    );
-    const edit = element(
-      "a",
-      { class: "item-edit no-print", href: `${listUrl}/items/${item.id}`, "aria-label": `Change ${item.text}` },
-      "Edit",
-    );
+    const tick = element("button", {
+      type: "submit",
+      class: "tick",
+      name: checked ? "uncheck" : "check",
+      value: String(item.id),
+      "aria-pressed": String(checked),
+      "aria-label": `${checked ? "Put back" : "Check off"}: ${item.text}`,
+    });
     const row = element(
       "li",
       { class: checked ? "item checked" : "item", id: `item-${item.id}` },
-      form,
-      element("span", { class: "item-text" }, item.text),
-      edit,
+      tick,
+      element("a", { class: "item-text", href: `${listUrl}/items/${item.id}` }, item.text),
     );
-    row.dataset.itemId = String(item.id);
     row.dataset.aisle = item.aisle;
-    row.dataset.aisleName = aisleName;
     return row;
   };
 
   const draw = (list) => {
-    const names = new Map(list.aisles.map((aisle) => [aisle.id, aisle.name]));
-    const box = element("div", { id: "items", class: "shopping-items" });
+    aisleNames = Object.fromEntries(list.aisles.map((aisle) => [aisle.id, aisle.name]));
+    const box = element(
+      "form",
+      { id: "items", class: "shopping-items", method: "post", action: `${listUrl}/check` },
+      hidden("csrf_token", csrf),
+      hidden("op_id", newOpId()),
+    );
     box.dataset.version = String(list.version);
     const open = list.items.filter((item) => !item.checked);
     const basket = list.items.filter((item) => item.checked);
@@ -194,28 +192,26 @@
         "section",
         { class: "aisle" },
         element("h2", {}, aisle.name),
-        element("ul", { class: "items" }, ...rows.map((item) => rowFor(item, aisle.name))),
+        element("ul", { class: "items" }, ...rows.map(rowFor)),
       );
       section.dataset.aisle = aisle.id;
       box.append(section);
     }
     if (!open.length) {
-      box.append(element("p", { class: "empty-list" }, basket.length ? "Everything is checked off." : "Nothing on the list yet."));
+      const words = basket.length ? "Everything is checked off." : "Nothing on the list yet.";
+      box.append(element("p", { class: "empty-list" }, words));
     }
     if (basket.length) {
-      const clear = element(
-        "form",
-        { method: "post", action: `${listUrl}/clear`, class: "clear-checked no-print" },
-        hidden("csrf_token", csrf),
-        hidden("op_id", newOpId()),
-        element("button", { type: "submit", class: "secondary outline" }, "Clear checked items"),
-      );
       const section = element(
         "section",
         { class: "aisle checked-items" },
         element("h2", {}, "In the basket ", element("small", {}, `(${basket.length})`)),
-        element("ul", { class: "items" }, ...basket.map((item) => rowFor(item, names.get(item.aisle) || ""))),
-        clear,
+        element("ul", { class: "items" }, ...basket.map(rowFor)),
+        element(
+          "button",
+          { type: "submit", class: "secondary outline clear-checked no-print", formaction: `${listUrl}/clear` },
+          "Clear checked items",
+        ),
       );
       section.dataset.aisle = "checked";
       box.append(section);
@@ -340,11 +336,14 @@
 
   root.addEventListener("submit", (event) => {
     const form = event.target;
-    if (form.matches("form.check")) {
+    const button = event.submitter;
+    if (form.matches("#items") && button) {
       event.preventDefault();
-      const row = form.closest("[data-item-id]");
-      const checked = form.querySelector('input[name="checked"]').value === "1";
-      enqueue({ kind: "check", item_id: Number(row.dataset.itemId), checked });
+      if (button.matches(".clear-checked")) {
+        enqueue({ kind: "clear" });
+      } else if (button.name === "check" || button.name === "uncheck") {
+        enqueue({ kind: "check", item_id: Number(button.value), checked: button.name === "check" });
+      }
     } else if (form.matches("form[data-add-item]")) {
       event.preventDefault();
       const input = form.querySelector('input[name="text"]');
@@ -352,9 +351,6 @@
       if (text) enqueue({ kind: "add", text });
       input.value = "";
       input.focus();
-    } else if (form.matches("form.clear-checked")) {
-      event.preventDefault();
-      enqueue({ kind: "clear" });
     }
   });
 

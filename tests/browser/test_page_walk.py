@@ -42,7 +42,7 @@ NOT_PAGES = {
     "images.picture",
     "sharing.picture",
     "images.kept_picture",  # a picture kept between two submits of the recipe form
-    "shopping.state",  # JSON (or a 304) for the list page's script
+    "shopping_poll.state",  # JSON (or a 304) for the list page's script
 }
 NOT_PAGE_PREFIXES = ("/api/v1/",)
 

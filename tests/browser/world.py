@@ -159,9 +159,9 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         post(context, f"{base}/lists/{list_id}/recipes", form={"csrf_token": csrf, "recipe_id": str(recipe_id)})
         post(context, f"{base}/lists/{list_id}/items", form={"csrf_token": csrf, "text": "1 loaf sourdough bread"})
         item_id = int(query(config_dir, env, "SELECT min(id) FROM shopping_item"))  # the one list's first row
-        post(context, f"{base}/lists/{list_id}/items/{item_id}/check", form={"csrf_token": csrf, "checked": "1"})
+        post(context, f"{base}/lists/{list_id}/check", form={"csrf_token": csrf, "check": str(item_id)})
         post(context, f"{base}/lists/{list_id}/shares", form={"csrf_token": csrf, "expiry": "1w"})
-        page.goto(f"{base}/lists/{list_id}")  # shown once
+        page.goto(f"{base}/lists/{list_id}/settings")  # shown once
         list_token = page.locator("#new-share").input_value().rsplit("/", 1)[1]
 
         page.goto(f"{base}/recipes/")  # nothing left waiting to be shown
