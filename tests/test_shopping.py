@@ -408,6 +408,62 @@ def test_the_state_is_304_until_the_list_changes(app: Flask, family: dict[str, C
     assert "private" in changed.headers["Cache-Control"]
 
 
+def test_the_poll_answers_only_a_live_login_of_the_household(app: Flask, family: dict[str, Client]) -> None:
+    """The 304 is answered without loading the user, by the live-login rule inside the poll's own
+    query: an ended, idle or disabled login, or one of another household, never gets one."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from recipes.models import LoginSession, utcnow
+
+    alice, bob, carol = family["alice"], family["bob"], family["carol"]
+    list_id = new_list(alice)
+    path = f"/lists/{list_id}/state"
+    tag = alice.get(path).headers["ETag"]
+    unchanged = {"If-None-Match": tag}
+    assert bob.get(path, headers=unchanged).status_code == 304
+    assert carol.get(path, headers=unchanged).status_code == 404  # another household: as if there were none
+    assert app.test_client().get(path, headers=unchanged).status_code == 401
+    # bob's account disabled: his login stops working at once.
+    with app.app_context():
+        db.session.execute(update(User).where(User.username == "bob").values(disabled_at=utcnow()))
+        db.session.commit()
+    refused = bob.get(path, headers=unchanged)
+    assert refused.status_code == 401 and refused.json == {
+        "error": {"code": "unauthorized", "message": "Log in again to see this list."}
+    }
+    # alice's login idle past the limit has ended.
+    with app.app_context():
+        days = app.config["RECIPES_SESSION_DAYS"]
+        db.session.execute(update(LoginSession).values(last_seen_at=utcnow() - timedelta(days=days, minutes=1)))
+        db.session.commit()
+    assert alice.get(path, headers=unchanged).status_code == 401
+
+
+def test_the_poll_writes_nothing(app: Flask, alice: Client) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from recipes.models import LoginSession, utcnow
+
+    list_id = new_list(alice)
+    tag = alice.get(f"/lists/{list_id}/state").headers["ETag"]
+    with app.app_context():
+        long_ago = utcnow() - timedelta(days=3)
+        db.session.execute(update(LoginSession).values(last_seen_at=long_ago))
+        db.session.commit()
+    assert alice.get(f"/lists/{list_id}/state", headers={"If-None-Match": tag}).status_code == 304
+    with app.app_context():
+        seen = db.session.scalar(select(LoginSession.last_seen_at))
+        assert seen is not None and seen.replace(tzinfo=None) == long_ago.replace(tzinfo=None)  # not noted
+    alice.get(f"/lists/{list_id}")  # a page is
+    with app.app_context():
+        seen = db.session.scalar(select(LoginSession.last_seen_at))
+        assert seen is not None and seen.replace(tzinfo=None) > long_ago.replace(tzinfo=None)
+
+
 # --- from a recipe's page -------------------------------------------------------------------------
 
 

@@ -148,9 +148,11 @@ _VERSION_FOR_LOGIN = select(ShoppingList.version).where(
 def version_for_login(login_token: str, list_id: int, idle_days: int) -> int | None:
     """The list's version for this login, in one indexed read; None when the login does not work
     (ended, idle, a disabled account) or the list is not its household's (or there is none)."""
-    version: int | None = db.session.scalar(
-        _VERSION_FOR_LOGIN, {"list_id": list_id, **login_parameters(login_token, idle_days)}
-    )
+    # A connection of its own, outside the session: a single read needs none of its bookkeeping.
+    with db.engine.connect() as connection:
+        version: int | None = connection.execute(
+            _VERSION_FOR_LOGIN, {"list_id": list_id, **login_parameters(login_token, idle_days)}
+        ).scalar()
     return version
 
 
