@@ -319,8 +319,11 @@ class Server:
     """Gunicorn with a config directory's gunicorn.conf.py on a free loopback port, in its own process
     group, so stopping it stops its workers and nothing else."""
 
-    def __init__(self, name: str, config_dir: Path, log_dir: Path, app: str | None = None) -> None:
+    def __init__(
+        self, name: str, config_dir: Path, log_dir: Path, app: str | None = None, env: Mapping[str, str] | None = None
+    ) -> None:
         self.name = name
+        self.env = dict(env or {})  # more environment for the server (a DATABASE_URL)
         self.config_dir = config_dir
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -340,7 +343,7 @@ class Server:
                 command,
                 # wrk sends thousands of API requests a second: the limit's window is made short
                 # rather than the limit switched off, so its bookkeeping is measured too.
-                env=app_env(self.config_dir, PORT=str(self.port), RECIPES_API_RATE_LIMIT="1000000/1s"),
+                env=app_env(self.config_dir, PORT=str(self.port), RECIPES_API_RATE_LIMIT="1000000/1s", **self.env),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
