@@ -1,7 +1,10 @@
-"""The shopping list pages: `/lists` (the household's lists), `/lists/<id>` (one list: add a recipe
-or an item, check off, clear, print, share), the household's staples and aisle order, and `/l/<token>`
-(a list shared read-only). Every form works without JavaScript; static/shopping.js makes check-offs
-instant, queues changes while offline, and polls `/lists/<id>/state` for what others changed.
+"""The shopping list pages: `/lists` (the household's lists), `/lists/<id>` (one list to shop from:
+add an item or a recipe, check off, clear), its print view and its settings page (rename, read-only
+links, delete), a row's page (its text, its aisle), the household's staples and aisle order
+(`/lists/settings`), "Add to list" from a recipe's page, and `/l/<token>` (a list shared
+read-only). Every form works without JavaScript; static/shopping.js makes check-offs instant,
+queues changes while offline, and polls `/lists/<id>/state` (its own blueprint) for what others
+changed.
 """
 
 from __future__ import annotations
@@ -96,7 +99,7 @@ def index() -> str:
 
 
 def _index_page(form: ListNameForm) -> tuple[str, int]:
-    if not form.name.data:
+    if not form.is_submitted():
         form.name.data = DEFAULT_NAME if not services.lists_of(current_user) else ""
     page = render_template("shopping/index.html", lists=services.lists_of(current_user), form=form)
     return page, form_status(form)

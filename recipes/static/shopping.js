@@ -86,7 +86,7 @@
       section.className = checked ? "aisle checked-items" : "aisle";
       section.dataset.aisle = aisle;
       const heading = document.createElement("h2");
-      heading.textContent = checked ? "In the basket" : aisleNames[aisle] || "";
+      heading.textContent = checked ? "In the basket " : aisleNames[aisle] || "";
       const list = document.createElement("ul");
       list.className = "items";
       section.append(heading, list);
@@ -111,6 +111,11 @@
     else list.append(row);
     for (const empty of itemsBox().querySelectorAll("section.aisle")) {
       if (!empty.querySelector("li")) empty.remove();
+    }
+    const basket = itemsBox().querySelector('section[data-aisle="checked"]');
+    if (basket) {
+      const count = basket.querySelector("h2 small") || basket.querySelector("h2").appendChild(document.createElement("small"));
+      count.textContent = `(${basket.querySelectorAll("li").length})`;
     }
   };
 

@@ -155,6 +155,7 @@ def test_two_phones_shop_one_list_and_one_goes_offline(browser: Browser, shop: d
         expect(bob.locator("[data-sync-status]")).to_contain_text("Offline: 2 changes will be sent")
         expect(bob.locator("[data-pending]")).to_contain_text("1 loaf sourdough bread")
         expect(bob.locator(".checked-items")).to_contain_text("5 cups milk")
+        expect(bob.locator(".checked-items h2")).to_have_text("In the basket (2)")
         shot(bob, "4-offline-queued")
         # Meanwhile alice checks off the eggs: both phones' changes must survive.
         row(alice, "3 eggs").get_by_role("button", name="Check off: 3 eggs").click()
