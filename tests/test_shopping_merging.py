@@ -249,3 +249,21 @@ def test_staples_are_cleaned_and_limited() -> None:
     with pytest.raises(staples.StapleError, match="At most 100"):
         staples.clean_staples([f"food {n}" for n in range(101)])
     assert not staples.is_staple(None, frozenset({"salt"}))
+
+
+# --- the rows' HTML ---------------------------------------------------------------------------------
+
+
+def test_rows_are_written_with_every_value_escaped() -> None:
+    from recipes.shopping.rows import rows_html
+    from recipes.shopping.services import ItemRow
+
+    def row(id_: int, text: str, aisle: str, checked: bool) -> ItemRow:
+        return ItemRow(id_, text, None, None, None, False, None, aisle, checked, True)
+
+    html = str(rows_html([row(7, '<img src=x onerror="alert(1)">', '"><script>', True)], '/lists/1"><b>'))
+    assert "<img" not in html and "<script>" not in html and "<b>" not in html
+    assert 'data-aisle="&#34;&gt;&lt;script&gt;"' in html
+    assert 'href="/lists/1&#34;&gt;&lt;b&gt;/items/7"' in html
+    assert 'name="uncheck" value="7" aria-pressed="true"' in html
+    assert str(rows_html([], "/lists/1")) == ""
