@@ -441,6 +441,29 @@ def test_the_poll_answers_only_a_live_login_of_the_household(app: Flask, family:
     assert alice.get(path, headers=unchanged).status_code == 401
 
 
+def test_a_quick_read_answers_as_the_session_would(app: Flask, alice: Client) -> None:
+    """The poll's read through the driver converts its values as SQLAlchemy does (a datetime on SQLite)."""
+    from datetime import timedelta
+
+    from sqlalchemy import bindparam
+
+    from recipes.database import QuickRead
+    from recipes.models import LoginSession, utcnow
+
+    statement = (
+        select(func.count())
+        .select_from(LoginSession)
+        .where(LoginSession.last_seen_at > bindparam("since"), LoginSession.user_agent != bindparam("agent"))
+    )
+    read = QuickRead(statement)
+    with app.app_context():
+        for since in (utcnow() - timedelta(days=1), utcnow() + timedelta(days=1)):
+            values = {"since": since, "agent": "nobody"}
+            assert read.scalar(values) == db.session.scalar(statement, values)
+        assert read.scalar({"since": utcnow() - timedelta(days=1), "agent": "nobody"}) == 1
+        assert QuickRead(select(LoginSession.id).where(LoginSession.id == -1)).scalar({}) is None
+
+
 def test_the_poll_writes_nothing(app: Flask, alice: Client) -> None:
     from datetime import timedelta
 

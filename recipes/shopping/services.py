@@ -29,6 +29,7 @@ from sqlalchemy import Select, bindparam, case, delete, func, select, update
 
 from ..access import of_my_household, visible_to
 from ..auth.services import live_login_household, login_parameters
+from ..database import QuickRead
 from ..extensions import db
 from ..ingredients.detail import IngredientDetail
 from ..ingredients.display import display_line
@@ -145,14 +146,13 @@ _VERSION_FOR_LOGIN = select(ShoppingList.version).where(
 )
 
 
+_VERSION_READ = QuickRead(_VERSION_FOR_LOGIN)
+
+
 def version_for_login(login_token: str, list_id: int, idle_days: int) -> int | None:
     """The list's version for this login, in one indexed read; None when the login does not work
     (ended, idle, a disabled account) or the list is not its household's (or there is none)."""
-    # A connection of its own, outside the session: a single read needs none of its bookkeeping.
-    with db.engine.connect() as connection:
-        version: int | None = connection.execute(
-            _VERSION_FOR_LOGIN, {"list_id": list_id, **login_parameters(login_token, idle_days)}
-        ).scalar()
+    version: int | None = _VERSION_READ.scalar({"list_id": list_id, **login_parameters(login_token, idle_days)})
     return version
 
 
