@@ -80,7 +80,7 @@ def _list_json(list_id: int) -> dict[str, Any]:
 
 def _item_json(list_id: int, item_id: int) -> dict[str, Any]:
     item = services.find_item(api_user(), list_id, item_id)
-    return objects.item_object(item, services.sources_by_item(list_id).get(item.id, []))
+    return objects.item_object(item, services.sources_by_item(list_id, item.id).get(item.id, []))
 
 
 @bp.get("/lists")

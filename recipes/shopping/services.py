@@ -298,20 +298,28 @@ class _Rows:
     created: list[ShoppingItem] = field(default_factory=list)
 
     @classmethod
-    def of(cls, shopping_list: ShoppingList) -> _Rows:
-        rows = db.session.execute(
-            select(ShoppingItem)
-            .where(ShoppingItem.list_id == shopping_list.id)
-            .order_by(ShoppingItem.position, ShoppingItem.id)
-        ).scalars()
+    def of(cls, shopping_list: ShoppingList, keys: set[str]) -> _Rows:
+        """The list's size and last place, and its unchecked rows of the foods `keys` (read by the
+        index on list and food: a change to a list of hundreds of rows reads the few it needs)."""
+        count, last = db.session.execute(
+            select(func.count(), func.max(ShoppingItem.position)).where(ShoppingItem.list_id == shopping_list.id)
+        ).one()
         open_by_key: dict[str, ShoppingItem] = {}
-        count, last = 0, 0
-        for item in rows:
-            count += 1
-            last = max(last, item.position)
-            if not item.checked and item.food_key is not None:
-                open_by_key.setdefault(item.food_key, item)
-        return cls(shopping_list, open_by_key, count, last + 1, preferences.aisle_choices(shopping_list.household_id))
+        if keys:
+            rows = db.session.scalars(
+                select(ShoppingItem)
+                .where(
+                    ShoppingItem.list_id == shopping_list.id,
+                    ShoppingItem.food_key.in_(keys),
+                    ShoppingItem.checked.is_(False),
+                )
+                .order_by(ShoppingItem.position, ShoppingItem.id)
+            )
+            for item in rows:
+                if item.food_key is not None:
+                    open_by_key.setdefault(item.food_key, item)
+        choices = preferences.aisle_choices(shopping_list.household_id)
+        return cls(shopping_list, open_by_key, count or 0, (last or 0) + 1, choices)
 
     @property
     def household_id(self) -> int:
@@ -415,10 +423,12 @@ def add_recipes(
         raise ShoppingInvalid(limits.TOO_MANY_RECIPES, "recipe_id")
     factors = [_factor(pick.recipe, pick.servings) for pick in chosen]  # refused before anything is locked
     _visible(user, chosen)
+    lines = {pick.recipe.id: _lines(pick.recipe) for pick in chosen}
+    keys = {detail.food_key for found in lines.values() for detail in found if detail.food_key}
     added = Added()
     try:
         with _changing(user, list_id, op_id) as change:
-            rows = _Rows.of(change.shopping_list)
+            rows = _Rows.of(change.shopping_list, keys)
             staples = frozenset() if include_staples else preferences.preferences_of(rows.household_id).staple_keys
             shares: list[_Share] = []
             for pick, (factor, servings) in zip(chosen, factors, strict=True):
@@ -429,7 +439,7 @@ def add_recipes(
                 added.entries.append(entry)
                 if pick.servings is not None and servings is None:
                     added.as_written.append(pick.recipe.title)
-                shares += _shares_of(pick.recipe, entry, factor, staples, rows, added)
+                shares += _shares_of(lines[pick.recipe.id], entry, factor, staples, rows, added)
             _keep(shares)
     except Replayed:
         return Added()  # made before: nothing more
@@ -447,12 +457,17 @@ class _Share:
 
 
 def _shares_of(
-    recipe: Recipe, entry: ShoppingListRecipe, factor: float, staples: frozenset[str], rows: _Rows, added: Added
+    lines: list[IngredientDetail],
+    entry: ShoppingListRecipe,
+    factor: float,
+    staples: frozenset[str],
+    rows: _Rows,
+    added: Added,
 ) -> list[_Share]:
     """The rows a recipe's lines go to (its lines of one food together), each with their needs."""
     shares: list[_Share] = []
     by_food: dict[str, tuple[IngredientDetail, list[Need]]] = {}
-    for detail in _lines(recipe):
+    for detail in lines:
         if is_staple(detail.food_key, staples):
             added.staples_left_out.append(detail.food or detail.text)
             continue
@@ -561,8 +576,8 @@ def add_item(user: User, list_id: int, text: str, op_id: str | None = None) -> S
     need = need_of(detail)
     try:
         with _changing(user, list_id, op_id) as change:
-            rows = _Rows.of(change.shopping_list)
             key = None if detail.section else detail.food_key
+            rows = _Rows.of(change.shopping_list, {key} if key else set())
             item, _ = rows.row_for(key, detail.food, need, written)
             db.session.flush()
             db.session.add(ShoppingItemSource(item_id=item.id, entry_id=None, needs=[need.to_json()], text=written))
@@ -762,9 +777,10 @@ def contents(shopping_list: ShoppingList) -> ListContents:
     return ListContents(shopping_list, order, unchecked, checked, recipes)
 
 
-def sources_by_item(list_id: int) -> dict[int, list[Source]]:
-    """Which recipes (at which servings) each row of the list is for (rows by hand: none)."""
-    rows = db.session.execute(
+def sources_by_item(list_id: int, item_id: int | None = None) -> dict[int, list[Source]]:
+    """Which recipes (at which servings) each row of the list is for (rows by hand: none); with
+    `item_id`, for that row only."""
+    statement = (
         select(
             ShoppingItemSource.item_id,
             ShoppingListRecipe.recipe_id,
@@ -775,9 +791,11 @@ def sources_by_item(list_id: int) -> dict[int, list[Source]]:
         .where(ShoppingListRecipe.list_id == list_id)
         .order_by(ShoppingItemSource.id)
     )
+    if item_id is not None:
+        statement = statement.where(ShoppingItemSource.item_id == item_id)
     found: dict[int, list[Source]] = {}
-    for item_id, recipe_id, title, servings in rows:
-        found.setdefault(item_id, []).append(Source(recipe_id, title, servings))
+    for source_item, recipe_id, title, servings in db.session.execute(statement):
+        found.setdefault(source_item, []).append(Source(recipe_id, title, servings))
     return found
 
 
