@@ -15,7 +15,8 @@ help:
 	@echo "make run    - set up and serve Recipes at http://$(HOST):$(PORT) (config in $(RECIPES_CONFIG_DIR))"
 	@echo "make test   - set up and run lint, type checks and the whole suite (SQLite and PostgreSQL)"
 	@echo "make bench  - load-test list and search at 10k/50k recipes, time pictures, imports, the ingredient parser,"
-	@echo "              scaled pages and the backfill of 50k recipes; writes docs/benchmarks.md"
+	@echo "              scaled pages, the backfill of 50k recipes, the planner, cook mode and shopping lists (six"
+	@echo "              phones on one list, SQLite and PostgreSQL); writes docs/benchmarks.md"
 	@echo "make soak   - a minute of mixed load under Gunicorn and tini, a killed worker, SIGTERM, a full disk; writes docs/soak.md"
 
 $(BIN)/python:
@@ -49,6 +50,11 @@ bench: $(VENV)/.run-installed
 	python3 scripts/with_postgres.py -- $(BIN)/python scripts/bench_ingredient_backfill.py --markdown docs/benchmarks.md \
 		|| { status=$$?; if [ $$status -eq 97 ]; then \
 			$(BIN)/python scripts/bench_ingredient_backfill.py --markdown docs/benchmarks.md; else exit $$status; fi; }
+	$(BIN)/python scripts/bench_shopping.py --markdown docs/benchmarks.md
+	$(BIN)/python scripts/soak_shopping.py --markdown docs/benchmarks.md
+	@# ... and on PostgreSQL when it is installed (with_postgres.py exits 97 when it is not).
+	$(PYTHON) scripts/with_postgres.py -- $(BIN)/python scripts/soak_shopping.py --postgres --markdown docs/benchmarks.md \
+		|| test $$? -eq 97
 
 # Root for the disk-full part (it mounts a small tmpfs); elsewhere that part is skipped with a message.
 soak: $(VENV)/.run-installed

@@ -39,6 +39,7 @@ setup(
         "recipes.households",
         "recipes.cooking",
         "recipes.planner",
+        "recipes.shopping",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",
@@ -48,6 +49,7 @@ setup(
     package_data={
         "recipes": ["templates/**/*", "static/**/*", "py.typed"],
         "recipes.ingredients": ["data/*", "*.crfsuite"],
+        "recipes.shopping": ["data/*"],
         "recipes._defaults": ["gunicorn.conf.py"],
         "recipes._migrations": ["alembic.ini", "script.py.mako", "env.py", "versions/*.py", "README"],
     },

@@ -34,6 +34,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .planner.views import bp as planner_bp
     from .schema import migrations_directory
     from .sharing.views import bp as sharing_bp
+    from .shopping.views import bp as shopping_bp
+    from .shopping.views import poll_bp as shopping_poll_bp
+    from .shopping.views import shared_bp as shopping_shared_bp
 
     app = Flask(__name__)
     app.config.from_mapping(settings.build(test_config))
@@ -66,6 +69,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(household_admin_bp)
     app.register_blueprint(joining_bp)
     app.register_blueprint(planner_bp)
+    app.register_blueprint(shopping_bp)
+    app.register_blueprint(shopping_poll_bp)
+    app.register_blueprint(shopping_shared_bp)
     api.init_app(app)
     request_body.init_app(app)  # outermost: the body is in before anything else runs
     return app

@@ -13,9 +13,9 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-# /s/ and a share token, or /auth/reset/ and a reset token (43 URL-safe characters), in a
+# /s/ and a share token (/l/ a list's), or /auth/reset/ and a reset token (43 URL-safe characters), in a
 # path, a request line or a Referer.
-SECRET_TOKEN = re.compile(r"(/(?:s|auth/reset)/[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{30,}")
+SECRET_TOKEN = re.compile(r"(/(?:s|l|auth/reset)/[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{30,}")
 
 
 def redact(text: str) -> str:

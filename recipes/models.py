@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -500,3 +501,139 @@ class PlanFeed(db.Model):  # type: ignore[name-defined]
     last_fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+
+# --- Shopping lists (recipes/shopping/) -----------------------------------------------------------
+# Sizes of their text columns (recipes/shopping/limits.py says what is refused, in words).
+FOOD_KEY_MAX = 120
+SHOPPING_TEXT_MAX = 500
+
+
+class ShoppingList(db.Model):  # type: ignore[name-defined]
+    """A household's shopping list. `version` grows by one with every change to the list or its
+    rows (in the change's own transaction): the pages poll it, and the API's ETag is made from it."""
+
+    __tablename__ = "shopping_list"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ShoppingListRecipe(db.Model):  # type: ignore[name-defined]
+    """A recipe added to a list at some servings: what its share of the rows came from. Adding a
+    recipe twice (two days of the plan) makes two; taking it out removes both and their shares.
+    The title is kept, so a recipe deleted since (recipe_id NULL) still says what the rows are for."""
+
+    __tablename__ = "shopping_list_recipe"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("shopping_list.id", ondelete="CASCADE"), index=True)
+    recipe_id: Mapped[int | None] = mapped_column(ForeignKey("recipe.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(limits.TITLE_MAX))
+    # The servings asked for, or None: as written (the recipe does not say how many it serves).
+    servings: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ShoppingItem(db.Model):  # type: ignore[name-defined]
+    """One row of a list: one food (every unchecked need of it merged, see shopping/merging.py),
+    or a row written by hand. What it shows (`text`, and the amount when it is in one unit) is
+    worked out from its sources whenever they change, so showing a list reads rows and nothing more."""
+
+    __tablename__ = "shopping_item"
+    __table_args__ = (Index("ix_shopping_item_list_food", "list_id", "food_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("shopping_list.id", ondelete="CASCADE"))
+    # The food (as first written) and the key rows merge on (ingredients/foods.py); None for a
+    # row whose text names no food.
+    food: Mapped[str | None] = mapped_column(String(SHOPPING_TEXT_MAX))
+    food_key: Mapped[str | None] = mapped_column(String(FOOD_KEY_MAX))
+    text: Mapped[str] = mapped_column(String(SHOPPING_TEXT_MAX))
+    # The total when it is in one unit (else None: "1 cup + 200 g spinach" is only text).
+    quantity: Mapped[float | None] = mapped_column(Float)
+    quantity_max: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(30))
+    approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Written by hand (added as text, or its text edited): it shows what was written.
+    by_hand: Mapped[bool] = mapped_column(Boolean, default=False)
+    aisle: Mapped[str] = mapped_column(String(20))
+    checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ShoppingItemSource(db.Model):  # type: ignore[name-defined]
+    """What one recipe on the list (`entry_id`), or a person (NULL), asks of a row: the amounts
+    (merging.Need, as JSON), so taking the recipe out takes exactly this back out."""
+
+    __tablename__ = "shopping_item_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("shopping_item.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("shopping_list_recipe.id", ondelete="CASCADE"), index=True)
+    needs: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # A hand-written row's text as written.
+    text: Mapped[str | None] = mapped_column(String(SHOPPING_TEXT_MAX))
+
+
+class ShoppingOp(db.Model):  # type: ignore[name-defined]
+    """A change a client named with an `op_id` (a UUID), kept a while so the same change sent
+    again (an offline queue replayed) changes nothing; `item_id` is the row it made or changed."""
+
+    __tablename__ = "shopping_op"
+    __table_args__ = (UniqueConstraint("list_id", "op_id", name="uq_shopping_op_list_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("shopping_list.id", ondelete="CASCADE"))
+    op_id: Mapped[str] = mapped_column(String(36))
+    item_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ShoppingPreferences(db.Model):  # type: ignore[name-defined]
+    """A household's way of shopping: the order it walks the aisles in and its pantry staples.
+    No row: the defaults."""
+
+    __tablename__ = "shopping_preferences"
+
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"), primary_key=True)
+    # Aisle ids in the household's order, and staples as written (None: the defaults, see
+    # shopping/aisles.py and shopping/staples.py).
+    aisle_order: Mapped[list[str] | None] = mapped_column(JSON)
+    staples: Mapped[list[str] | None] = mapped_column(JSON)
+
+
+class AisleChoice(db.Model):  # type: ignore[name-defined]
+    """A household moved a food to another aisle: the next row of that food goes there too."""
+
+    __tablename__ = "aisle_choice"
+    __table_args__ = (UniqueConstraint("household_id", "food_key", name="uq_aisle_choice_household_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"))
+    food_key: Mapped[str] = mapped_column(String(FOOD_KEY_MAX))
+    aisle: Mapped[str] = mapped_column(String(20))
+
+
+class ShoppingListShare(db.Model):  # type: ignore[name-defined]
+    """A read-only link to one list for people without an account (`/l/<token>`), made and kept
+    as recipe share links are (secret_tokens.py): only the token's SHA-256 is stored."""
+
+    __tablename__ = "shopping_list_share"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("shopping_list.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    views: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_viewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -11,6 +11,7 @@ nothing anyone could guess or look up.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +22,9 @@ from .models import as_utc, token_digest, utcnow
 TOKEN_BYTES = 32
 
 LIVE, EXPIRED, REVOKED = "live", "expired", "revoked"
+# What a minted link token (no prefix) can look like: anything else is unknown at once,
+# without a database round trip.
+_LINK_TOKEN = re.compile(r"[A-Za-z0-9_-]{40,128}")
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,11 @@ def mint(prefix: str = "") -> MintedToken:
     """A new token: `prefix` (say, what kind of token it is) and TOKEN_BYTES random bytes."""
     secret = prefix + secrets.token_urlsafe(TOKEN_BYTES)
     return MintedToken(secret=secret, digest=token_digest(secret))
+
+
+def well_formed(token: str) -> bool:
+    """Whether `token` could be a link token minted here (share links of recipes and lists)."""
+    return _LINK_TOKEN.fullmatch(token) is not None
 
 
 @dataclass(frozen=True)

@@ -320,9 +320,16 @@ class Server:
     group, so stopping it stops its workers and nothing else."""
 
     def __init__(
-        self, name: str, config_dir: Path, log_dir: Path, app: str | None = None, config_file: str = "gunicorn.conf.py"
+        self,
+        name: str,
+        config_dir: Path,
+        log_dir: Path,
+        app: str | None = None,
+        config_file: str = "gunicorn.conf.py",
+        env: Mapping[str, str] | None = None,
     ) -> None:
         self.name = name
+        self.env = dict(env or {})  # more environment for the server (a DATABASE_URL)
         self.config_dir = config_dir
         self.config_file = config_file
         self.port = free_port()
@@ -343,7 +350,7 @@ class Server:
                 command,
                 # wrk sends thousands of API requests a second: the limit's window is made short
                 # rather than the limit switched off, so its bookkeeping is measured too.
-                env=app_env(self.config_dir, PORT=str(self.port), RECIPES_API_RATE_LIMIT="1000000/1s"),
+                env=app_env(self.config_dir, PORT=str(self.port), RECIPES_API_RATE_LIMIT="1000000/1s", **self.env),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,

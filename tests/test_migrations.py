@@ -162,7 +162,21 @@ def test_0003_keeps_recipes_and_fills_their_source_keys(app: Flask, make_user: A
 
 # --- Upgrading a database made at each earlier revision, with data in it ---------------------------
 
-EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"]
+EARLIER_REVISIONS = [
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
+    "0011",
+    "0012",
+    "0013",
+]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
 OLD_LOGIN = "a-login-from-before-the-upgrade"  # what alice's browser cookie holds
@@ -517,10 +531,10 @@ def _old_data(revision: str) -> dict[str, list[dict[str, Any]]]:
             user["unit_system"] = "us" if user["username"] == "bob" else "original"
         for recipe in data["recipe"]:
             recipe.update(ingredient_details=None, ingredients_read_by=None)
-    if revision >= "0012":  # every account in a household of its own, of which it is the admin
+    if revision >= "0012":  # every account in a household of its own (ids not the accounts'), its admin
         data["household"] = [
             {
-                "id": user["id"],
+                "id": 10 + user["id"],
                 "name": f"{user['username']}'s household",
                 "meal_names": ["breakfast", "lunch", "dinner", "snack"] if user["id"] == 1 else ["lunch", "supper"],
                 "week_start": "monday" if user["id"] == 1 else "sunday",
@@ -529,9 +543,12 @@ def _old_data(revision: str) -> dict[str, list[dict[str, Any]]]:
             for user in data["user"]
         ]
         for user in data["user"]:
-            user.update(household_id=user["id"], household_role="admin")
+            user.update(household_id=10 + user["id"], household_role="admin")
         for recipe in data["recipe"]:
             recipe["visibility"] = "public" if recipe.pop("is_public") else "private"
+    if revision >= "0013":  # meals may have a time of day (alice's dinner is at half past six)
+        for household in data["household"]:
+            household["meal_times"] = {"dinner": "18:30"} if household["id"] == 11 else {}
     return data
 
 
@@ -708,6 +725,10 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
                 "household_invite",
                 "plan_entry",
                 "plan_feed",
+                "shopping_list",
+                "shopping_item",
+                "shopping_preferences",
+                "aisle_choice",
             ):
                 assert connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar() == 0
         # Start-up's next step reads every recipe's ingredient lines (live code, not the migration's);
@@ -788,6 +809,14 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
     assert "Winter lentil soup" not in bobs_week
     bobs_meals = ["lunch", "supper"] if revision >= "0012" else ["breakfast", "lunch", "dinner", "snack"]
     assert re.findall(r'<h3 class="plan-meal">([^<]+)</h3>', bobs_week)[: len(bobs_meals)] == bobs_meals
+    # 0014: shopping lists start empty, and work with the old recipes.
+    made = client.post("/lists", data={"name": "Groceries"})
+    assert made.status_code == 303, made.text
+    list_path = made.headers["Location"]
+    assert client.post(f"{list_path}/recipes", data={"recipe_id": "1", "servings": "12"}).status_code == 303
+    shown = client.get(list_path).text
+    assert "1 l cream" in shown and "10 egg yolks" in shown, shown[shown.find("<main") :][:3000]
+    assert bob.get(list_path).status_code == 404
     with app.app_context():
         release_database()
 
@@ -882,4 +911,31 @@ def test_0013_down_and_up_again_drops_and_makes_the_plan(app: Flask, make_user: 
         assert current_revision() == head_revision()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PlanEntry)) == 0
         assert db.session.scalar(sa.select(Household.meal_times).where(Household.id == user.household_id)) == {}
+        release_database()
+
+
+def test_0014_down_drops_the_shopping_lists_and_nothing_else(app: Flask, make_user: Any) -> None:
+    from flask_migrate import downgrade
+
+    from recipes.shopping import services
+
+    from .database_fixtures import release_database
+
+    user_id = make_user("alice")
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        assert user is not None
+        db.session.add(Recipe(owner_id=user_id, title="Soup", ingredients=["1 onion"], instructions=[]))
+        db.session.commit()
+        list_id = services.create_list(user, "Groceries").id
+        services.add_item(user, list_id, "3 lemons")
+        downgrade(directory=app.extensions["migrate"].directory, revision="0013")
+        db.session.rollback()
+        tables = set(inspect(db.engine).get_table_names())
+        assert not {name for name in tables if name.startswith("shopping") or name == "aisle_choice"}
+        assert {"plan_entry", "plan_feed"} <= tables
+        assert db.session.scalars(sa.select(Recipe.title)).all() == ["Soup"]
+        db.session.rollback()
+        upgrade()
+        assert current_revision() == head_revision()
         release_database()

@@ -1,7 +1,8 @@
 """Access control, as one walk over every route: user B gets a 404 from every route and API
 operation that names one of user A's things (private recipe, picture, share link, API token,
-backup, household invite, household member), whatever the method; a member of A's household
-reads what A shares with the household (and may save a copy of it) but changes nothing of A's;
+backup, household invite, household member, shopping list, its rows and links), whatever the
+method; a member of A's household reads what A shares with the household (and may save a copy
+of it) but changes nothing of A's, and reads and changes the household's shopping lists;
 non-admins get 404 from every admin route; and no form field can set an owner, an id or an
 admin flag (no mass assignment).
 
@@ -75,6 +76,10 @@ OWNED = (
     "entry_id",
     "feed_id",
     "feed_token",
+    "list_id",
+    "item_id",
+    "list_share_id",
+    "list_token",
 )
 # Parameters that only say which form of the thing: every value is tried.
 FORMS = {"filename": ("full.webp", "thumb.webp"), "fmt": ("md", "txt", "jsonld"), "line": ("1",)}
@@ -83,9 +88,10 @@ LINE_1 = RECIPE_FORM["ingredients"].split("\n")[1]
 # Share pages and password reset links: holding the link's token *is* the permission (a
 # capability URL), so A's token opens A's shared recipe (or reset page) for anyone; only
 # mixing it with other ids must fail.
-CAPABILITIES = ("token", "reset_token", "invite_token", "feed_token")
+CAPABILITIES = ("token", "reset_token", "invite_token", "feed_token", "list_token")
 # What the planner's page forms send (a day, a meal, servings), with the recipe form's fields.
 PLAN_FORM = {"date": date.today().isoformat(), "meal": "lunch", "servings": "3"}
+NEW_LIST_SHARE = re.compile(r'id="new-share" type="text" value="[^"]*/l/([A-Za-z0-9_-]+)"')
 
 
 @dataclass
@@ -96,6 +102,26 @@ class Things:
     username: str
     values: dict[str, str] = field(default_factory=dict)
     api_token: str = ""
+
+
+def _list_things(app: Flask, client: Client, recipe_id: str) -> dict[str, str]:
+    """A shopping list of the client's household: the recipe on it, a row, a read-only link."""
+    made = client.post("/lists", data={"name": "Groceries"})
+    assert made.status_code == 303, made.text
+    list_id = made.headers["Location"].rsplit("/", 1)[1]
+    assert client.post(f"/lists/{list_id}/recipes", data={"recipe_id": recipe_id}).status_code == 303
+    assert client.post(f"/lists/{list_id}/items", data={"text": "3 lemons"}).status_code == 303
+    assert client.post(f"/lists/{list_id}/shares", data={"expiry": "1w"}).status_code == 303
+    link = NEW_LIST_SHARE.search(client.get(f"/lists/{list_id}/settings").text)
+    assert link, "no new list link shown"
+    with app.app_context():
+        from recipes.models import ShoppingItem, ShoppingListShare
+
+        item_id = db.session.scalar(
+            select(ShoppingItem.id).where(ShoppingItem.list_id == int(list_id), ShoppingItem.text == "3 lemons")
+        )
+        share_id = db.session.scalar(select(ShoppingListShare.id).where(ShoppingListShare.list_id == int(list_id)))
+    return {"list_id": list_id, "item_id": str(item_id), "list_share_id": str(share_id), "list_token": link[1]}
 
 
 def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = False) -> Things:
@@ -152,6 +178,7 @@ def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = F
                 db.session.scalar(select(PlanFeed.id).where(PlanFeed.token_hash == token_digest(feed_token[1])))
             ),
         }
+    values |= _list_things(app, client, values["recipe_id"])
     if backup:
         assert client.post("/admin/backups/").status_code == 302
         with app.app_context():
@@ -184,6 +211,7 @@ class Attempt:
     method: str
     url: str
     owners: tuple[str, ...]  # whose value each owned parameter got ("A" or "B")
+    values: dict[str, str] = field(default_factory=dict, compare=False)  # what filled the URL
 
     @property
     def all_a(self) -> bool:
@@ -210,7 +238,17 @@ def attempts(app: Flask, a: dict[str, str], b: dict[str, str], *, methods: set[s
                 url = rule.build(values, append_unknown=False)[1]  # type: ignore[index]
                 for method in sorted((rule.methods or set()) - IGNORED_METHODS):
                     if methods is None or method in methods:
-                        yield Attempt(rule, method, url, tuple(owner for owner, _ in picked))
+                        yield Attempt(rule, method, url, tuple(owner for owner, _ in picked), {**a, **values})
+
+
+# API bodies that would work for the owner, by endpoint (the others take a recipe's fields).
+API_BODIES: dict[str, Callable[[Attempt], dict[str, Any]]] = {
+    "api.update_shopping_list": lambda attempt: {"name": "Taken over"},
+    "api.add_recipe_to_list": lambda attempt: {"recipe_id": int(attempt.values.get("recipe_id", "1"))},
+    "api.add_list_item": lambda attempt: {"text": "Taken over"},
+    "api.update_list_item": lambda attempt: {"checked": True, "text": "Taken over"},
+    "api.clear_checked_items": lambda attempt: {},
+}
 
 
 def send(client: Client, attempt: Attempt, headers: dict[str, str] | None = None, csrf: str = "") -> TestResponse:
@@ -219,23 +257,30 @@ def send(client: Client, attempt: Attempt, headers: dict[str, str] | None = None
     headers = {**(headers or {}), **({"X-CSRFToken": csrf} if csrf else {})}
     kwargs: dict[str, Any] = {"method": attempt.method, "headers": headers}
     is_api = attempt.rule.rule.startswith("/api/")
+    body = API_BODIES.get(attempt.rule.endpoint, lambda attempt: {"title": "Taken over"})
     if attempt.method == "PATCH" and attempt.rule.rule.startswith("/api/v1/plan/"):
         kwargs["json"] = {"note": "Taken over", "servings": 7}
     elif attempt.method == "PATCH":
-        kwargs["json"] = {"title": "Taken over"}
+        kwargs["json"] = body(attempt)
     elif attempt.method == "PUT" and "line" in attempt.rule.arguments:
         kwargs["json"] = {"text": LINE_1, "quantity": 2, "unit": "kg", "food": "Taken over"}
     elif attempt.method == "PUT":
         kwargs["data"] = {"image": (io.BytesIO(jpeg()), "x.jpg")}
     elif attempt.method == "POST" and is_api:
-        kwargs["json"] = {"title": "Taken over"}
+        kwargs["json"] = body(attempt)
     elif attempt.method == "POST":
+        lists = {"name": "Taken over", "text": "Taken over", "aisle": "produce", "checked": "1"}
+        lists["recipe_id"] = attempt.values.get("recipe_id", "")
+        lists["check"] = attempt.values.get("item_id", "")
+        if attempt.rule.endpoint == "shopping.add_recipe":
+            lists["servings"] = ""  # as the recipe makes it (the recipe form's "4 bowls" is not a number)
         kwargs["data"] = {
             **RECIPE_FORM,
             **PLAN_FORM,
             "title": "Taken over",
             "expiry": "1w",
             "line_text": LINE_1,
+            **lists,
             "csrf_token": csrf,
         }
     response = client.open(attempt.url, **kwargs)
@@ -262,9 +307,18 @@ def assert_untouched(app: Flask, alice: Things) -> None:
         assert entry is not None and (entry.meal, entry.servings, entry.note) == ("dinner", 3, "")
         feed = db.session.get(PlanFeed, int(alice.values["feed_id"]))
         assert feed is not None and feed.revoked_at is None
+        from recipes.models import ShoppingItem, ShoppingList, ShoppingListShare
+
+        shopping_list = db.session.get(ShoppingList, int(alice.values["list_id"]))
+        assert shopping_list is not None and shopping_list.name == "Groceries"
+        item = db.session.get(ShoppingItem, int(alice.values["item_id"]))
+        assert item is not None and (item.text, item.checked) == ("3 lemons", False)
+        list_share = db.session.get(ShoppingListShare, int(alice.values["list_share_id"]))
+        assert list_share is not None and list_share.revoked_at is None
     anonymous = alice.client.application.test_client()
     assert anonymous.get(f"/s/{alice.values['token']}").status_code == 200
     assert anonymous.get(f"/plan/{alice.values['feed_token']}.ics").status_code == 200
+    assert anonymous.get(f"/l/{alice.values['list_token']}").status_code == 200
     assert anonymous.get("/api/v1/me", headers={"Authorization": f"Bearer {alice.api_token}"}).status_code == 200
 
 
@@ -299,6 +353,7 @@ def test_every_route_naming_someone_elses_things_is_404(app: Flask, alice_things
         "joining.join",
         "joining.use",
         "planner.feed",
+        "shopping_shared.page",
     }
     assert_untouched(app, alice_things)
 
@@ -371,7 +426,10 @@ def test_the_walk_is_not_vacuous_the_owner_gets_through(
     for attempt in attempts(app, alice_things.values, {}):
         if attempt.method in SAFE_METHODS:
             continue
-        fresh = _owned_things(app, alice, "alice").values | {"name": alice_things.values["name"]}
+        if _names_a_list(attempt):  # a list of its own, to change (or delete)
+            fresh = alice_things.values | _list_things(app, alice, alice_things.values["recipe_id"])
+        else:
+            fresh = _owned_things(app, alice, "alice").values | {"name": alice_things.values["name"]}
         retry = next(a for a in attempts(app, fresh, {}) if a.rule == attempt.rule and a.method == attempt.method)
         response = send(alice, retry, csrf=csrf)
         assert response.status_code in (200, 201, 204, 302, 303), (retry.method, retry.url, response.status_code)
@@ -403,6 +461,15 @@ PLAN_SHARED = {
     "api.plan_entry",
     "api.delete_plan_entry",
 }
+
+# The household's shopping lists are every member's: to read and to change; but a recipe goes on
+# one only when the member may see it.
+MEMBER_LISTS = {200, 201, 204, 303, 304}
+ADDS_THE_RECIPE = {"api.add_recipe_to_list", "shopping.add_recipe"}
+
+
+def _names_a_list(attempt: Attempt) -> bool:
+    return "list_id" in attempt.rule.arguments
 
 
 @pytest.fixture
@@ -436,6 +503,10 @@ def _shared_with_household(app: Flask, alice: Things) -> dict[str, str]:
 
 def _member_expects(attempt: Attempt, shared: bool) -> set[int]:
     endpoint = attempt.rule.endpoint
+    if endpoint in ADDS_THE_RECIPE:  # (the API: a recipe named in the body is bad input, 422)
+        return MEMBER_LISTS if shared else {422 if endpoint.startswith("api.") else 404}
+    if _names_a_list(attempt):
+        return MEMBER_LISTS
     names_the_recipe = "recipe_id" in attempt.rule.arguments and "share_id" not in attempt.rule.arguments
     if endpoint in MEMBER_READS and names_the_recipe and attempt.method == "GET":
         return {200, 304} if shared else {404}
@@ -458,14 +529,18 @@ def test_a_member_reads_what_the_household_shares_and_changes_nothing(
     for attempt in attempts(app, values, {}):
         if attempt.by_design or attempt.rule.endpoint in PLAN_SHARED:
             continue  # (the plan: walked in the next test)
+        if _names_a_list(attempt):  # each change on a list of its own: one may delete it
+            fresh = values | _list_things(app, alice_things.client, values["recipe_id"])
+            attempt = next(a for a in attempts(app, fresh, {}) if (a.rule, a.method) == (attempt.rule, attempt.method))
         expected = _member_expects(attempt, shared)
         is_api = attempt.rule.rule.startswith("/api/")
         response = send(api_client, attempt, headers=carol_api) if is_api else send(member, attempt, csrf=csrf)
         if response.status_code not in expected:
             wrong.append(
                 f"{attempt.method} {attempt.url} ({attempt.rule.endpoint}): {response.status_code}, not {expected}"
+                f" {response.json if is_api else ''}"
             )
-        reads += response.status_code == 200
+        reads += response.status_code == 200 and not _names_a_list(attempt)
         copies += attempt.rule.endpoint in MEMBER_COPIES and response.status_code == 302
     assert not wrong, "\n".join(wrong)
     assert (reads >= 8, copies) == (True, 1) if shared else (reads, copies) == (0, 0)

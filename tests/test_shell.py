@@ -47,6 +47,7 @@ def test_the_phone_menu_offers_every_link_of_the_desk_header(alice: Client) -> N
         "/recipes/new",
         "/recipes/import",
         "/plan",
+        "/lists",
         "/household",
         "/auth/account",
         "POST /auth/logout",

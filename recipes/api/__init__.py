@@ -8,10 +8,10 @@ from flask import Blueprint, Flask, render_template
 from flask_smorest import Api
 
 from ..version import __version__
-from . import plan_views, schemas
+from . import lists, plan_views, schemas
 from .views import bp as api_bp
 
-__all__ = ["plan_views"]  # imported for its routes, which join the API blueprint
+__all__ = ["init_app", "lists", "plan_views"]  # lists, plan_views: their routes join api_bp as they are imported
 
 docs_bp = Blueprint("api_docs", __name__, url_prefix="/api")
 

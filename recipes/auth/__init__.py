@@ -1,7 +1,9 @@
 """Accounts: register, log in, log out, change password; the admin's account pages."""
 
 import time
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, flash, redirect, request, session
 from flask_login import current_user, login_url
@@ -12,6 +14,8 @@ from ..extensions import login_manager
 from ..models import User
 from . import services
 from .views import bp
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _slide_login_expiry() -> None:
@@ -27,10 +31,33 @@ def _load_user(token: str) -> User | None:
     return services.load_user_by_session_token(token, current_app.config["RECIPES_SESSION_DAYS"])
 
 
+def login_token() -> str | None:
+    """The login token the session cookie carries (Flask-Login keeps it as the user's id), or None.
+    Not a check that it works: that is the live-login rule's (services.login_parameters)."""
+    token = session.get("_user_id")
+    return token if isinstance(token, str) else None
+
+
+# Views that check the login in their own query, when they can (see `reads_login_itself`).
+_READS_LOGIN_ITSELF = "reads_login_itself"
+
+
+def reads_login_itself(view: F) -> F:
+    """For a view asked so often that loading its user first would be most of its cost (a page's
+    poll): the user is not loaded before it runs (nor its login's "last seen" noted). The view
+    must then apply the live-login rule itself (services.live_login_household), or load the user
+    (`current_user`) as any view does."""
+    setattr(view, _READS_LOGIN_ITSELF, True)
+    return view
+
+
 def _note_login_in_use() -> None:
     """Keep an active login alive on the server too: its "last seen" time is brought up to
     date about once a day, in a short transaction of its own before the request's work."""
     if "_user_id" not in session or request.endpoint == "static":
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, _READS_LOGIN_ITSELF, False):
         return
     user = current_user._get_current_object()
     idle_days = current_app.config["RECIPES_SESSION_DAYS"]
@@ -64,4 +91,4 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(_load_user)
 
 
-__all__ = ["bp", "init_app"]
+__all__ = ["bp", "init_app", "login_token", "reads_login_itself"]

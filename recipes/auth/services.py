@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import ScalarSelect, bindparam, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import ratelimit
@@ -298,18 +298,38 @@ def start_session(user: User, user_agent: str = "") -> str:
 LAST_SEEN_PRECISION = timedelta(days=1)
 
 
+# A login that still works: its token's row, used within the idle limit, of an enabled account.
+# The one rule, built once (its parameters are the token's digest and the idle cutoff: see
+# `login_parameters`): every request loads its user with it, and a page's poll that need not
+# load the user asks it inside its own query (`live_login_household`).
+_LIVE_LOGIN = (
+    LoginSession.token_hash == bindparam("login_digest"),
+    LoginSession.last_seen_at > bindparam("login_cutoff"),
+    User.disabled_at.is_(None),
+)
+_USER_OF_LOGIN = (
+    select(User, LoginSession.last_seen_at).join(LoginSession, LoginSession.user_id == User.id).where(*_LIVE_LOGIN)
+)
+_HOUSEHOLD_OF_LOGIN = (
+    select(User.household_id).join(LoginSession, LoginSession.user_id == User.id).where(*_LIVE_LOGIN).scalar_subquery()
+)
+
+
+def login_parameters(token: str, idle_days: int) -> dict[str, Any]:
+    """The values the live-login rule is asked with, for this login token."""
+    return {"login_digest": token_digest(token), "login_cutoff": idle_cutoff(utcnow(), idle_days)}
+
+
+def live_login_household() -> ScalarSelect[int]:
+    """The household of the login named by `login_parameters`, as a subquery: what a query may
+    compare a household_id column with, to answer a live login only, without loading its user."""
+    return _HOUSEHOLD_OF_LOGIN
+
+
 def load_user_by_session_token(token: str, idle_days: int) -> User | None:
     """The user of a login session that is still live: used in the last `idle_days`, and
     of an enabled account. One query (this runs on every request)."""
-    row = db.session.execute(
-        select(User, LoginSession.last_seen_at)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(
-            LoginSession.token_hash == token_digest(token),
-            LoginSession.last_seen_at > idle_cutoff(utcnow(), idle_days),
-            User.disabled_at.is_(None),
-        )
-    ).first()
+    row = db.session.execute(_USER_OF_LOGIN, login_parameters(token, idle_days)).first()
     if row is None:
         return None
     user, last_seen = row

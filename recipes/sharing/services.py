@@ -11,7 +11,6 @@ page can say "revoked" rather than "unknown", and its owner still sees how often
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -26,8 +25,6 @@ from ..secret_tokens import Expiry
 
 # What the owner sees of a link to tell links apart; the rest stays secret.
 HINT_CHARS = 6
-# What a token can look like; anything else is unknown without a database round trip.
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{40,128}")
 
 # The choices on the recipe page, by the stable value its form posts.
 EXPIRIES = {
@@ -143,7 +140,7 @@ def revoke_share(user: User, recipe_id: int, share_id: int) -> ShareLink:
 def open_share(token: str) -> ShareLink:
     """The live link with this token, its recipe (tags, picture) loaded; ShareNotFound or
     ShareGone otherwise. Asked on every request, so revoking takes effect at once."""
-    if not _TOKEN.fullmatch(token):
+    if not secret_tokens.well_formed(token):
         raise ShareNotFound()
     share: ShareLink | None = db.session.scalar(
         select(ShareLink)

@@ -43,6 +43,7 @@ NOT_PAGES = {
     "sharing.picture",
     "images.kept_picture",  # a picture kept between two submits of the recipe form
     "planner.feed",  # the plan as an iCalendar file
+    "shopping_poll.state",  # JSON (or a 304) for the list page's script
 }
 NOT_PAGE_PREFIXES = ("/api/v1/",)
 
@@ -58,6 +59,9 @@ FILL: dict[tuple[str, str] | str, Callable[[World], object]] = {
     "invite_token": lambda w: w.invite_token,
     "line": lambda w: 1,  # an ingredient line of the recipe ("200 g red lentils"), from 0
     "entry_id": lambda w: w.entry_id,
+    "list_id": lambda w: w.list_id,
+    "item_id": lambda w: w.item_id,
+    ("shopping_shared.page", "list_token"): lambda w: w.list_token,
 }
 
 # Pages seen with a query too (the list's filters open on a tag or a search).
@@ -66,10 +70,11 @@ VARIANTS = {
     "cooking.cook": ["?step=3", "?step=done"],
     "planner.add": ["?meal=dinner&q=soup"],
     "planner.suggest": ["?meal=dinner&tag=fruit"],
+    "shopping.page": ["?q=soup"],
 }
 # Pages that look different signed out, walked both ways (pages that send a signed-in
 # visitor elsewhere, such as the login page, are walked signed out on their own).
-ALSO_SIGNED_OUT = {"sharing.page", "joining.join"}
+ALSO_SIGNED_OUT = {"sharing.page", "joining.join", "shopping_shared.page"}
 
 
 def _before_share_created(context: BrowserContext, world: World) -> None:
@@ -361,4 +366,6 @@ def test_the_walk_reads_every_page_from_the_url_map() -> None:
     assert {"cookbook.index", "cookbook.detail", "auth.account", "sharing.page", "backups.restore"} <= walked
     assert {"households.page", "joining.join", "household_admin.index"} <= walked
     assert {"planner.week", "planner.add", "planner.suggest", "planner.show_entry"} <= walked
+    assert {"shopping.index", "shopping.page", "shopping.print_view", "shopping.edit_item"} <= walked
+    assert {"shopping.settings", "shopping_shared.page"} <= walked
     assert not walked & NOT_PAGES

@@ -2,11 +2,11 @@
 
 alice, the admin, signs up through the page and, through the app's own forms, adds recipes
 (tags, a picture), a share link, an API token, a backup, a household invite, a week of meal
-plan and a calendar address of it, and makes a reset link for bob; bob, made with `recipes
-create-user`, owns a few demo recipes and is moved into alice's household (`recipes
-move-user`), so her list shows what he shares with it. What
-the pages' addresses need (ids, the share link's, reset link's and invite's tokens, the
-backup's name) is kept here.
+plan and a calendar address of it, a shopping list with her recipe on it and a read-only link to
+it, and makes a reset link for bob; bob, made with `recipes create-user`, owns a few demo recipes
+and is moved into alice's household (`recipes move-user`), so her list shows what he shares with
+it. What the pages' addresses need (ids, the share link's, reset link's, invite's and list link's
+tokens, the backup's name) is kept here.
 """
 
 from __future__ import annotations
@@ -63,6 +63,9 @@ class World:
     results_key: str  # the results page of a file import
     invite_token: str  # a live invite to alice's household
     entry_id: int  # an entry of alice's household's meal plan
+    list_id: int  # the household's shopping list: alice's recipe on it, a row checked off
+    item_id: int
+    list_token: str  # a read-only link to the list
 
     @property
     def session_cookie(self) -> str:
@@ -170,6 +173,16 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         results_key = post(context, f"{base}/recipes/import/file", multipart=upload).rsplit("/", 1)[1]
 
         page.goto(f"{base}/plan")  # the calendar address, shown once
+        location = post(context, f"{base}/lists", form={"csrf_token": csrf, "name": "Groceries"})
+        list_id = int(location.rsplit("/", 1)[1])
+        post(context, f"{base}/lists/{list_id}/recipes", form={"csrf_token": csrf, "recipe_id": str(recipe_id)})
+        post(context, f"{base}/lists/{list_id}/items", form={"csrf_token": csrf, "text": "1 loaf sourdough bread"})
+        item_id = int(query(config_dir, env, "SELECT min(id) FROM shopping_item"))  # the one list's first row
+        post(context, f"{base}/lists/{list_id}/check", form={"csrf_token": csrf, "check": str(item_id)})
+        post(context, f"{base}/lists/{list_id}/shares", form={"csrf_token": csrf, "expiry": "1w"})
+        page.goto(f"{base}/lists/{list_id}/settings")  # shown once
+        list_token = page.locator("#new-share").input_value().rsplit("/", 1)[1]
+
         page.goto(f"{base}/recipes/")  # nothing left waiting to be shown
         state = context.storage_state()
     finally:
@@ -187,4 +200,7 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         results_key=results_key,
         invite_token=invite_token,
         entry_id=entry_id,
+        list_id=list_id,
+        item_id=item_id,
+        list_token=list_token,
     )

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import uuid
+
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from ..web import Form
+from . import limits
+from .aisles import AISLES
+
+
+def new_op_id() -> str:
+    """A fresh op_id for a form: the same form posted twice (a double tap, a resend) is one change."""
+    return str(uuid.uuid4())
+
+
+class ListNameForm(Form):
+    name = StringField(
+        "Name of the list",
+        validators=[
+            DataRequired(message=limits.LIST_NAME_MISSING),
+            Length(max=limits.LIST_NAME_MAX, message=limits.LIST_NAME_TOO_LONG),
+        ],
+        render_kw={"maxlength": limits.LIST_NAME_MAX, "autocomplete": "off"},
+    )
+
+
+class AddItemForm(Form):
+    text = StringField(
+        "Add an item",
+        validators=[
+            DataRequired(message=limits.ITEM_TEXT_MISSING),
+            Length(max=limits.ITEM_TEXT_MAX, message=limits.ITEM_TEXT_TOO_LONG),
+        ],
+        description="As you would write it in a recipe: “2 kg potatoes”, “milk”.",
+        render_kw={"maxlength": limits.ITEM_TEXT_MAX, "autocomplete": "off", "enterkeyhint": "done"},
+    )
+    op_id = HiddenField(default=new_op_id)
+
+
+def servings_field(label: str, **options: str) -> DecimalField:
+    return DecimalField(
+        label,
+        places=None,
+        validators=[Optional(), NumberRange(min=0.01, max=limits.SERVINGS_MAX, message=limits.SERVINGS_RANGE)],
+        render_kw={"inputmode": "decimal", "min": "0", "step": "any"},
+        **options,
+    )
+
+
+class AddRecipeForm(Form):
+    recipe_id = IntegerField(validators=[DataRequired(message="Choose a recipe to add.")], widget=HiddenInput())
+    servings = servings_field("Servings")
+    include_staples = BooleanField("Include pantry staples (salt, oil, …)")
+    op_id = HiddenField(default=new_op_id)
+
+
+class AddToListForm(AddRecipeForm):
+    """The recipe page's "Add to list": which list (or a new one). Its own ids: the recipe page has
+    a servings field of its own (the scale control)."""
+
+    list_id = SelectField("List", coerce=str, validate_choice=False, id="add-to-list")
+    servings = servings_field("Servings to shop for", id="add-to-list-servings")
+    include_staples = BooleanField("Include pantry staples (salt, oil, …)", id="add-to-list-staples")
+
+
+class EditItemForm(Form):
+    text = StringField(
+        "Item",
+        validators=[
+            DataRequired(message=limits.ITEM_TEXT_MISSING),
+            Length(max=limits.ITEM_TEXT_MAX, message=limits.ITEM_TEXT_TOO_LONG),
+        ],
+        description="Changing the text makes the row yours: no recipe's share any more.",
+        render_kw={"maxlength": limits.ITEM_TEXT_MAX, "autocomplete": "off"},
+    )
+    aisle = SelectField("Aisle", choices=[SelectChoice(aisle, name) for aisle, name in AISLES.items()])
+
+
+class StaplesForm(Form):
+    staples = TextAreaField(
+        "Pantry staples",
+        description="One a line. Adding a recipe leaves these out, unless you ask for them.",
+        validators=[Length(max=limits.STAPLES_MAX * (limits.STAPLE_MAX + 1))],
+    )
+
+
+class AisleMoveForm(Form):
+    aisle = SelectField(choices=list(AISLES), validate_choice=True)
+    move = SelectField(choices=["up", "down"], validate_choice=True)
+
+
+class ActionForm(Form):
+    """Only the CSRF token (and an op_id): check-offs, deletes, clearing, taking a recipe out."""
+
+    op_id = HiddenField(default=new_op_id)
