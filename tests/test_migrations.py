@@ -161,7 +161,7 @@ def test_0003_keeps_recipes_and_fills_their_source_keys(app: Flask, make_user: A
 
 # --- Upgrading a database made at each earlier revision, with data in it ---------------------------
 
-EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011"]
+EARLIER_REVISIONS = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
 OLD_LOGIN = "a-login-from-before-the-upgrade"  # what alice's browser cookie holds
@@ -514,12 +514,28 @@ def _old_data(revision: str) -> dict[str, list[dict[str, Any]]]:
             user["unit_system"] = "us" if user["username"] == "bob" else "original"
         for recipe in data["recipe"]:
             recipe.update(ingredient_details=None, ingredients_read_by=None)
+    if revision >= "0012":  # every account in a household of its own, of which it is the admin
+        data["household"] = [
+            {
+                "id": user["id"],
+                "name": f"{user['username']}'s household",
+                "meal_names": ["breakfast", "lunch", "dinner", "snack"] if user["id"] == 1 else ["lunch", "supper"],
+                "week_start": "monday" if user["id"] == 1 else "sunday",
+                "created_at": user["created_at"],
+            }
+            for user in data["user"]
+        ]
+        for user in data["user"]:
+            user.update(household_id=user["id"], household_role="admin")
+        for recipe in data["recipe"]:
+            recipe["visibility"] = "public" if recipe.pop("is_public") else "private"
     return data
 
 
 def _insert(connection: sa.Connection, revision: str, data: dict[str, list[dict[str, Any]]]) -> None:
     tables = _tables(revision)
     for name in (
+        "household",
         "user",
         "login_session",
         "recipe",
@@ -557,7 +573,16 @@ def _insert(connection: sa.Connection, revision: str, data: dict[str, list[dict[
         )
     if connection.dialect.name == "postgresql":
         # Rows written with their ids leave the sequences behind; the app's own inserts advanced them.
-        for name in ("user", "login_session", "recipe", "tag", "rate_limit_hit", "api_token", "share_link"):
+        for name in (
+            "household",
+            "user",
+            "login_session",
+            "recipe",
+            "tag",
+            "rate_limit_hit",
+            "api_token",
+            "share_link",
+        ):
             if data.get(name):
                 newest = sa.select(sa.func.max(tables[name].c.id)).scalar_subquery()
                 connection.execute(sa.select(sa.func.setval(sa.func.pg_get_serial_sequence(f'"{name}"', "id"), newest)))
@@ -675,6 +700,9 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
                 "pending_picture",
                 "import_result",
                 "household_invite",
+                "recipe_rating",
+                "recipe_favourite",
+                "cooking_log",
             ):
                 assert connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar() == 0
         # Start-up's next step reads every recipe's ingredient lines (live code, not the migration's);
@@ -695,7 +723,8 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
         # recipes and the public ones), whoever else is on the instance.
         for user in db.session.scalars(sa.select(User)):
             seen = set(db.session.scalars(sa.select(Recipe.id).where(visible_to(user))))
-            before = {r["id"] for r in data["recipe"] if r["owner_id"] == user.id or r["is_public"]}
+            public = {r["id"] for r in data["recipe"] if r.get("is_public") or r.get("visibility") == "public"}
+            before = {r["id"] for r in data["recipe"] if r["owner_id"] == user.id} | public
             assert seen == before, user.username
         release_database()
 
@@ -745,6 +774,14 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
     assert bob.post("/auth/login", data={"username": "bob", "password": PASSWORD}).status_code == 302
     assert bob.get("/recipes/2").status_code == 404
     assert bob.get("/recipes/1").status_code == 200  # alice's public crème brûlée
+    # 0015: the old recipes are rated, favourites and cooked by each account of its own.
+    assert client.post("/recipes/2/rating", data={"stars": "4"}).status_code == 303
+    assert client.post("/recipes/2/cooked", data={"note": "After the upgrade"}).status_code == 303
+    assert bob.post("/recipes/1/favourite", data={"favourite": "1"}).status_code == 303
+    assert bob.post("/recipes/2/rating", data={"stars": "1"}).status_code == 404  # alice's household's
+    assert "Your rating: 4 of 5" in client.get("/recipes/2").text
+    assert "Weeknight" not in client.get("/recipes/?favourite=1").text
+    assert "Crème brûlée" in bob.get("/recipes/?favourite=1").text
     with app.app_context():
         release_database()
 
@@ -810,4 +847,41 @@ def test_0012_down_keeps_public_recipes_public_and_makes_household_ones_private(
         assert current_revision() == head_revision()
         from .database_fixtures import release_database
 
+        release_database()
+
+
+def test_0015_down_and_up_again_drops_and_makes_the_marks(app: Flask, make_user: Any) -> None:
+    """Ratings, favourites and the cooking log go with a downgrade (nothing else changes), and
+    come back empty."""
+    from datetime import date
+
+    from flask_migrate import downgrade
+
+    from recipes.models import CookingLogEntry, Favourite, Rating
+
+    from .database_fixtures import release_database
+
+    user_id = make_user("alice")
+    with app.app_context():
+        recipe = Recipe(owner_id=user_id, title="Soup", ingredients=["1 onion"], instructions=[])
+        db.session.add(recipe)
+        db.session.flush()
+        db.session.add_all(
+            [
+                Rating(user_id=user_id, recipe_id=recipe.id, stars=4),
+                Favourite(user_id=user_id, recipe_id=recipe.id),
+                CookingLogEntry(user_id=user_id, recipe_id=recipe.id, cooked_on=date(2026, 3, 14), note="Good"),
+            ]
+        )
+        db.session.commit()
+        downgrade(directory=app.extensions["migrate"].directory, revision="0012")
+        db.session.rollback()
+        tables = set(inspect(db.engine).get_table_names())
+        assert not {"recipe_rating", "recipe_favourite", "cooking_log"} & tables
+        assert db.session.scalars(sa.select(Recipe.title)).all() == ["Soup"]
+        db.session.rollback()
+        upgrade()
+        assert current_revision() == head_revision()
+        for model in (Rating, Favourite, CookingLogEntry):
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
         release_database()
