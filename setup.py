@@ -37,6 +37,7 @@ setup(
         "recipes.sharing",
         "recipes.ingredients",
         "recipes.households",
+        "recipes.ratings",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",
