@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
@@ -18,7 +19,7 @@ from werkzeug.wrappers import Response
 from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from ..models import CookingLogEntry, Recipe
+from ..models import Recipe
 from ..ratings import limits, marks
 from ..ratings import services as marking
 from ..ratings.marks import Marks
@@ -62,14 +63,17 @@ class RemoveCookedForm(Form):
 
 @dataclass
 class MarksPanel:
-    """What the recipe page's panels show `viewer`: its marks, its latest days cooked, the forms."""
+    """What the recipe page's panels show the viewer: its marks, its latest days cooked, and the
+    "Cooked it" form's values and errors (plain values: no form object is made for a page view)."""
 
     recipe_id: int
     marks: Marks
-    log: list[CookingLogEntry]
+    log: list[Any]  # rows of id, cooked_on, note
     today: date
     next: str
-    cooked_form: CookedForm
+    day: str  # what the day field holds
+    note: str = ""
+    errors: dict[str, list[str]] = field(default_factory=dict)  # "date", "note": their messages
     rating_error: str = ""
     note_max: int = limits.COOKED_NOTE_MAX
     stars: range = field(default_factory=lambda: range(limits.STARS_MIN, limits.STARS_MAX + 1))
@@ -81,23 +85,26 @@ class MarksPanel:
 
 
 def marks_panel(recipe: Recipe, cooked_form: CookedForm | None = None, rating_error: str = "") -> MarksPanel:
-    """What the panels show for `recipe`: read once a request (the page has two panels)."""
+    """What the panels show for `recipe`: read once a request (the page has two panels); a form
+    sent back with errors makes it first, with what was typed and what was wrong."""
     if cooked_form is None and rating_error == "":
         kept: MarksPanel | None = g.get("marks_panel")
         if kept is not None and kept.recipe_id == recipe.id:
             return kept
     today = marks.today()
-    if cooked_form is None:
-        cooked_form = CookedForm(formdata=None, date=today)
     panel = MarksPanel(
         recipe_id=recipe.id,
         marks=marks.marks_of(current_user, recipe.id),
         log=marks.latest_cooking(current_user, recipe.id, limits.LOG_SHOWN),
         today=today,
         next=request.full_path.rstrip("?") if request.method == "GET" else _back_path(recipe.id),
-        cooked_form=cooked_form,
+        day=today.isoformat(),
         rating_error=rating_error,
     )
+    if cooked_form is not None:
+        panel.day = cooked_form.date.raw_data[0] if cooked_form.date.raw_data else ""
+        panel.note = cooked_form.note.data or ""
+        panel.errors = {name: list(cooked_form[name].errors) for name in ("date", "note") if cooked_form[name].errors}
     g.marks_panel = panel
     return panel
 

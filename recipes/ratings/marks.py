@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import BindParameter, Integer, and_, bindparam, exists, func, select
 
-from ..access import household_members
 from ..extensions import db
-from ..models import CookingLogEntry, Favourite, Rating, User
+from ..models import CookingLogEntry, Favourite, Rating, Recipe, User
 
 
 def today() -> date:
@@ -55,57 +54,64 @@ class Marks:
 NO_MARKS = Marks()
 
 
+_ME: BindParameter[int] = bindparam("me", type_=Integer)
+_MINE = and_(Rating.user_id == _ME, Rating.recipe_id == Recipe.id)
+_HOUSEHOLD_MEMBERS = select(User.id).where(User.household_id == bindparam("home"))
+_AT_HOME = and_(Rating.recipe_id == Recipe.id, Rating.user_id.in_(_HOUSEHOLD_MEMBERS))
+_COOKED = and_(CookingLogEntry.user_id == _ME, CookingLogEntry.recipe_id == Recipe.id)
+# Everything an account's marks on some recipes are, in one statement built once: per recipe, a
+# handful of index probes (its rating by the account; its household's ratings; the favourite; the
+# account's log of it). Run on the connection, like the list page's own statements.
+_MARKS = select(
+    Recipe.id,
+    select(Rating.stars).where(_MINE).correlate(Recipe).scalar_subquery(),
+    select(func.avg(Rating.stars)).where(_AT_HOME).correlate(Recipe).scalar_subquery(),
+    select(func.count()).select_from(Rating).where(_AT_HOME).correlate(Recipe).scalar_subquery(),
+    exists().where(Favourite.user_id == _ME, Favourite.recipe_id == Recipe.id).correlate(Recipe),
+    select(func.max(CookingLogEntry.cooked_on)).where(_COOKED).correlate(Recipe).scalar_subquery(),
+    select(func.count()).select_from(CookingLogEntry).where(_COOKED).correlate(Recipe).scalar_subquery(),
+).where(Recipe.id.in_(bindparam("ids", expanding=True)))
+
+
 def marks_for(user: User, recipe_ids: Collection[int]) -> dict[int, Marks]:
-    """`user`'s marks on each of these recipes, in three queries whatever their number (a
-    recipe without any is left out: read it as NO_MARKS)."""
+    """`user`'s marks on each of these recipes, in one query whatever their number (a recipe
+    without any is left out: read it as NO_MARKS)."""
     ids = list(recipe_ids)
     if not ids:
         return {}
-    me = user.id
-    ratings = db.session.execute(
-        select(
-            Rating.recipe_id,
-            func.max(case((Rating.user_id == me, Rating.stars))),
-            func.avg(Rating.stars),
-            func.count(),
+    rows = db.session.connection().execute(_MARKS, {"me": user.id, "home": user.household_id, "ids": ids})
+    found = {}
+    for recipe_id, mine, average, counted, favourite, last, times in rows:
+        if mine is None and not counted and not favourite and not times:
+            continue
+        found[recipe_id] = Marks(
+            rating=mine,
+            rating_average=None if average is None else round(float(average), 1),
+            ratings_counted=counted,
+            favourite=bool(favourite),
+            last_cooked=_as_date(last),
+            times_cooked=times,
         )
-        .where(Rating.recipe_id.in_(ids), Rating.user_id.in_(household_members(user)))
-        .group_by(Rating.recipe_id)
-    ).all()
-    favourites = set(
-        db.session.scalars(select(Favourite.recipe_id).where(Favourite.user_id == me, Favourite.recipe_id.in_(ids)))
-    )
-    cooked = db.session.execute(
-        select(CookingLogEntry.recipe_id, func.max(CookingLogEntry.cooked_on), func.count())
-        .where(CookingLogEntry.user_id == me, CookingLogEntry.recipe_id.in_(ids))
-        .group_by(CookingLogEntry.recipe_id)
-    ).all()
-    fields: dict[int, dict[str, Any]] = {}
-    for recipe_id, mine, average, counted in ratings:
-        fields.setdefault(recipe_id, {}).update(
-            rating=mine, rating_average=round(float(average), 1), ratings_counted=counted
-        )
-    for recipe_id in favourites:
-        fields.setdefault(recipe_id, {})["favourite"] = True
-    for recipe_id, last, times in cooked:
-        fields.setdefault(recipe_id, {}).update(last_cooked=_as_date(last), times_cooked=times)
-    return {recipe_id: Marks(**values) for recipe_id, values in fields.items()}
+    return found
 
 
 def marks_of(user: User, recipe_id: int) -> Marks:
     return marks_for(user, [recipe_id]).get(recipe_id, NO_MARKS)
 
 
-def latest_cooking(user: User, recipe_id: int, limit: int) -> list[CookingLogEntry]:
-    """`user`'s latest "cooked it" entries for the recipe, the latest day first."""
-    return list(
-        db.session.scalars(
-            select(CookingLogEntry)
-            .where(CookingLogEntry.user_id == user.id, CookingLogEntry.recipe_id == recipe_id)
-            .order_by(CookingLogEntry.cooked_on.desc(), CookingLogEntry.id.desc())
-            .limit(limit)
-        )
-    )
+_LATEST = (
+    select(CookingLogEntry.id, CookingLogEntry.cooked_on, CookingLogEntry.note)
+    .where(CookingLogEntry.user_id == _ME, CookingLogEntry.recipe_id == bindparam("recipe"))
+    .order_by(CookingLogEntry.cooked_on.desc(), CookingLogEntry.id.desc())
+    .limit(bindparam("latest"))
+)
+
+
+def latest_cooking(user: User, recipe_id: int, limit: int) -> list[Any]:
+    """`user`'s latest "cooked it" entries for the recipe (rows of id, cooked_on, note), the latest
+    day first."""
+    rows = db.session.connection().execute(_LATEST, {"me": user.id, "recipe": recipe_id, "latest": limit})
+    return list(rows)
 
 
 def _as_date(value: Any) -> date | None:

@@ -326,22 +326,26 @@ def _rows_by_mark(
 # Whose a card is: the owner's name, looked up (by primary key) only for the rows a page shows;
 # built once, as it is the same for everyone.
 _OWNER_NAME = select(User.username).where(User.id == Recipe.owner_id).scalar_subquery().label("owner_name")
+_CARD_COLUMNS = (
+    Recipe.id,
+    Recipe.title,
+    Recipe.prep_time,
+    Recipe.cook_time,
+    Recipe.total_minutes,
+    Recipe.visibility,
+    Recipe.owner_id,
+    Recipe.image_digest,
+    _OWNER_NAME,
+)
 
 
-def _base(user: User, request: SearchRequest, correlated_tags: bool) -> AnySelect:
-    """The card columns of the recipes this user may see, with the non-text filters."""
-    base = select(
-        Recipe.id,
-        Recipe.title,
-        Recipe.prep_time,
-        Recipe.cook_time,
-        Recipe.total_minutes,
-        Recipe.visibility,
-        Recipe.owner_id,
-        Recipe.image_digest,
-        _OWNER_NAME,
-        marks.own_stars_column(user.id),
-    ).where(visible_to(user))
+def _base(user: User, request: SearchRequest, correlated_tags: bool, cards: bool = True) -> AnySelect:
+    """The card columns of the recipes this user may see (only their ids without `cards`), with
+    the non-text filters."""
+    if cards:
+        base = select(*_CARD_COLUMNS, marks.own_stars_column(user.id)).where(visible_to(user))
+    else:
+        base = select(Recipe.id).where(visible_to(user))
     if request.scope == "mine":
         base = base.where(owned_by(user))
     elif request.scope == "household":
@@ -375,7 +379,7 @@ def count(user: User, request: SearchRequest) -> int:
     """How many recipes `request` finds for `user`, counted up to COUNT_CAP + 1."""
     terms, has_text = _search_terms(request)
     # Count with the text index driving (a join) when there is text, else the tag lists.
-    counting_base = _base(user, request, correlated_tags=has_text)
+    counting_base = _base(user, request, correlated_tags=has_text, cards=False)
     return _capped_count(backends.apply_text_filter(db.engine.dialect.name, counting_base, terms).query)
 
 
