@@ -3,6 +3,7 @@ operations, each account's own, the household's average, who may mark what, and 
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -62,13 +63,13 @@ def test_a_new_recipe_shows_no_marks_and_every_control(alice: Client) -> None:
     recipe_id = create_recipe(alice)
     page = alice.get(f"/recipes/{recipe_id}").text
     # A fieldset with a legend; five buttons, each saying how many stars it gives, none pressed.
-    assert '<legend class="visually-hidden">Your rating</legend>' in page
+    assert "<legend>Your rating</legend>" in page
     for n in range(1, 6):
         label = f"{n} star" + ("" if n == 1 else "s")
         assert f'name="stars" value="{n}"' in page and f'<span class="visually-hidden">{label}</span>' in page
     assert 'aria-pressed="true"' not in page
-    assert 'class="favourite"' in page and 'name="favourite" value="1"' in page
-    assert "Not rated by you" in page and "Not cooked yet" in page
+    assert 'class="favourite secondary outline" aria-pressed="false"' in page and 'name="favourite" value="1"' in page
+    assert '<p class="marks-summary no-print" id="marks-summary" hidden>' in page  # nothing to say yet
     assert f'name="date" value="{TODAY.isoformat()}"' in page  # "Cooked it" is for today
     assert f'max="{(TODAY + timedelta(days=1)).isoformat()}"' in page
     assert "You have not logged cooking it yet." in page
@@ -78,10 +79,11 @@ def test_rating_from_the_page_and_clearing_it(app: Flask, alice: Client) -> None
     recipe_id = create_recipe(alice)
     answer = alice.post(f"/recipes/{recipe_id}/rating", data={"stars": "4", "next": f"/recipes/{recipe_id}?servings=8"})
     assert answer.status_code == 303
-    assert answer.headers["Location"] == f"/recipes/{recipe_id}?servings=8"  # back to the page as it was shown
+    assert answer.headers["Location"] == f"/recipes/{recipe_id}?servings=8#marks"  # back to the page as it was
     page = alice.get(answer.headers["Location"]).text
     assert "You rated it 4 stars." in page
-    assert 'value="4" class="star lit"\n                aria-pressed="true"' in page
+    assert re.search(r'value="4" class="star lit"\s+aria-pressed="true"', page)
+    assert '<span aria-hidden="true">★★★★☆</span><span class="visually-hidden">Your rating: 4 of 5</span></a>' in page
     assert "Your rating: 4 of 5" in page
     assert alice.post(f"/recipes/{recipe_id}/rating", data={"stars": "1"}).status_code == 303  # replaced
     assert rows(app, Rating) == [("alice", recipe_id, 1)]
@@ -106,7 +108,7 @@ def test_stars_out_of_range_are_refused_on_the_page(app: Flask, alice: Client, s
 def test_the_way_back_stays_on_the_recipe(alice: Client, next_page: str) -> None:
     recipe_id = create_recipe(alice)
     answer = alice.post(f"/recipes/{recipe_id}/rating", data={"stars": "3", "next": next_page})
-    assert answer.status_code == 303 and answer.headers["Location"] == f"/recipes/{recipe_id}"
+    assert answer.status_code == 303 and answer.headers["Location"] == f"/recipes/{recipe_id}#marks"
 
 
 def test_favourite_on_and_off(app: Flask, alice: Client) -> None:
@@ -116,7 +118,7 @@ def test_favourite_on_and_off(app: Flask, alice: Client) -> None:
     assert rows(app, Favourite) == [("alice", recipe_id)]
     page = alice.get(f"/recipes/{recipe_id}").text
     assert "Added to your favourites." in page
-    assert 'class="favourite on" aria-pressed="true"' in page and 'name="favourite" value="0"' in page
+    assert 'class="favourite secondary outline on" aria-pressed="true"' in page and 'name="favourite" value="0"' in page
     assert alice.post(f"/recipes/{recipe_id}/favourite", data={"favourite": "0"}).status_code == 303
     assert rows(app, Favourite) == []
     for bad in ("2", "", "yes"):
@@ -134,7 +136,7 @@ def test_cooked_it_today_or_another_day_with_a_note(app: Flask, alice: Client) -
         ("alice", recipe_id, TODAY, "Less salt."),
     ]
     page = alice.get(f"/recipes/{recipe_id}").text
-    assert "Last cooked today</a>, 2 times" in page
+    assert '<a class="fact" href="#cooking-log">Cooked today, 2 times</a>' in page
     assert "(today)</small>: <span" in page and "Less salt." in page
     assert "(3 days ago)" in page
     found = marks_of(app, "alice", recipe_id)

@@ -123,10 +123,9 @@ def _back_path(recipe_id: int) -> str:
     return plain
 
 
-def _back(recipe_id: int, anchor: str = "") -> Response:
-    """Back to the recipe page; at `anchor` for the cooking log, far down (the stars are near the
-    top, where the page's message is seen too)."""
-    return redirect(_back_path(recipe_id) + (f"#{anchor}" if anchor else ""), 303)
+def _back(recipe_id: int, anchor: str) -> Response:
+    """Back to the recipe page, at the control that was used (after the recipe)."""
+    return redirect(f"{_back_path(recipe_id)}#{anchor}", 303)
 
 
 def _visible_or_404(recipe_id: int) -> None:
@@ -171,7 +170,7 @@ def rate(recipe_id: int) -> Response | tuple[str, int]:
         abort(404)
     except marking.MarkInvalid as exc:
         return _page_with(recipe_id, panel_error=exc.message)
-    return _back(recipe_id)
+    return _back(recipe_id, "marks")
 
 
 def _whole_number(text: str | None) -> int | None:
@@ -194,7 +193,7 @@ def favourite(recipe_id: int) -> Response:
     except marking.RecipeNotFound:
         abort(404)
     flash("Added to your favourites." if on else "No longer one of your favourites.", "success")
-    return _back(recipe_id)
+    return _back(recipe_id, "marks")
 
 
 @bp.post(RECIPE + "/cooked")

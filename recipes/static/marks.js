@@ -1,7 +1,8 @@
 // The recipe page's stars, favourite and "Cooked it" without leaving the page. Without
 // JavaScript each is a form that posts and comes back to the recipe; here the same form is
-// sent with fetch, and the panels (#marks, #cooking-log) of the page it comes back to are put
-// in place of these, with what the server said read out and the focus kept on the control.
+// sent with fetch, and the parts of the page it comes back to that show the marks (the line
+// under the title, #marks-summary, and the section after the recipe, #cooking-log) are put in
+// place of these, with what the server said read out and the focus kept on the control.
 (function () {
   "use strict";
   if (!window.fetch || !window.DOMParser || !window.FormData) {
@@ -53,7 +54,7 @@
       target = form.querySelector("button");
     }
     if (!target) {
-      target = document.getElementById("cooking-log-heading") || document.getElementById("marks");
+      target = document.getElementById("cooking-log-heading");
       if (target) {
         target.setAttribute("tabindex", "-1");
       }
@@ -64,7 +65,7 @@
   }
 
   function putInPlace(page) {
-    ["marks", "cooking-log"].forEach(function (id) {
+    ["marks-summary", "cooking-log"].forEach(function (id) {
       var current = document.getElementById(id);
       var fresh = page.getElementById(id);
       if (current && fresh) {
@@ -72,12 +73,17 @@
       }
     });
     var said = page.querySelector(".flashes li");
-    var status = document.querySelector("[data-marks-status]");
-    if (status) {
-      status.textContent = said ? said.textContent : "";
-    }
+    status.textContent = said ? said.textContent : "";
     localToday();
   }
+
+  // What the server said ("You rated it 4 stars."), read out: a live region of its own, made once
+  // and never replaced (a region put in with the new panels might not be heard).
+  var status = document.createElement("p");
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  status.setAttribute("data-marks-status", "");
+  document.body.appendChild(status);
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
