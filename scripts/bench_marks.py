@@ -138,11 +138,17 @@ def without_marks(database: Path, target: Path, revision: str) -> Path:
     return target
 
 
-def measure_here(database: Path, addresses: list[str], requests: int) -> dict[str, float]:
-    """(In the child.) The median CPU milliseconds of each address, with the tree on sys.path."""
+def measure_here(database: Path, addresses: list[str], requests: int) -> dict[str, list[float]]:
+    """(In the child.) Per address, with the tree on sys.path: the median CPU milliseconds, and
+    (the same on any machine) the Python function calls and SQL statements a request makes."""
+    import cProfile
+    import pstats
     import shutil
 
+    from sqlalchemy import event
+
     from recipes import create_app
+    from recipes.extensions import db
 
     work = Path(tempfile.mkdtemp(prefix="bench-marks-"))
     try:
@@ -161,6 +167,13 @@ def measure_here(database: Path, addresses: list[str], requests: int) -> dict[st
         assert token, page[:500]
         form = {"username": USER, "password": PASSWORD, "csrf_token": token[1]}
         assert client.post("/auth/login", data=form).status_code == 302
+        with app.app_context():
+            engine = db.engine
+        statements = [0]
+
+        def count(*_: object) -> None:
+            statements[0] += 1
+
         results = {}
         for address in addresses:
             for _ in range(10):  # warm-up
@@ -171,13 +184,22 @@ def measure_here(database: Path, addresses: list[str], requests: int) -> dict[st
                 response = client.get(address)
                 response.get_data()
                 times.append((time.process_time() - started) * 1000)
-            results[address] = statistics.median(times)
+            statements[0] = 0
+            event.listen(engine, "before_cursor_execute", count)
+            profile = cProfile.Profile()
+            profile.enable()
+            for _ in range(10):
+                client.get(address).get_data()
+            profile.disable()
+            event.remove(engine, "before_cursor_execute", count)
+            calls = pstats.Stats(profile).total_calls / 10  # type: ignore[attr-defined]
+            results[address] = [statistics.median(times), calls, statements[0] / 10]
         return results
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def measure(tree: Path, database: Path, addresses: list[str], requests: int) -> dict[str, float]:
+def measure(tree: Path, database: Path, addresses: list[str], requests: int) -> dict[str, list[float]]:
     code = (
         "import json, sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
         "sys.path.insert(0, sys.argv[2]); import bench_marks, recipes; "
@@ -222,22 +244,28 @@ def main() -> None:
     db.close()
     shared = [(label, path.format(recipe=recipe)) for label, path in SHARED]
     marked = [(label, path.format(recipe=recipe)) for label, path in MARKED]
-    rounds: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
+    rounds: dict[str, list[dict[str, list[float]]]] = {"before": [], "after": []}
     for number in range(args.rounds):
         print(f"round {number + 1} of {args.rounds} ...", file=sys.stderr, flush=True)
         rounds["before"].append(measure(args.before.resolve(), before_db, [p for _, p in shared], args.requests))
         rounds["after"].append(measure(args.after.resolve(), after_db, [p for _, p in shared + marked], args.requests))
 
-    def median(side: str, path: str) -> float:
-        return statistics.median(r[path] for r in rounds[side])
+    def median(side: str, path: str, what: int = 0) -> float:
+        return statistics.median(r[path][what] for r in rounds[side])
 
-    print(f"\n{args.recipes} recipes, CPU ms per request (median of {args.rounds} rounds of {args.requests})\n")
-    print("| Page | before, ms | after, ms | change |\n|---|--:|--:|--:|")
+    print(f"\n{args.recipes} recipes, CPU ms per request (median of {args.rounds} rounds of {args.requests});")
+    print("function calls and SQL statements per request (the same on any machine)\n")
+    print("| Page | before, ms | after, ms | change | calls before | calls after | statements |")
+    print("|---|--:|--:|--:|--:|--:|--:|")
     for label, path in shared:
         before, after = median("before", path), median("after", path)
-        print(f"| {label} | {before:.2f} | {after:.2f} | {(after - before) / before * 100:+.0f}% |")
+        calls = f"{median('before', path, 1):.0f} | {median('after', path, 1):.0f}"
+        queries = f"{median('before', path, 2):.0f} → {median('after', path, 2):.0f}"
+        change = (after - before) / before * 100
+        print(f"| {label} | {before:.2f} | {after:.2f} | {change:+.0f}% | {calls} | {queries} |")
     for label, path in marked:
-        print(f"| {label} | | {median('after', path):.2f} | |")
+        cpu, made, asked = (median("after", path, what) for what in range(3))
+        print(f"| {label} | | {cpu:.2f} | | | {made:.0f} | {asked:.0f} |")
 
 
 if __name__ == "__main__":
