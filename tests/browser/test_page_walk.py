@@ -59,7 +59,7 @@ FILL: dict[tuple[str, str] | str, Callable[[World], object]] = {
 }
 
 # Pages seen with a query too (the list's filters open on a tag or a search).
-VARIANTS = {"cookbook.index": ["?tag=soup", "?q=lentil"]}
+VARIANTS = {"cookbook.index": ["?tag=soup", "?q=lentil", "?favourite=1&min_rating=3&sort=rating"]}
 # Pages that look different signed out, walked both ways (pages that send a signed-in
 # visitor elsewhere, such as the login page, are walked signed out on their own).
 ALSO_SIGNED_OUT = {"sharing.page", "joining.join"}
