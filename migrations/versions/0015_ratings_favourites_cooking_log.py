@@ -37,13 +37,13 @@ def upgrade():
         sa.Column("recipe_id", sa.Integer(), nullable=False),
         sa.Column("stars", sa.Integer(), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            f"stars BETWEEN {STARS_MIN} AND {STARS_MAX}", name=op.f("ck_recipe_rating_stars_range")
-        ),
+        sa.CheckConstraint(f"stars BETWEEN {STARS_MIN} AND {STARS_MAX}", name=op.f("ck_recipe_rating_stars_range")),
         sa.ForeignKeyConstraint(
             ["recipe_id"], ["recipe.id"], name=op.f("fk_recipe_rating_recipe_id_recipe"), ondelete="CASCADE"
         ),
-        sa.ForeignKeyConstraint(["user_id"], ["user.id"], name=op.f("fk_recipe_rating_user_id_user"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user.id"], name=op.f("fk_recipe_rating_user_id_user"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("user_id", "recipe_id", name=op.f("pk_recipe_rating")),
     )
     with op.batch_alter_table("recipe_rating", schema=None) as batch_op:
@@ -81,9 +81,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cooking_log")),
     )
     with op.batch_alter_table("cooking_log", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_cooking_log_user_recipe_day", ["user_id", "recipe_id", "cooked_on"], unique=False
-        )
+        batch_op.create_index("ix_cooking_log_user_recipe_day", ["user_id", "recipe_id", "cooked_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_cooking_log_recipe_id"), ["recipe_id"], unique=False)
 
 
