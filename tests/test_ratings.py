@@ -103,12 +103,27 @@ def test_stars_out_of_range_are_refused_on_the_page(app: Flask, alice: Client, s
 
 
 @pytest.mark.parametrize(
-    "next_page", ["https://evil.example/", "//evil.example/", "/recipes/999", "/auth/logout", "javascript:alert(1)"]
+    "next_page",
+    [
+        "https://evil.example/",
+        "//evil.example/",
+        "/recipes/999",
+        "/recipes/1999",
+        "/auth/logout",
+        "javascript:alert(1)",
+    ],
 )
 def test_the_way_back_stays_on_the_recipe(alice: Client, next_page: str) -> None:
     recipe_id = create_recipe(alice)
     answer = alice.post(f"/recipes/{recipe_id}/rating", data={"stars": "3", "next": next_page})
     assert answer.status_code == 303 and answer.headers["Location"] == f"/recipes/{recipe_id}#marks"
+
+
+def test_the_way_back_may_be_another_page_of_the_recipe(alice: Client) -> None:
+    """Cook mode (`/recipes/<id>/cook`) logs "Cooked it" with the same form and comes back to itself."""
+    recipe_id = create_recipe(alice)
+    answer = alice.post(f"/recipes/{recipe_id}/cooked", data={"next": f"/recipes/{recipe_id}/cook"})
+    assert answer.status_code == 303 and answer.headers["Location"] == f"/recipes/{recipe_id}/cook#cooking-log"
 
 
 def test_favourite_on_and_off(app: Flask, alice: Client) -> None:

@@ -115,10 +115,11 @@ bp.add_app_template_global(marks_panel, "marks_panel")
 
 
 def _back_path(recipe_id: int) -> str:
-    """The recipe page the form was sent from (its scale and units kept), or the plain one."""
+    """The page of this recipe the form was sent from (the recipe page with its scale and units,
+    or another of its pages, such as cook mode's), or else the plain recipe page."""
     back = request.form.get("next", "")
     plain = url_for("cookbook.detail", recipe_id=recipe_id)
-    if back and is_safe_redirect(back) and (back == plain or back.startswith(plain + "?")):
+    if back and is_safe_redirect(back) and (back == plain or back.startswith((plain + "?", plain + "/"))):
         return back
     return plain
 
