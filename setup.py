@@ -40,6 +40,7 @@ setup(
         "recipes.cooking",
         "recipes.planner",
         "recipes.shopping",
+        "recipes.ratings",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",

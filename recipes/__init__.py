@@ -22,6 +22,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .auth.admin_views import bp as accounts_bp
     from .auth.join_views import bp as joining_bp
     from .backups.views import bp as backups_bp
+    from .cookbook.marks_views import bp as marks_bp
     from .cookbook.reading_views import bp as readings_bp
     from .cookbook.views import bp as cookbook_bp
     from .cooking.views import bp as cooking_bp
@@ -59,6 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(cookbook_bp)
     app.register_blueprint(readings_bp)
     app.register_blueprint(cooking_bp)
+    app.register_blueprint(marks_bp)
     app.register_blueprint(importing_bp)
     app.register_blueprint(images_bp)
     app.register_blueprint(accounts_bp)

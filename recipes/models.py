@@ -11,6 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -637,3 +638,56 @@ class ShoppingListShare(db.Model):  # type: ignore[name-defined]
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     views: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     last_viewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# --- What each account keeps about a recipe: its rating, favourites, when it cooked it -----------
+# (recipes/ratings/ reads and writes them; a recipe's and an account's rows go with it.)
+
+STARS_MIN, STARS_MAX = 1, 5
+COOKED_NOTE_MAX = 500
+
+
+class Rating(db.Model):  # type: ignore[name-defined]
+    """One account's stars for one recipe (one rating each)."""
+
+    __tablename__ = "recipe_rating"
+    __table_args__ = (
+        CheckConstraint(f"stars BETWEEN {STARS_MIN} AND {STARS_MAX}", name="stars_range"),
+        # "At least N stars" and "best rated first" read one account's ratings in order.
+        Index("ix_recipe_rating_user_stars", "user_id", "stars", "recipe_id"),
+        # The household's average of a recipe (and a recipe's rows going with it).
+        Index("ix_recipe_rating_recipe_user", "recipe_id", "user_id", "stars"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    recipe_id: Mapped[int] = mapped_column(ForeignKey("recipe.id", ondelete="CASCADE"), primary_key=True)
+    stars: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Favourite(db.Model):  # type: ignore[name-defined]
+    """A recipe an account marked as a favourite."""
+
+    __tablename__ = "recipe_favourite"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    recipe_id: Mapped[int] = mapped_column(ForeignKey("recipe.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CookingLogEntry(db.Model):  # type: ignore[name-defined]
+    """One "cooked it": an account cooked a recipe on a day (with a note, if it wrote one)."""
+
+    __tablename__ = "cooking_log"
+    __table_args__ = (
+        # One account's log of a recipe, newest day last: "last cooked", "times cooked", and
+        # "not cooked in N days" as one index probe per recipe.
+        Index("ix_cooking_log_user_recipe_day", "user_id", "recipe_id", "cooked_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    recipe_id: Mapped[int] = mapped_column(ForeignKey("recipe.id", ondelete="CASCADE"), index=True)
+    cooked_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(COOKED_NOTE_MAX), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

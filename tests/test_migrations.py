@@ -176,6 +176,7 @@ EARLIER_REVISIONS = [
     "0011",
     "0012",
     "0013",
+    "0014",
 ]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
@@ -729,6 +730,9 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
                 "shopping_item",
                 "shopping_preferences",
                 "aisle_choice",
+                "recipe_rating",
+                "recipe_favourite",
+                "cooking_log",
             ):
                 assert connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar() == 0
         # Start-up's next step reads every recipe's ingredient lines (live code, not the migration's);
@@ -817,6 +821,14 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
     shown = client.get(list_path).text
     assert "1 l cream" in shown and "10 egg yolks" in shown, shown[shown.find("<main") :][:3000]
     assert bob.get(list_path).status_code == 404
+    # 0015: the old recipes are rated, favourites and cooked by each account of its own.
+    assert client.post("/recipes/2/rating", data={"stars": "4"}).status_code == 303
+    assert client.post("/recipes/2/cooked", data={"note": "After the upgrade"}).status_code == 303
+    assert bob.post("/recipes/1/favourite", data={"favourite": "1"}).status_code == 303
+    assert bob.post("/recipes/2/rating", data={"stars": "1"}).status_code == 404  # alice's household's
+    assert "Your rating: 4 of 5" in client.get("/recipes/2").text
+    assert "Weeknight" not in client.get("/recipes/?favourite=1").text
+    assert "Crème brûlée" in bob.get("/recipes/?favourite=1").text
     with app.app_context():
         release_database()
 
@@ -938,4 +950,42 @@ def test_0014_down_drops_the_shopping_lists_and_nothing_else(app: Flask, make_us
         db.session.rollback()
         upgrade()
         assert current_revision() == head_revision()
+        release_database()
+
+
+def test_0015_down_and_up_again_drops_and_makes_the_marks(app: Flask, make_user: Any) -> None:
+    """Ratings, favourites and the cooking log go with a downgrade (nothing else changes), and
+    come back empty."""
+    from datetime import date
+
+    from flask_migrate import downgrade
+
+    from recipes.models import CookingLogEntry, Favourite, Rating
+
+    from .database_fixtures import release_database
+
+    user_id = make_user("alice")
+    with app.app_context():
+        recipe = Recipe(owner_id=user_id, title="Soup", ingredients=["1 onion"], instructions=[])
+        db.session.add(recipe)
+        db.session.flush()
+        db.session.add_all(
+            [
+                Rating(user_id=user_id, recipe_id=recipe.id, stars=4),
+                Favourite(user_id=user_id, recipe_id=recipe.id),
+                CookingLogEntry(user_id=user_id, recipe_id=recipe.id, cooked_on=date(2026, 3, 14), note="Good"),
+            ]
+        )
+        db.session.commit()
+        downgrade(directory=app.extensions["migrate"].directory, revision="0014")
+        db.session.rollback()
+        tables = set(inspect(db.engine).get_table_names())
+        assert not {"recipe_rating", "recipe_favourite", "cooking_log"} & tables
+        assert {"shopping_list", "plan_entry"} <= tables
+        assert db.session.scalars(sa.select(Recipe.title)).all() == ["Soup"]
+        db.session.rollback()
+        upgrade()
+        assert current_revision() == head_revision()
+        for model in (Rating, Favourite, CookingLogEntry):
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
         release_database()

@@ -1,8 +1,9 @@
 """Access control, as one walk over every route: user B gets a 404 from every route and API
 operation that names one of user A's things (private recipe, picture, share link, API token,
-backup, household invite, household member, shopping list, its rows and links), whatever the
-method; a member of A's household reads what A shares with the household (and may save a copy
-of it) but changes nothing of A's, and reads and changes the household's shopping lists;
+backup, household invite, household member, shopping list, its rows and links, "cooked it"
+entry), whatever the method; a member of A's household reads what A shares with the household
+(and may save a copy of it, and rate it, mark it a favourite and log cooking it: their own
+marks) but changes nothing of A's, and reads and changes the household's shopping lists;
 non-admins get 404 from every admin route; and no form field can set an owner, an id or an
 admin flag (no mass assignment).
 
@@ -40,9 +41,12 @@ from recipes.backups import services as backups
 from recipes.extensions import db
 from recipes.models import (
     ApiToken,
+    CookingLogEntry,
+    Favourite,
     HouseholdInvite,
     PlanEntry,
     PlanFeed,
+    Rating,
     Recipe,
     RecipeImage,
     ShareLink,
@@ -80,11 +84,14 @@ OWNED = (
     "item_id",
     "list_share_id",
     "list_token",
+    "cooked_id",
 )
 # Parameters that only say which form of the thing: every value is tried.
 FORMS = {"filename": ("full.webp", "thumb.webp"), "fmt": ("md", "txt", "jsonld"), "line": ("1",)}
 # Ingredient line 1 of every recipe made here (RECIPE_FORM's): what correcting its reading names.
 LINE_1 = RECIPE_FORM["ingredients"].split("\n")[1]
+# What the recipe page's marks forms send (a rating, a favourite, a "cooked it" note).
+MARK_FORM = {"stars": "1", "favourite": "1", "note": "Taken over"}
 # Share pages and password reset links: holding the link's token *is* the permission (a
 # capability URL), so A's token opens A's shared recipe (or reset page) for anyone; only
 # mixing it with other ids must fail.
@@ -149,6 +156,9 @@ def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = F
     shown = client.get(made_feed.headers["Location"]).text  # the new address, shown once
     feed_token = re.search(r'id="new-feed" type="text" value="[^"]*/plan/([A-Za-z0-9_-]+)\.ics"', shown)
     assert feed_token, "no new calendar address shown"
+    # A "cooked it" of the user's own recipe, and their rating and favourite of it.
+    for mark, form in (("cooked", {"note": "mine"}), ("rating", {"stars": "5"}), ("favourite", {"favourite": "1"})):
+        assert client.post(f"/recipes/{recipe_id}/{mark}", data=form).status_code == 303, mark
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
         assert user is not None
@@ -177,6 +187,9 @@ def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = F
             "feed_id": str(
                 db.session.scalar(select(PlanFeed.id).where(PlanFeed.token_hash == token_digest(feed_token[1])))
             ),
+            "cooked_id": str(
+                db.session.scalar(select(func.max(CookingLogEntry.id)).where(CookingLogEntry.recipe_id == recipe_id))
+            ),
         }
     values |= _list_things(app, client, values["recipe_id"])
     if backup:
@@ -184,6 +197,23 @@ def _owned_things(app: Flask, client: Client, username: str, *, backup: bool = F
         with app.app_context():
             values["name"] = backups.list_backups()[0].name
     return Things(client=client, username=username, values=values, api_token=token)
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    """The walks make fresh things (an invite among them) for each change they try: more
+    invites than an account may make in 15 minutes (tests/test_households.py tests that limit)."""
+    return {**app_config, "RECIPES_INVITE_RATE_LIMIT": (10_000, 900)}
+
+
+@pytest.fixture(autouse=True)
+def _room_for_many_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Likewise a plan entry and a calendar feed each time: more than a meal or a household may
+    hold (tests/test_planner.py and tests/test_planner_feed.py test those limits)."""
+    from recipes.planner import limits
+
+    monkeypatch.setattr(limits, "FEEDS_MAX", 10_000)
+    monkeypatch.setattr(limits, "ENTRIES_PER_MEAL_MAX", 10_000)
 
 
 @pytest.fixture
@@ -264,8 +294,12 @@ def send(client: Client, attempt: Attempt, headers: dict[str, str] | None = None
         kwargs["json"] = body(attempt)
     elif attempt.method == "PUT" and "line" in attempt.rule.arguments:
         kwargs["json"] = {"text": LINE_1, "quantity": 2, "unit": "kg", "food": "Taken over"}
+    elif attempt.method == "PUT" and attempt.rule.rule.endswith("/rating"):
+        kwargs["json"] = {"stars": 1}
     elif attempt.method == "PUT":
         kwargs["data"] = {"image": (io.BytesIO(jpeg()), "x.jpg")}
+    elif attempt.method == "POST" and is_api and attempt.rule.rule.endswith("/cooked"):
+        kwargs["json"] = {"note": "Taken over"}
     elif attempt.method == "POST" and is_api:
         kwargs["json"] = body(attempt)
     elif attempt.method == "POST":
@@ -277,6 +311,7 @@ def send(client: Client, attempt: Attempt, headers: dict[str, str] | None = None
         kwargs["data"] = {
             **RECIPE_FORM,
             **PLAN_FORM,
+            **MARK_FORM,
             "title": "Taken over",
             "expiry": "1w",
             "line_text": LINE_1,
@@ -315,6 +350,15 @@ def assert_untouched(app: Flask, alice: Things) -> None:
         assert item is not None and (item.text, item.checked) == ("3 lemons", False)
         list_share = db.session.get(ShoppingListShare, int(alice.values["list_share_id"]))
         assert list_share is not None and list_share.revoked_at is None
+        cooked = db.session.get(CookingLogEntry, int(alice.values["cooked_id"]))
+        assert cooked is not None and (cooked.user_id, cooked.note) == (alice_user.id, "mine")
+        # Her recipe's marks are hers alone: nobody else's were added to it, hers are as she set them.
+        recipe_id = int(alice.values["recipe_id"])
+        for model in (Rating, Favourite, CookingLogEntry):
+            whose = set(db.session.scalars(select(model.user_id).where(model.recipe_id == recipe_id)))
+            assert whose == {alice_user.id}, model
+        rating = db.session.get(Rating, (alice_user.id, recipe_id))
+        assert rating is not None and rating.stars == 5
     anonymous = alice.client.application.test_client()
     assert anonymous.get(f"/s/{alice.values['token']}").status_code == 200
     assert anonymous.get(f"/plan/{alice.values['feed_token']}.ics").status_code == 200
@@ -438,7 +482,8 @@ def test_the_walk_is_not_vacuous_the_owner_gets_through(
 # --- the walk as a member of the owner's household ---------------------------------------------
 
 # What a member may do with a recipe the household shares: read it (its page, picture, downloads,
-# the API's object and picture), and save a copy of their own. Nothing else.
+# the API's object and picture), save a copy of their own, and mark it for themselves (rate it,
+# make it a favourite, log cooking it: their own rows, on the page and in the API). Nothing else.
 MEMBER_READS = {
     "cookbook.detail",
     "cooking.cook",
@@ -448,6 +493,14 @@ MEMBER_READS = {
     "api.recipe_image",
 }
 MEMBER_COPIES = {"cookbook.copy"}
+MEMBER_MARKS = {
+    "marks.rate",
+    "marks.favourite",
+    "marks.cooked",
+    "api.RecipeRating",
+    "api.RecipeFavourite",
+    "api.log_cooked",
+}
 # The household's own pages that only its admins may use: a member is told so (403; the household
 # is theirs to see), never let through.
 ADMINS_ONLY = {"households.remove_member", "households.set_role", "households.revoke_invite"}
@@ -512,6 +565,8 @@ def _member_expects(attempt: Attempt, shared: bool) -> set[int]:
         return {200, 304} if shared else {404}
     if endpoint in MEMBER_COPIES:
         return {302} if shared else {404}
+    if endpoint in MEMBER_MARKS:
+        return {200, 204, 303} if shared else {404}
     if endpoint in ADMINS_ONLY:
         return {403}
     return {404}
@@ -554,6 +609,17 @@ def test_a_member_reads_what_the_household_shares_and_changes_nothing(
         copies_made = db.session.scalars(select(Recipe).join(User).where(User.username == "carol")).all()
         assert [(c.title, c.visibility) for c in copies_made] == (
             [("alice's family stew", "private")] if shared else []
+        )
+        # carol's marks, on the shared recipe only (her own rows: alice's stay as they were).
+        carol_id = db.session.scalar(select(User.id).where(User.username == "carol"))
+        marked = {
+            (model.__name__, recipe_id)
+            for model in (Rating, Favourite, CookingLogEntry)
+            for recipe_id in db.session.scalars(select(model.recipe_id).where(model.user_id == carol_id))
+        }
+        shared_id = int(values["recipe_id"])
+        assert marked == (
+            {(name, shared_id) for name in ("Rating", "Favourite", "CookingLogEntry")} if shared else set()
         )
 
 

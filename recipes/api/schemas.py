@@ -19,7 +19,8 @@ from ..ingredients.numbers import MAX_AMOUNT
 from ..ingredients.recipe_lines import MAX_FIELD_CHARS
 from ..models import MEAL_NAME_MAX, PLAN_NOTE, PLAN_RECIPE, ROLES, VISIBILITIES
 from ..planner import limits as plan_limits
-from ..search.service import MAX_PAGE, MAX_PER_PAGE, MAX_TAGS, SCOPES, SORTS, TAG_MODES
+from ..ratings import limits as marks
+from ..search.service import FAVOURITE_OFF, FAVOURITE_ON, MAX_PAGE, MAX_PER_PAGE, MAX_TAGS, SCOPES, SORTS, TAG_MODES
 
 PARSE_LINES_MAX = 500
 MINUTES = validate.Range(min=0, max=limits.MINUTES_MAX, error=limits.MINUTES_RANGE)
@@ -53,6 +54,13 @@ READ_ONLY = (
     "servings_count",
     "scale",
     "scaled_instructions",
+    # One's own marks (and the household's average) change through their own operations.
+    "rating",
+    "rating_average",
+    "favourite",
+    "last_cooked",
+    "times_cooked",
+    "cooking_log",
 )
 
 
@@ -197,6 +205,13 @@ class ScaleArgs(ma.Schema):
     )
 
 
+class CookedEntry(ma.Schema):
+    """One time you cooked a recipe ("cooked it")."""
+
+    date = fields.String(required=True, metadata={"format": "date"})
+    note = fields.String(required=True)
+
+
 class Recipe(ma.Schema):
     """A recipe as the API returns it and the export file keeps it (the dict itself is
     built by cookbook.objects.recipe_object; this documents it)."""
@@ -235,6 +250,46 @@ class Recipe(ma.Schema):
         fields.String(),
         metadata={"description": "The steps with their amounts and temperatures as shown (with scale)."},
     )
+    rating = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "Your own stars (1 to 5), or null: not rated."}
+    )
+    rating_average = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The mean of the stars the members of your household (you too) gave it, "
+            "to one decimal; null when none of them rated it."
+        },
+    )
+    favourite = fields.Boolean(required=True, metadata={"description": "One of your favourites."})
+    last_cooked = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"format": "date", "description": "The latest day you logged cooking it, or null."},
+    )
+    times_cooked = fields.Integer(required=True, metadata={"description": "How many times you logged cooking it."})
+    cooking_log = fields.List(
+        fields.Nested(CookedEntry),
+        metadata={"description": "In an export file only: every time you logged cooking it, the latest first."},
+    )
+
+
+class RatingWrite(Strict):
+    stars = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=marks.STARS_MIN, max=marks.STARS_MAX, error=marks.STARS_RANGE),
+    )
+
+
+class CookedWrite(Strict):
+    date = fields.Date(
+        metadata={
+            "description": f"The day you cooked it (default: today); from {marks.EARLIEST_DAY.isoformat()}, "
+            f"at most {marks.DAYS_AHEAD} day past the server's today."
+        }
+    )
+    note = fields.String(validate=at_most(marks.COOKED_NOTE_MAX), metadata={"description": "How it went."})
 
 
 class ParseRequest(Strict):
@@ -340,7 +395,27 @@ class SearchArgs(ma.Schema):
             "description": "Whose recipes: `all` you may see, `mine`, your `household`'s (yours too), `public` ones."
         },
     )
-    sort = fields.String(validate=validate.OneOf(SORTS))
+    favourite = fields.Boolean(
+        truthy=set(FAVOURITE_ON),
+        falsy=set(FAVOURITE_OFF),
+        metadata={"description": "`1`: only your favourites."},
+    )
+    min_rating = fields.Integer(
+        validate=validate.Range(min=marks.STARS_MIN, max=marks.STARS_MAX),
+        metadata={"description": "Only recipes you gave at least this many stars."},
+    )
+    not_cooked_days = fields.Integer(
+        validate=validate.Range(min=1, max=marks.NOT_COOKED_DAYS_MAX),
+        metadata={"description": "Only recipes you have not logged cooking in this many days (or never)."},
+    )
+    sort = fields.String(
+        validate=validate.OneOf(SORTS),
+        metadata={
+            "description": "`rating`: your stars, most first, then the ones you have not rated; "
+            "`last_cooked`: the latest you cooked first, then the ones you never logged. Each newest first "
+            "within. Default: by relevance when there are words, else newest first."
+        },
+    )
     page = fields.Integer(validate=validate.Range(min=1, max=MAX_PAGE), load_default=1)
     per_page = fields.Integer(validate=validate.Range(min=1, max=MAX_PER_PAGE), load_default=24)
 

@@ -36,6 +36,8 @@ from ..ingredients.recipe_lines import loaded, read_line
 from ..ingredients.scaling import ScaleError
 from ..ingredients.units import UnitError
 from ..models import Recipe
+from ..ratings import services as marking
+from ..ratings.marks import NO_MARKS, Marks, marks_for, marks_of
 from ..search.service import SearchRequest, Suggestion, search, tag_counts
 from ..text_cleaning import clean_text
 from ..web import MAX_ID
@@ -75,12 +77,16 @@ def image_url(recipe: Recipe) -> str | None:
     return url_for("api.recipe_image", recipe_id=recipe.id, v=recipe.image_digest[:16])
 
 
-def recipe_json(recipe: Recipe, view: ShownRecipe | None = None) -> dict[str, Any]:
-    return recipe_object(recipe, image_url(recipe), view)
+def recipe_json(recipe: Recipe, view: ShownRecipe | None = None, marks: Marks | None = None) -> dict[str, Any]:
+    """The recipe object, with the token's owner's marks (read here unless given)."""
+    if marks is None:
+        marks = marks_of(api_user(), recipe.id)
+    return recipe_object(recipe, image_url(recipe), view, marks)
 
 
 def _created(recipe: Recipe) -> tuple[dict[str, Any], int, dict[str, str]]:
-    return recipe_json(recipe), 201, {"Location": url_for("api.recipe", recipe_id=recipe.id)}
+    # A new recipe: nobody has marked it yet.
+    return recipe_json(recipe, marks=NO_MARKS), 201, {"Location": url_for("api.recipe", recipe_id=recipe.id)}
 
 
 def _data(payload: dict[str, Any], base: RecipeData) -> RecipeData:
@@ -115,6 +121,11 @@ RECIPE_LINKS = {
         ("DeleteRecipeImage", "deleteRecipeImage"),
         ("CorrectIngredient", "correctIngredient"),
         ("DeleteIngredientCorrection", "deleteIngredientCorrection"),
+        ("PutRecipeRating", "putRecipeRating"),
+        ("DeleteRecipeRating", "deleteRecipeRating"),
+        ("PutRecipeFavourite", "putRecipeFavourite"),
+        ("DeleteRecipeFavourite", "deleteRecipeFavourite"),
+        ("LogRecipeCooked", "logRecipeCooked"),
     ]
 }
 
@@ -139,15 +150,17 @@ def recipes(args: dict[str, Any]) -> Response:
     """Search and list the recipes you can see: yours, your household's, and public ones."""
     # The schema has checked the parameters (a 422 otherwise); the page's own parser reads
     # them, so the API and the list page cannot read one differently.
-    found = search(api_user(), SearchRequest.from_args(request.args))
+    user = api_user()
+    found = search(user, SearchRequest.from_args(request.args))
     ids = [card.id for card in found.items]
     loaded = db.session.scalars(select(Recipe).options(selectinload(Recipe.tags)).where(Recipe.id.in_(ids)))
     by_id = {recipe.id: recipe for recipe in loaded}
+    marks = marks_for(user, ids)
     # Sent as built, not dumped through the schema again (that doubled the view's time): the
     # objects come from recipe_object, whose shape the document's schema describes and the
     # schemathesis test checks.
     return jsonify(
-        items=[recipe_json(by_id[i]) for i in ids if i in by_id],
+        items=[recipe_json(by_id[i], marks=marks.get(i, NO_MARKS)) for i in ids if i in by_id],
         total=found.total,
         total_is_capped=found.total_is_capped,
         page=found.page,
@@ -273,6 +286,75 @@ class IngredientCorrection(MethodView):
         with _correction_errors(text):
             recipe = readings.restore_reading(api_user(), recipe_id, line, text)
         return recipe_json(recipe)
+
+
+@contextmanager
+def _marking_errors() -> Iterator[None]:
+    """The marks' domain errors as API errors."""
+    try:
+        yield
+    except marking.RecipeNotFound:
+        raise ApiError(404, "not_found", "No such recipe.") from None
+    except marking.MarkInvalid as exc:
+        raise invalid(exc.field, exc.message) from None
+
+
+# One rule for both methods of each (see IngredientCorrection).
+@bp.route(RECIPE + "/rating")
+class RecipeRating(MethodView):
+    @bp.arguments(schemas.RatingWrite)
+    @bp.response(200, schemas.Recipe)
+    @bp.doc(operationId="putRecipeRating")
+    def put(self, payload: dict[str, Any], recipe_id: int) -> dict[str, Any]:
+        """Rate a recipe you can see (yours, your household's, a public one): 1 to 5 stars, your own
+        rating (it replaces the one you gave before). The recipe object comes back with it."""
+        with _marking_errors():
+            marking.rate(api_user(), recipe_id, payload["stars"])
+        return _marked_recipe(recipe_id)
+
+    @bp.response(204)
+    @bp.doc(operationId="deleteRecipeRating")
+    def delete(self, recipe_id: int) -> tuple[str, int]:
+        """Take your rating of a recipe back (done even if you had not rated it)."""
+        with _marking_errors():
+            marking.unrate(api_user(), recipe_id)
+        return "", 204
+
+
+@bp.route(RECIPE + "/favourite")
+class RecipeFavourite(MethodView):
+    @bp.response(200, schemas.Recipe)
+    @bp.doc(operationId="putRecipeFavourite")
+    def put(self, recipe_id: int) -> dict[str, Any]:
+        """Make a recipe you can see one of your favourites (no body; twice is the same as once)."""
+        with _marking_errors():
+            marking.set_favourite(api_user(), recipe_id, True)
+        return _marked_recipe(recipe_id)
+
+    @bp.response(204)
+    @bp.doc(operationId="deleteRecipeFavourite")
+    def delete(self, recipe_id: int) -> tuple[str, int]:
+        """Take a recipe off your favourites."""
+        with _marking_errors():
+            marking.set_favourite(api_user(), recipe_id, False)
+        return "", 204
+
+
+@bp.post(RECIPE + "/cooked")
+@bp.arguments(schemas.CookedWrite, required=False)  # no body: cooked today, without a note
+@bp.response(200, schemas.Recipe)
+@bp.doc(operationId="logRecipeCooked")
+def log_cooked(payload: dict[str, Any], recipe_id: int) -> dict[str, Any]:
+    """ "Cooked it": log that you cooked a recipe you can see, on `date` (default: today), with an
+    optional `note`. The recipe object comes back with its `last_cooked` and `times_cooked`."""
+    with _marking_errors():
+        marking.log_cooked(api_user(), recipe_id, payload.get("date"), payload.get("note"))
+    return _marked_recipe(recipe_id)
+
+
+def _marked_recipe(recipe_id: int) -> dict[str, Any]:
+    with _service_errors():
+        return recipe_json(services.get_visible_recipe(api_user(), recipe_id))
 
 
 @bp.delete(RECIPE)

@@ -30,6 +30,7 @@ from ..extensions import db
 from ..images.processing import ProcessedImage
 from ..images.store import picture_columns
 from ..models import PendingRecipe, Recipe, RecipeImage, Tag, User, recipe_tag, utcnow
+from ..ratings.transfer import CarriedMarks, add_carried
 from ..search.index import document_from_values, remove, write
 from .recipe_text import normalize_tag
 from .services import RecipeData, column_values, tag_labels, validate
@@ -57,6 +58,7 @@ class NewRecipe:
     updated_at: datetime | None = None
     picture: ProcessedImage | None = None
     id: int | None = None
+    marks: CarriedMarks | None = None  # our own export's rating, favourite and log, for the owner
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[tuple[T, ...]]:
@@ -225,6 +227,9 @@ def _add_batch(owner: User, batch: tuple[RecipeData | NewRecipe, ...], tag_ids: 
     ]
     if links:
         db.session.execute(insert(recipe_tag), links)
+    carried = [(rid, item.marks) for rid, item in zip(ids, items, strict=True) if item.marks]
+    if carried:
+        add_carried(owner.id, carried)
     write(
         db.session.connection(),
         [

@@ -10,6 +10,7 @@ from typing import Any
 from ..ingredients.presenting import ShownRecipe, detail_object, written_objects
 from ..ingredients.scaling import servings_count
 from ..models import Recipe, as_utc
+from ..ratings.marks import NO_MARKS, Marks
 
 
 def iso_time(moment: datetime) -> str:
@@ -27,10 +28,13 @@ def parse_iso_time(text: object) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def recipe_object(recipe: Recipe, image_url: str | None, view: ShownRecipe | None = None) -> dict[str, Any]:
+def recipe_object(
+    recipe: Recipe, image_url: str | None, view: ShownRecipe | None = None, marks: Marks = NO_MARKS
+) -> dict[str, Any]:
     """`recipe` as a JSON-ready dict; `image_url` is where its picture is (a URL, a path in
     an export file, or None). Its `ingredient_details` are shown as `view` shows them (as written
-    when None); `ingredients` and `instructions` stay verbatim either way."""
+    when None); `ingredients` and `instructions` stay verbatim either way. `marks` are the
+    viewer's own (ratings/marks.py): its rating, its household's average, favourite, cooking."""
     scaled: dict[str, Any] = {}
     if view is None or view.scaling.changes_nothing:
         details = written_objects(recipe.ingredients, recipe.ingredient_details)
@@ -61,5 +65,6 @@ def recipe_object(recipe: Recipe, image_url: str | None, view: ShownRecipe | Non
         "created_at": iso_time(recipe.created_at),
         "updated_at": iso_time(recipe.updated_at),
         "servings_count": servings_count(recipe.servings),
+        **marks.as_object(),
         **scaled,
     }

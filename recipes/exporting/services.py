@@ -17,6 +17,8 @@ from ..cookbook.recipe_text import is_section_header, minutes_text
 from ..extensions import db
 from ..images.store import extension
 from ..models import Recipe, RecipeImage, User
+from ..ratings.marks import NO_MARKS, marks_for
+from ..ratings.transfer import cooking_logs
 
 RECIPES_FILE = "recipes.json"
 BATCH = 500
@@ -27,7 +29,7 @@ def picture_path(recipe: Recipe, mime: str = "image/webp") -> str:
     return f"images/{recipe.id}.{extension(mime)}"
 
 
-def _own_recipes(user: User) -> Iterator[Recipe]:
+def _own_recipes(user: User) -> Iterator[list[Recipe]]:
     """The user's recipes in id order, a batch at a time (a big library never sits in memory)."""
     last_id = 0
     while True:
@@ -40,7 +42,7 @@ def _own_recipes(user: User) -> Iterator[Recipe]:
         ).all()
         if not batch:
             return
-        yield from batch
+        yield list(batch)
         last_id = batch[-1].id
 
 
@@ -50,19 +52,25 @@ def _picture_bytes(recipe_id: int) -> bytes | None:
 
 def export_library(user: User, out: IO[bytes]) -> int:
     """Write `user`'s recipes to `out` as our export file: a zip with recipes.json (a list
-    of recipe objects, as the API gives them) and images/. Returns how many recipes."""
+    of recipe objects, as the API gives them, each with the user's cooking log: see
+    ratings/transfer.py) and images/. Returns how many recipes."""
     count = 0
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         with_pictures: list[tuple[int, str]] = []
         with archive.open(RECIPES_FILE, "w") as listing:
             listing.write(b"[")
-            for recipe in _own_recipes(user):
-                path = picture_path(recipe, recipe.image.mime) if recipe.image else None
-                if path:
-                    with_pictures.append((recipe.id, path))
-                text = json.dumps(recipe_object(recipe, path), ensure_ascii=False, indent=1)
-                listing.write((",\n" if count else "\n").encode() + text.encode())
-                count += 1
+            for batch in _own_recipes(user):
+                ids = [recipe.id for recipe in batch]
+                marks, logs = marks_for(user, ids), cooking_logs(user.id, ids)
+                for recipe in batch:
+                    path = picture_path(recipe, recipe.image.mime) if recipe.image else None
+                    if path:
+                        with_pictures.append((recipe.id, path))
+                    obj = recipe_object(recipe, path, marks=marks.get(recipe.id, NO_MARKS))
+                    obj["cooking_log"] = logs.get(recipe.id, [])
+                    text = json.dumps(obj, ensure_ascii=False, indent=1)
+                    listing.write((",\n" if count else "\n").encode() + text.encode())
+                    count += 1
             listing.write(b"\n]\n")
         for recipe_id, path in with_pictures:
             data = _picture_bytes(recipe_id)

@@ -18,7 +18,9 @@ from ..access import of_household, owned_by, visible_to
 from ..cookbook.limits import MINUTES_MAX
 from ..cookbook.recipe_text import unique_tags
 from ..extensions import db
-from ..models import PUBLIC, Recipe, Tag, User, recipe_tag
+from ..models import PUBLIC, STARS_MAX, STARS_MIN, Recipe, Tag, User, recipe_tag
+from ..ratings import queries as marks
+from ..ratings.limits import NOT_COOKED_DAYS_MAX
 from . import backends
 from .backends import AnySelect
 from .highlight import snippet
@@ -26,10 +28,20 @@ from .query_text import ParsedQuery, build_query, clean_query_text, words
 from .suggest import FEW, Parts, correct
 from .vocabulary import Lookup
 
-SORTS = ("relevance", "newest", "title", "quickest")
+SORTS = ("relevance", "newest", "title", "quickest", *marks.MARK_SORTS)
 # The list page's sort menu: "" is the default order (SearchRequest.order), "relevance"
 # needs no entry of its own (it is that default whenever there are words).
-SORT_MENU = (("", "Best match"), ("newest", "Newest"), ("title", "Title"), ("quickest", "Quickest"))
+SORT_MENU = (
+    ("", "Best match"),
+    ("newest", "Newest"),
+    ("title", "Title"),
+    ("quickest", "Quickest"),
+    ("rating", "My rating"),
+    ("last_cooked", "Last cooked"),
+)
+# `favourite=1` (or `true`): only one's favourites; `0`, `false` or nothing: no such filter.
+FAVOURITE_ON = ("1", "true")
+FAVOURITE_OFF = ("0", "false", "")
 # Whose recipes: all one may see, one's own, one's household's (one's own too), public ones.
 SCOPES = ("all", "mine", "household", "public")
 TAG_MODES = ("any", "all")
@@ -48,6 +60,12 @@ def _bounded_int(raw: str | None, low: int, high: int) -> int | None:
     return min(max(value, low), high)
 
 
+def _int_within(raw: str | None, low: int, high: int) -> int | None:
+    """A whole number from `low` to `high`, or None (no such filter) for anything else."""
+    value = _bounded_int(raw, low - 1, high + 1)
+    return value if value is not None and low <= value <= high else None
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     q: str = ""
@@ -57,6 +75,11 @@ class SearchRequest:
     has_not: str = ""
     max_time: int | None = None
     scope: str = "all"
+    # One's own marks (recipes/ratings/): favourites only, at least this many of one's stars,
+    # not logged as cooked in this many days.
+    favourite: bool = False
+    min_rating: int | None = None
+    not_cooked_days: int | None = None
     # The order the person picked, or "" for the default (see `order`): the form's
     # "Best match". Explicit "relevance" is that default too (with no words it was never
     # more than newest first), so the form, the pages and the API read it the same way.
@@ -80,6 +103,9 @@ class SearchRequest:
             has_not=has_not,
             max_time=_bounded_int(args.get("max_time"), 0, MINUTES_MAX) if args.get("max_time") else None,
             scope=args.get("scope") if args.get("scope") in SCOPES else "all",
+            favourite=str(args.get("favourite", "")).strip() in FAVOURITE_ON,
+            min_rating=_int_within(args.get("min_rating"), STARS_MIN, STARS_MAX),
+            not_cooked_days=_int_within(args.get("not_cooked_days"), 1, NOT_COOKED_DAYS_MAX),
             sort=sort if sort in SORTS and sort != "relevance" else "",
             page=_bounded_int(args.get("page"), 1, MAX_PAGE) or 1,
             per_page=_bounded_int(args.get("per_page"), 1, MAX_PER_PAGE) or default_per_page,
@@ -102,16 +128,31 @@ class SearchRequest:
     @property
     def active_filters(self) -> int:
         """How many fields of the Filters panel narrow the search (its summary shows the count)."""
-        narrowing = (self.tags, self.has, self.has_not, self.max_time is not None, self.scope != "all")
+        narrowing = (self.tags, self.has, self.has_not, self.max_time is not None, self.scope != "all", *self._marked)
         return sum(bool(value) for value in narrowing)
+
+    @property
+    def _marked(self) -> tuple[bool, bool, bool]:
+        return self.favourite, self.min_rating is not None, self.not_cooked_days is not None
 
     def without_filters(self) -> dict[str, Any]:
         """The query string for the same words and order with no filter (first page)."""
-        return self.url_args(tags=(), tag_mode="any", has="", has_not="", max_time=None, scope="all", page=1)
+        return self.url_args(
+            tags=(),
+            tag_mode="any",
+            has="",
+            has_not="",
+            max_time=None,
+            scope="all",
+            favourite=False,
+            min_rating=None,
+            not_cooked_days=None,
+            page=1,
+        )
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.terms or self.tags or self.max_time is not None or self.scope != "all")
+        return bool(self.terms or self.tags or self.max_time is not None or self.scope != "all" or any(self._marked))
 
     def url_args(self, **changes: Any) -> dict[str, Any]:
         """The query string for this search (defaults left out), e.g. for the next page."""
@@ -124,6 +165,9 @@ class SearchRequest:
             "not": request.has_not,
             "max_time": request.max_time,
             "scope": request.scope if request.scope != "all" else "",
+            "favourite": "1" if request.favourite else "",
+            "min_rating": request.min_rating,
+            "not_cooked_days": request.not_cooked_days,
             "sort": request.sort,  # only when picked: the default follows the words
             "per_page": request.per_page if request.per_page != DEFAULT_PER_PAGE else None,
             "page": request.page if request.page > 1 else None,
@@ -142,6 +186,7 @@ class RecipeCard:
     owner_id: int
     image_digest: str | None
     owner_name: str | None  # whose it is, when it is not the viewer's own (see `search`)
+    rating: int | None  # the viewer's own stars, if they rated it
     tags: list[str] = field(default_factory=list)
     snippet: Markup | None = None
 
@@ -264,24 +309,43 @@ def _sorted_rows(filtered: AnySelect, sort: str, offset: int, limit: int) -> lis
     return _page(filtered.order_by(*_sort_columns(sort)), offset, limit)
 
 
+def _rows_by_mark(
+    marked_from: AnySelect, walked: AnySelect, order: marks.MarkOrder, offset: int, limit: int, only_marked: bool
+) -> list[Any]:
+    """A page in the order of one of the viewer's marks: the recipes they marked first (read
+    from the mark's table: a few), then the others newest first (a walk of the recipe index that
+    stops after the page). `only_marked`: a filter already keeps only marked ones."""
+    marked = order.marked(marked_from)
+    rows = _page(marked, offset, limit)
+    if len(rows) == limit or only_marked:
+        return rows
+    skip = max(0, offset - _count(marked))
+    return rows + _page(walked.where(order.unmarked).order_by(*order.newest), skip, limit - len(rows))
+
+
 # Whose a card is: the owner's name, looked up (by primary key) only for the rows a page shows;
 # built once, as it is the same for everyone.
 _OWNER_NAME = select(User.username).where(User.id == Recipe.owner_id).scalar_subquery().label("owner_name")
+_CARD_COLUMNS = (
+    Recipe.id,
+    Recipe.title,
+    Recipe.prep_time,
+    Recipe.cook_time,
+    Recipe.total_minutes,
+    Recipe.visibility,
+    Recipe.owner_id,
+    Recipe.image_digest,
+    _OWNER_NAME,
+)
 
 
-def _base(user: User, request: SearchRequest, correlated_tags: bool) -> AnySelect:
-    """The card columns of the recipes this user may see, with the non-text filters."""
-    base = select(
-        Recipe.id,
-        Recipe.title,
-        Recipe.prep_time,
-        Recipe.cook_time,
-        Recipe.total_minutes,
-        Recipe.visibility,
-        Recipe.owner_id,
-        Recipe.image_digest,
-        _OWNER_NAME,
-    ).where(visible_to(user))
+def _base(user: User, request: SearchRequest, correlated_tags: bool, cards: bool = True) -> AnySelect:
+    """The card columns of the recipes this user may see (only their ids without `cards`), with
+    the non-text filters."""
+    if cards:
+        base = select(*_CARD_COLUMNS, marks.own_stars_column(user.id)).where(visible_to(user))
+    else:
+        base = select(Recipe.id).where(visible_to(user))
     if request.scope == "mine":
         base = base.where(owned_by(user))
     elif request.scope == "household":
@@ -292,6 +356,12 @@ def _base(user: User, request: SearchRequest, correlated_tags: bool) -> AnySelec
         base = _tag_filter(base, request.tags, request.tag_mode, correlated_tags)
     if request.max_time is not None:
         base = base.where(Recipe.total_minutes <= request.max_time)
+    if request.favourite:
+        base = base.where(marks.favourites_of(user.id))
+    if request.min_rating is not None:
+        base = base.where(marks.rated_at_least(user.id, request.min_rating))
+    if request.not_cooked_days is not None:
+        base = base.where(marks.not_cooked_in(user.id, request.not_cooked_days))
     return base
 
 
@@ -309,7 +379,7 @@ def count(user: User, request: SearchRequest) -> int:
     """How many recipes `request` finds for `user`, counted up to COUNT_CAP + 1."""
     terms, has_text = _search_terms(request)
     # Count with the text index driving (a join) when there is text, else the tag lists.
-    counting_base = _base(user, request, correlated_tags=has_text)
+    counting_base = _base(user, request, correlated_tags=has_text, cards=False)
     return _capped_count(backends.apply_text_filter(db.engine.dialect.name, counting_base, terms).query)
 
 
@@ -328,6 +398,15 @@ def search(user: User, request: SearchRequest) -> SearchPage:
         rows: list[Any] = []  # nothing matches, or a page past the end: no need to ask
     elif request.order == "relevance" and has_text:
         rows = _ranked_rows(base, terms, dense, offset, limit)
+    elif request.order in marks.MARK_SORTS:
+        rows = _rows_by_mark(
+            backends.apply_text_filter(dialect, base, terms, join=False).query,
+            backends.apply_text_filter(dialect, base, terms, join=False, walk_index=dense).query,
+            marks.mark_order(request.order, user.id),
+            offset,
+            limit,
+            only_marked=request.order == marks.RATING and request.min_rating is not None,
+        )
     else:
         # Many matches: walk the sort's index and stop after one page, rather than
         # collecting every match and sorting them.

@@ -1,12 +1,12 @@
 """A server with real data, for the tests that look at every page (the page walk, Lighthouse).
 
 alice, the admin, signs up through the page and, through the app's own forms, adds recipes
-(tags, a picture), a share link, an API token, a backup, a household invite, a week of meal
-plan and a calendar address of it, a shopping list with her recipe on it and a read-only link to
-it, and makes a reset link for bob; bob, made with `recipes create-user`, owns a few demo recipes
-and is moved into alice's household (`recipes move-user`), so her list shows what he shares with
-it. What the pages' addresses need (ids, the share link's, reset link's, invite's and list link's
-tokens, the backup's name) is kept here.
+(tags, a picture; she rates it, marks it a favourite and logs cooking it), a share link, an API
+token, a backup, a household invite, a week of meal plan and a calendar address of it, a shopping
+list with her recipe on it and a read-only link to it, and makes a reset link for bob; bob, made
+with `recipes create-user`, owns a few demo recipes and is moved into alice's household (`recipes
+move-user`), so her list shows what he shares with it. What the pages' addresses need (ids, the
+share link's, reset link's, invite's and list link's tokens, the backup's name) is kept here.
 """
 
 from __future__ import annotations
@@ -142,6 +142,13 @@ def build_world(browser: Browser, base: str, config_dir: Path, env: dict[str, st
         others = [add_recipe(context, base, csrf, fields, None) for fields in OTHER_RECIPES]
         plan_week(context, base, csrf, [recipe_id, *others])
         entry_id = int(query(config_dir, env, "SELECT min(id) FROM plan_entry"))
+        # alice's own marks on her recipe: its page and the list show them.
+        for mark, form in (
+            ("rating", {"stars": "4"}),
+            ("favourite", {"favourite": "1"}),
+            ("cooked", {"note": "Lemon!"}),
+        ):
+            post(context, f"{base}/recipes/{recipe_id}/{mark}", form={"csrf_token": csrf, **form})
 
         post(context, f"{base}/recipes/{recipe_id}/shares", form={"csrf_token": csrf, "expiry": "1w"})
         page.goto(f"{base}/recipes/{recipe_id}/shares/new")  # shown once

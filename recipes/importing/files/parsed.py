@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 
 from ...cookbook.services import RecipeData
+from ...ratings.transfer import CarriedMarks
 
 
 class FileRejected(Exception):
@@ -35,6 +36,8 @@ class ParsedRecipe:
     # Only our own export carries these: restored as they were when possible.
     updated_at: datetime | None = None
     id: int | None = None
+    # The exporter's rating, favourite and cooking log, for the importing account.
+    marks: CarriedMarks | None = None
 
 
 @dataclass

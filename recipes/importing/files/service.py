@@ -216,7 +216,7 @@ def _import_file(
         accepted.append(parsed)
     pictures = _pictures([(i, p) for i, p in enumerate(accepted) if p.image], picture_budget, summary)
     new = [
-        NewRecipe(parsed.data, parsed.created_at, parsed.updated_at, pictures.get(index))
+        NewRecipe(parsed.data, parsed.created_at, parsed.updated_at, pictures.get(index), marks=parsed.marks)
         for index, parsed in enumerate(accepted)
     ]
     wanted_ids = [parsed.id for parsed in accepted if parsed.id is not None]

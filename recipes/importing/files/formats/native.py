@@ -1,8 +1,9 @@
 """Our own export: a zip with `recipes.json` (a list of recipe objects exactly as the API
 gives them: id, title, description, ingredients, instructions, servings, prep_time,
 cook_time, total_time, source_url, tags, notes, nutrition, image_url, visibility,
-created_at, updated_at) and the pictures, `image_url` being their path in the zip
-("images/12.webp") or null.
+created_at, updated_at, the exporter's rating, favourite and cooking_log) and the pictures,
+`image_url` being their path in the zip ("images/12.webp") or null. The rating, favourite
+and log become the importing account's (ratings/transfer.py).
 
 Also read: `recipes.json` on its own, any JSON file holding such a list, one recipe object
 (`GET /api/v1/recipes/<id>`) or a page of them (`{"items": [...]}` from the list endpoint).
@@ -22,6 +23,7 @@ from ....cookbook import limits
 from ....cookbook.recipe_text import unique_tag_labels
 from ....cookbook.services import RecipeData
 from ....models import PRIVATE, PUBLIC, VISIBILITIES
+from ....ratings.transfer import carried_marks
 from ..parsed import Archive, FileRejected, ParsedRecipe, ReadResult, Skipped
 from .common import decode_text, http_url, minutes, parse_datetime, servings, title
 from .schemaorg import local_image
@@ -207,6 +209,7 @@ def read(archive: Archive) -> ReadResult:
                 created_at=parse_datetime(obj.get("created_at")),
                 updated_at=parse_datetime(obj.get("updated_at")),
                 id=_id(obj.get("id")),
+                marks=carried_marks(obj) or None,
             )
         )
     return result
