@@ -3,7 +3,11 @@
 # Each value can also be set from the environment, as noted.
 import os
 
-wsgi_app = "recipes:create_app()"
+# The app is loaded once, in the master, and shared by the workers it forks: each worker then
+# holds little of its own (recipes/preload.py says how). With preload_app = False each worker
+# loads its own copy (wsgi_app = "recipes:create_app()"), about 50 MiB more a worker.
+wsgi_app = "recipes.preload:app"
+preload_app = True
 
 # PORT (default 8288) on all interfaces; publish or proxy it as you like.
 bind = f"0.0.0.0:{os.environ.get('PORT', '8288')}"

@@ -1,22 +1,29 @@
 """Recipes: a self-hosted recipe manager.
 
 `create_app` reads like a table of contents: configuration, extensions, blueprints.
-Nothing happens at import time.
+Nothing happens at import time, and nothing but the version is imported: Gunicorn's master
+imports `recipes.preload`, which must let gevent patch the standard library before Flask and
+the rest are imported (see recipes/preload.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any
 
 from .version import __version__
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["__version__", "create_app"]
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = False) -> Flask:
+    """The app. `serving`: made for Gunicorn (recipes/preload.py), which never migrates: the
+    migrations' tools (Flask-Migrate, Alembic) are then loaded only if something needs them."""
+    from flask import Flask
+
     from . import api, auth, bootstrap, cli, database, errors, home, public_urls, request_body, search, security, web
     from . import config as settings
     from .auth.admin_views import bp as accounts_bp
@@ -27,13 +34,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .cookbook.views import bp as cookbook_bp
     from .cooking.views import bp as cooking_bp
     from .exporting.views import bp as exporting_bp
-    from .extensions import csrf, db, migrate
+    from .extensions import csrf
     from .households.admin_views import bp as household_admin_bp
     from .households.views import bp as households_bp
     from .images.views import bp as images_bp
     from .importing.views import bp as importing_bp
     from .planner.views import bp as planner_bp
-    from .schema import migrations_directory
+    from .schema import register_migrations
     from .sharing.views import bp as sharing_bp
     from .shopping.views import bp as shopping_bp
     from .shopping.views import poll_bp as shopping_poll_bp
@@ -45,7 +52,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["RECIPES_VERSION"] = __version__
 
     database.init_app(app)
-    migrate.init_app(app, db, directory=migrations_directory(), render_as_batch=True)
+    if not serving:
+        register_migrations(app)
     csrf.init_app(app)
     security.init_app(app)
     auth.init_app(app)

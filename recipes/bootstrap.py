@@ -97,6 +97,7 @@ EARLIER_GUNICORN_CONFIGS = frozenset(
         "ad6252dfc5e3fd78964a0239c3704f1c8aa2933328c241c0b11ab33d0dadd708",
         "34a32dc087c395a7d9abb5fa1c85e1c47448f4c3c3f98840cfbc5da11c5f9c4a",
         "91112d21134e006cea0ba4d4360ae20fd443d7493b8a76dfad60489b0920477b",
+        "9fb72c1420ab94f81ddf1eb208c7ec2b05e20b3d70abb32d494c7e6c18259b47",
     }
 )
 
@@ -221,7 +222,7 @@ def settle_setup_code(app: Any) -> None:
 def run(create_app: Callable[[], Any] | None = None) -> Path:
     """Everything start-up needs, configured from the environment; returns the config directory.
     `create_app` makes the app to migrate; by default the app is found by its import path,
-    the way Gunicorn (`wsgi_app = "recipes:create_app()"`) and `flask --app recipes` find it:
+    the way `flask --app recipes` finds it (Gunicorn's master loads `recipes.preload:app`):
     bootstrap stands below the package's top, which imports it."""
     from flask.cli import ScriptInfo
     from sqlalchemy.exc import ArgumentError, OperationalError

@@ -24,8 +24,10 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
+import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -107,14 +109,19 @@ GATE_KEY = "recipes_write_gate"
 
 
 class _WriteGates:
-    """One write gate per engine, made when the engine is configured: in the worker, after
-    gevent (if used) has patched `threading`, so waiting on it lets other requests run."""
+    """One write gate per engine, made when the engine is configured, after gevent (if used) has
+    patched `threading` (in the master that loads the app for its workers, recipes/preload.py
+    patches first), so waiting on it lets other requests run; made again in each forked worker."""
 
     def __init__(self) -> None:
         self._gates: dict[int, threading.Lock] = {}
 
     def make(self, engine: Engine) -> None:
         self._gates.setdefault(id(engine), threading.Lock())
+
+    def remake(self, engine: Engine) -> None:
+        """A new gate (in a forked process: the parent's may have been held when it forked)."""
+        self._gates[id(engine)] = threading.Lock()
 
     def of(self, engine: Engine) -> threading.Lock | None:
         return self._gates.get(id(engine))
@@ -183,7 +190,13 @@ def checkpoint_wal() -> None:
         log.info("the write-ahead log (%s pages) is still in use; SQLite will checkpoint it later", pages)
 
 
+# Every engine the app made (configure_engine), so a forked process can let go of the parent's
+# connections (fresh_after_fork).
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
 def configure_engine(engine: Engine) -> None:
+    _engines.add(engine)
     if engine.dialect.name != "sqlite":
         return
     write_gates.make(engine)
@@ -193,6 +206,20 @@ def configure_engine(engine: Engine) -> None:
         event.listen(engine, "commit", _on_transaction_end)
         event.listen(engine, "rollback", _on_transaction_end)
         event.listen(engine, "checkin", _on_checkin)
+
+
+def fresh_after_fork() -> None:
+    """In a process forked from one that had the app (Gunicorn's workers, forked from the master
+    that loaded the app once: preload_app): the pooled connections are the parent's, so each
+    engine forgets them without closing them (closing would end the parent's too; SQLAlchemy's
+    `dispose(close=False)` is made for this), and each SQLite engine gets a write gate of its own."""
+    for engine in list(_engines):
+        engine.dispose(close=False)
+        if engine.dialect.name == "sqlite":
+            write_gates.remake(engine)
+
+
+os.register_at_fork(after_in_child=fresh_after_fork)
 
 
 def init_app(app: Flask) -> None:

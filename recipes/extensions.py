@@ -1,7 +1,7 @@
-"""Flask extensions, created unbound; `create_app` binds them with `init_app`."""
+"""Flask extensions, created unbound; `create_app` binds them with `init_app`. (Flask-Migrate is
+bound by recipes.schema.register_migrations, only where migrations are run.)"""
 
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -22,6 +22,5 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -14,20 +14,22 @@ import sqlite3
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.environment import EnvironmentContext
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
 from .extensions import db
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+# Alembic (and Flask-Migrate, which imports it) is imported only where it is used: the server
+# never migrates (`recipes bootstrap` does, before it starts), and not loading it saves every
+# server about 10 MiB (docs/performance.md, memory).
 
 # Any fixed number: the PostgreSQL advisory lock that serialises migrations.
 MIGRATION_LOCK_KEY = 0x5EC1FE5
@@ -43,11 +45,23 @@ def migrations_in_use() -> str:
     return str(current_app.config.get("RECIPES_MIGRATIONS_DIR") or migrations_directory())
 
 
+def register_migrations(app: Flask) -> None:
+    """Flask-Migrate on `app` (`flask db ...`, and what migrations/env.py reads), once."""
+    if "migrate" in app.extensions:
+        return
+    from flask_migrate import Migrate
+
+    Migrate(app, db, directory=migrations_directory(), render_as_batch=True)
+
+
 def _alembic_config() -> Config:
+    register_migrations(current_app)
     return current_app.extensions["migrate"].migrate.get_config(migrations_in_use())  # type: ignore[no-any-return]
 
 
 def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_alembic_config())
 
 
@@ -56,12 +70,16 @@ def head_revision() -> str | None:
 
 
 def current_revision() -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with db.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def is_known_revision(revision: str) -> bool:
     """Whether `revision` is one of our migrations (a newer Recipes' revision is not)."""
+    from alembic.util.exc import CommandError
+
     try:
         script = _scripts().get_revision(revision)
     except CommandError:
@@ -72,12 +90,17 @@ def is_known_revision(revision: str) -> bool:
 def upgrade(revision: str = "head") -> None:
     """Apply migrations up to `revision`; errors propagate (Flask-Migrate's own
     `upgrade` would turn them into SystemExit, hiding them from the caller)."""
+    from alembic import command
+
     command.upgrade(_alembic_config(), revision)
 
 
 def run_migrations(connection: Connection, destination: str, *, downgrade: bool = False) -> None:
     """Run our migrations on `connection` (inside its transaction if it has one), the way
     `alembic upgrade/downgrade` does, but without env.py, which opens its own connection."""
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.script import ScriptDirectory
+
     config = _alembic_config()
     scripts = ScriptDirectory.from_config(config)
 

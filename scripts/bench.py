@@ -150,7 +150,8 @@ def app_env(config_dir: Path, **extra: str) -> dict[str, str]:
     """The environment for the app's commands: this config directory's SQLite database, nothing inherited
     that could point elsewhere (DATABASE_URL, SECRET_KEY)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "SECRET_KEY_FILE")}
-    env.update(RECIPES_CONFIG_DIR=str(config_dir), WEB_CONCURRENCY=str(WORKERS), **extra)
+    env.update(RECIPES_CONFIG_DIR=str(config_dir), WEB_CONCURRENCY=str(WORKERS))
+    env.update(extra)  # (WEB_CONCURRENCY too: a benchmark of worker counts)
     return env
 
 

@@ -68,7 +68,7 @@ def test_write_atomically_keeps_the_first_writer(tmp_path):
 def test_gunicorn_config_seeded_but_never_overwritten(env):
     env.mkdir()
     path = bootstrap.seed_gunicorn_config(env)
-    assert 'wsgi_app = "recipes:create_app()"' in path.read_text()
+    assert 'wsgi_app = "recipes.preload:app"\npreload_app = True' in path.read_text()
     path.write_text("# my own settings\nworkers = 1\n")
     bootstrap.seed_gunicorn_config(env)
     assert path.read_text() == "# my own settings\nworkers = 1\n"

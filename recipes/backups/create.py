@@ -22,7 +22,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from alembic.runtime.migration import MigrationContext
 from flask import current_app
 from sqlalchemy import MetaData, inspect, select
 from sqlalchemy.engine import Connection, Engine
@@ -224,6 +223,8 @@ def write_postgres_dump(
 
 def dump_postgres(connection: Connection, out: IO[str], when: datetime) -> str | None:
     """Write the dump of everything `connection` sees; return the schema revision."""
+    from alembic.runtime.migration import MigrationContext  # (not loaded by the server until needed)
+
     revision = MigrationContext.configure(connection).get_current_revision()
     present = set(inspect(connection).get_table_names())
     # The models' tables, parents first. Columns are the database's own (an older schema

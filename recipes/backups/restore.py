@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, Table, create_engine, func, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
@@ -185,6 +184,8 @@ class RestoreReport:
 
 def _report(source: Path, engine: str, backup_revision: str, safety: Path) -> RestoreReport:
     with db.engine.connect() as connection:
+        from alembic.runtime.migration import MigrationContext  # (not loaded by the server until needed)
+
         revision = MigrationContext.configure(connection).get_current_revision() or ""
         rows = _count_rows(connection)
     return RestoreReport(source, engine, backup_revision, revision, safety, rows)
@@ -472,6 +473,8 @@ def _restore_postgres(source: Path, engine: Engine) -> RestoreReport:
     index. Any failure rolls all of it back."""
     contents = check_dump(source)
     with connect(engine) as connection:
+        from alembic.runtime.migration import MigrationContext  # (not loaded by the server until needed)
+
         current = MigrationContext.configure(connection).get_current_revision()
     if current is not None and not is_known_revision(current):
         raise BackupError(
