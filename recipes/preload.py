@@ -84,7 +84,7 @@ def warm(app: Flask) -> None:
 def load() -> Flask:
     """The app, built and warmed, its objects frozen out of the collector's reach. (Flask and
     the app are imported here, after gevent's patches.)"""
-    from . import create_app
+    from .app import create_app
 
     made = create_app(serving=True)
     warm(made)

@@ -1,0 +1,81 @@
+"""The app factory: `create_app` reads like a table of contents: configuration, extensions,
+blueprints. Nothing happens at import time, and nothing heavy is imported: Gunicorn's master
+imports this (through recipes/preload.py) only after gevent has patched the standard library."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .version import __version__
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = False) -> Flask:
+    """The app. `serving`: made for Gunicorn (recipes/preload.py), which never migrates: the
+    migrations' tools (Flask-Migrate, Alembic) are then loaded only if something needs them."""
+    from flask import Flask
+
+    from . import api, auth, bootstrap, cli, database, errors, home, public_urls, request_body, search, security, web
+    from . import config as settings
+    from .auth.admin_views import bp as accounts_bp
+    from .auth.join_views import bp as joining_bp
+    from .backups.views import bp as backups_bp
+    from .cookbook.marks_views import bp as marks_bp
+    from .cookbook.reading_views import bp as readings_bp
+    from .cookbook.views import bp as cookbook_bp
+    from .cooking.views import bp as cooking_bp
+    from .exporting.views import bp as exporting_bp
+    from .extensions import csrf
+    from .households.admin_views import bp as household_admin_bp
+    from .households.views import bp as households_bp
+    from .images.views import bp as images_bp
+    from .importing.views import bp as importing_bp
+    from .planner.views import bp as planner_bp
+    from .schema import register_migrations
+    from .sharing.views import bp as sharing_bp
+    from .shopping.views import bp as shopping_bp
+    from .shopping.views import poll_bp as shopping_poll_bp
+    from .shopping.views import shared_bp as shopping_shared_bp
+
+    app = Flask(__name__)
+    app.config.from_mapping(settings.build(test_config))
+    app.config["SECRET_KEY"] = bootstrap.load_secret_key(app.config)
+    app.config["RECIPES_VERSION"] = __version__
+
+    database.init_app(app)
+    if not serving:
+        register_migrations(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    search.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+
+    app.add_template_filter(web.utc_time)
+    app.add_template_global(public_urls.public_url)
+    app.register_blueprint(home.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(cookbook_bp)
+    app.register_blueprint(readings_bp)
+    app.register_blueprint(cooking_bp)
+    app.register_blueprint(marks_bp)
+    app.register_blueprint(importing_bp)
+    app.register_blueprint(images_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(backups_bp)
+    app.register_blueprint(exporting_bp)
+    app.register_blueprint(sharing_bp)
+    app.register_blueprint(households_bp)
+    app.register_blueprint(household_admin_bp)
+    app.register_blueprint(joining_bp)
+    app.register_blueprint(planner_bp)
+    app.register_blueprint(shopping_bp)
+    app.register_blueprint(shopping_poll_bp)
+    app.register_blueprint(shopping_shared_bp)
+    api.init_app(app)
+    request_body.init_app(app)  # outermost: the body is in before anything else runs
+    return app
