@@ -295,7 +295,7 @@ def test_the_ingredients_are_one_tap_away_this_steps_marked_and_check_offs_kept(
 def test_servings_and_units_from_the_recipe_page_come_along(site: Site, open_page: Opener) -> None:
     page = open_page()
     page.goto(f"{site.base}/recipes/{site.recipe_id}")
-    page.get_by_label("Servings").fill("8")
+    page.get_by_label("Servings", exact=True).fill("8")
     page.locator("select[name=units]").select_option("us")
     expect(page.get_by_role("button", name="Cook")).to_have_attribute("href", re.compile(r"servings=8&units=us$"))
     page.get_by_role("button", name="Cook").click()
