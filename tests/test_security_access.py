@@ -3,9 +3,9 @@ operation that names one of user A's things (private recipe, picture, share link
 backup, household invite, household member, shopping list, its rows and links, "cooked it"
 entry), whatever the method; a member of A's household reads what A shares with the household
 (and may save a copy of it, and rate it, mark it a favourite and log cooking it: their own
-marks) but changes nothing of A's, and reads and changes the household's shopping lists;
-non-admins get 404 from every admin route; and no form field can set an owner, an id or an
-admin flag (no mass assignment).
+marks) but changes nothing of A's, and reads and changes the household's shopping lists (filling
+them from the plan with only the recipes the member may see); non-admins get 404 from every admin
+route; and no form field can set an owner, an id or an admin flag (no mass assignment).
 
 The walk reads `app.url_map`, so a new route is checked the day it is added; a route with a
 parameter this test does not know fails it until the test learns what A's value is. A's meal
@@ -275,6 +275,7 @@ def attempts(app: Flask, a: dict[str, str], b: dict[str, str], *, methods: set[s
 API_BODIES: dict[str, Callable[[Attempt], dict[str, Any]]] = {
     "api.update_shopping_list": lambda attempt: {"name": "Taken over"},
     "api.add_recipe_to_list": lambda attempt: {"recipe_id": int(attempt.values.get("recipe_id", "1"))},
+    "api.add_plan_to_list": lambda attempt: {"start": PLAN_FORM["date"], "days": 1},
     "api.add_list_item": lambda attempt: {"text": "Taken over"},
     "api.update_list_item": lambda attempt: {"checked": True, "text": "Taken over"},
     "api.clear_checked_items": lambda attempt: {},
@@ -304,6 +305,7 @@ def send(client: Client, attempt: Attempt, headers: dict[str, str] | None = None
         kwargs["json"] = body(attempt)
     elif attempt.method == "POST":
         lists = {"name": "Taken over", "text": "Taken over", "aisle": "produce", "checked": "1"}
+        lists |= {"start": PLAN_FORM["date"], "days": "1"}  # the plan's recipes of today, onto a list
         lists["recipe_id"] = attempt.values.get("recipe_id", "")
         lists["check"] = attempt.values.get("item_id", "")
         if attempt.rule.endpoint == "shopping.add_recipe":
@@ -519,6 +521,10 @@ PLAN_SHARED = {
 # one only when the member may see it.
 MEMBER_LISTS = {200, 201, 204, 303, 304}
 ADDS_THE_RECIPE = {"api.add_recipe_to_list", "shopping.add_recipe"}
+# The plan's recipes of a day go on one only when the member may see one of them (alice's private
+# recipe is planned too: left out, counted, never named); with none to see, the API says so (422)
+# and the page flashes it (303, as for any refused add).
+ADDS_THE_PLAN = {"api.add_plan_to_list", "shopping.add_plan"}
 
 
 def _names_a_list(attempt: Attempt) -> bool:
@@ -543,6 +549,8 @@ def _shared_with_household(app: Flask, alice: Things) -> dict[str, str]:
     form = {**RECIPE_FORM, "title": "alice's family stew", "visibility": "household"}
     assert alice.client.post(f"/recipes/{recipe_id}/edit", data=form).status_code == 302
     path, _ = share_path(alice.client, recipe_id)
+    planned = alice.client.post("/plan/entries", data={**PLAN_FORM, "recipe_id": str(recipe_id)})
+    assert planned.status_code == 303, planned.text  # today's lunch: the plan a member may shop from
     with app.app_context():
         digest = db.session.scalar(select(RecipeImage.digest).where(RecipeImage.recipe_id == recipe_id))
         share_id = db.session.scalar(select(ShareLink.id).where(ShareLink.recipe_id == recipe_id))
@@ -558,6 +566,8 @@ def _member_expects(attempt: Attempt, shared: bool) -> set[int]:
     endpoint = attempt.rule.endpoint
     if endpoint in ADDS_THE_RECIPE:  # (the API: a recipe named in the body is bad input, 422)
         return MEMBER_LISTS if shared else {422 if endpoint.startswith("api.") else 404}
+    if endpoint in ADDS_THE_PLAN:
+        return MEMBER_LISTS if shared else {422 if endpoint.startswith("api.") else 303}
     if _names_a_list(attempt):
         return MEMBER_LISTS
     names_the_recipe = "recipe_id" in attempt.rule.arguments and "share_id" not in attempt.rule.arguments
