@@ -661,6 +661,63 @@ def test_a_member_reads_and_changes_the_households_plan(
     assert "A recipe of alice&#39;s" in week and "secret stew" not in week
 
 
+# --- forms that name someone's things in their body -------------------------------------------------
+
+# The list pages' forms whose address names nothing: the list to fill (and the recipe to take) are in
+# the body. What each sends for its owner, from the things' values.
+BODY_NAMED: dict[str, Callable[[dict[str, str]], dict[str, str]]] = {
+    "shopping.add_from_recipe": lambda v: {"list_id": v["list_id"], "recipe_id": v["recipe_id"]},
+    "shopping.add_plan_from_week": lambda v: {"list_id": v["list_id"], "start": PLAN_FORM["date"], "days": "1"},
+    "shopping.add_missing": lambda v: {"list_id": v["list_id"], "recipe_id": v["recipe_id"], "missing": "1"},
+}
+# The other forms there name nothing of anyone's (a new list's name, the household's own settings).
+NAMES_NOTHING = {"shopping.create", "shopping.set_staples", "shopping.move_aisle"}
+
+
+def _list_version(app: Flask, list_id: str) -> int:
+    from recipes.models import ShoppingList
+
+    with app.app_context():
+        return db.session.scalar(select(ShoppingList.version).where(ShoppingList.id == int(list_id))) or 0
+
+
+def test_forms_naming_someone_elses_list_or_recipe_in_their_body_are_404(
+    app: Flask, alice_things: Things, bob_things: Things
+) -> None:
+    rules = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()}
+    bodied = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/lists") and not rule.arguments and "POST" in (rule.methods or ())
+    }
+    assert bodied == set(BODY_NAMED) | NAMES_NOTHING, "a new form: add it to BODY_NAMED or NAMES_NOTHING"
+    a, b = alice_things.values, bob_things.values
+    bob, alice = bob_things.client, alice_things.client
+    before = _list_version(app, a["list_id"])
+    for endpoint, body in BODY_NAMED.items():
+        mixes = [b | {"list_id": a["list_id"]}]  # his recipe (his plan), her list
+        if "recipe_id" in body(a):
+            mixes += [b | {"recipe_id": a["recipe_id"]}, {"list_id": "new", "recipe_id": a["recipe_id"]}]
+        for values in mixes:
+            sent = bob.post(rules[endpoint], data={**body(values), "csrf_token": bob.csrf_token()})
+            assert sent.status_code == 404, (endpoint, values, sent.status_code)
+        # The walk is not vacuous: its owner gets through with the same form.
+        answer = alice.post(rules[endpoint], data={**body(a), "csrf_token": alice.csrf_token()})
+        assert answer.status_code == 303, (endpoint, answer.status_code)
+        assert '<li class="success">' in alice.get(answer.headers["Location"]).text, endpoint
+    assert_untouched(app, alice_things)
+    assert _list_version(app, a["list_id"]) == before + 3  # alice's three adds, and nothing of bob's
+    with app.app_context():
+        from recipes.models import ShoppingList
+
+        bobs_lists = db.session.scalars(
+            select(ShoppingList.name)
+            .join(User, User.household_id == ShoppingList.household_id)
+            .where(User.username == "bob")
+        ).all()
+        assert list(bobs_lists) == ["Groceries"], bobs_lists  # no list made for a refused add
+
+
 def test_lists_and_exports_hold_nothing_of_someone_elses(app: Flask, alice_things: Things, bob: Client) -> None:
     pages = {
         "plan": bob.get("/plan").text,

@@ -120,6 +120,17 @@ class ShopWeekForm(AddPlanForm):
     include_staples = BooleanField("Include pantry staples (salt, oil, …)", id="shop-staples")
 
 
+class AddMissingForm(Form):
+    """Cook mode's "Add what's missing": which list (or a new one). The lines (`missing`, their
+    places from 0) and cook mode's scale (`servings`, `scale`, `have`, `line`) are read by the view:
+    the template writes a checkbox per line, and the scale as cook mode's address has it."""
+
+    recipe_id = IntegerField(widget=HiddenInput(), id="missing-recipe")
+    list_id = SelectField("List", coerce=str, validate_choice=False, id="missing-list")
+    include_staples = BooleanField("Include pantry staples (salt, oil, …)", id="missing-staples")
+    op_id = HiddenField(default=new_op_id)
+
+
 class EditItemForm(Form):
     text = StringField(
         "Item",

@@ -28,5 +28,5 @@ SERVINGS_RANGE = f"Servings must be a number above 0 and at most {SERVINGS_MAX:,
 TOO_MANY_STAPLES = f"At most {STAPLES_MAX} pantry staples."
 STAPLE_TOO_LONG = f"A pantry staple's name can have at most {STAPLE_MAX} characters."
 LINES_MISSING = "Choose at least one ingredient to add."
-LINES_UNKNOWN = "Those are not the recipe's ingredient lines (it may have been changed): reload the page."
+LINES_UNKNOWN = "Those are not lines of the recipe’s ingredients (it may have changed since): reload the page."
 OP_ID_FORMAT = "op_id must be a UUID, such as 3f2b8c1e-4a5d-4e6f-8a9b-0c1d2e3f4a5b."

@@ -23,6 +23,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from .. import auth, secret_tokens, shown_once
+from ..cooking.services import carried
 from ..database import release_transaction, write_intent
 from ..errors import render_error, render_not_found
 from ..extensions import db
@@ -34,10 +35,11 @@ from ..search.service import SearchRequest, search
 from ..security import NO_STORE
 from ..sharing.forms import ShareForm
 from ..web import MAX_ID, asks_first, confirmation_page, form_status
-from . import aisles, from_plan, objects, preferences, services, sharing
+from . import aisles, from_cooking, from_plan, objects, preferences, services, sharing
 from .forms import (
     ActionForm,
     AddItemForm,
+    AddMissingForm,
     AddPlanForm,
     AddRecipeForm,
     AddToListForm,
@@ -478,7 +480,17 @@ def add_to_list_helper() -> dict[str, object]:
         form.list_id.choices = _list_choices()
         return form
 
-    return {"add_to_list_form": add_to_list_form, "shop_week_form": shop_week_form}
+    def add_missing_form(recipe: Recipe) -> AddMissingForm:
+        """Cook mode's "Add what's missing", for its end screen."""
+        form = AddMissingForm(formdata=None, recipe_id=recipe.id)
+        form.list_id.choices = _list_choices()
+        return form
+
+    return {
+        "add_to_list_form": add_to_list_form,
+        "shop_week_form": shop_week_form,
+        "add_missing_form": add_missing_form,
+    }
 
 
 def _list_choices() -> list[tuple[str, str]]:
@@ -584,6 +596,52 @@ def add_plan_from_week() -> Response:
         raise
     _flash_plan(done)
     return _to_list(list_id)
+
+
+# --- from cook mode --------------------------------------------------------------------------------
+
+
+@bp.post("/missing")
+def add_missing() -> Response:
+    """Cook mode's "Add what's missing": the lines ticked (with JavaScript: those not checked off),
+    at the scale cook mode showed, onto a list of the household or a new one. Back to the end
+    screen, saying what was added, or why nothing was."""
+    form = AddMissingForm()
+    recipe_id = form.recipe_id.data
+    if not isinstance(recipe_id, int) or not 0 < recipe_id <= MAX_ID:
+        raise services.RecipeNotFound(recipe_id)
+    back = url_for("cooking.cook", recipe_id=recipe_id, step="done", **carried(request.form), _anchor="missing")
+    if not form.validate_on_submit():
+        flash(_first_error(form, "The form was out of date: try again."), "error")
+        return redirect(back, 303)
+    try:
+        list_id = _list_to_fill(form.list_id.data)
+        recipe, added = from_cooking.add_missing(
+            current_user,
+            list_id,
+            recipe_id,
+            request.form.getlist("missing"),
+            request.form,
+            include_staples=bool(form.include_staples.data),
+            op_id=_op_id(form),
+        )
+    except services.ShoppingInvalid as exc:
+        db.session.rollback()  # a new list goes with what it was made for
+        flash(exc.message, "error")
+        return redirect(back, 303)
+    except (services.ListNotFound, services.RecipeNotFound):
+        db.session.rollback()
+        raise
+    if added.entries:
+        name = services.get_list(current_user, list_id).name
+        rows = added.new_rows + added.merged_rows
+        message = f"Added what’s missing of “{recipe.title}” to “{name}”: {_plural(rows, 'item')}"
+        if added.merged_rows:
+            message += f" ({added.merged_rows} joined items already on the list)"
+        flash(message + "." + _staples_note(added), "success")
+    else:  # the same form sent again (its op_id)
+        flash("That was added to the list already.", "info")
+    return redirect(back, 303)
 
 
 # --- the household's staples and aisles -----------------------------------------------------------
