@@ -1,7 +1,8 @@
-"""Gunicorn's access log without secrets: a share link's token is cut to the few characters
-its owner sees on the recipe page, and so is a password reset link's. The token is stored
-only as a hash; a log that kept it whole (and every log shipper and backup after it) would
-undo that.
+"""Gunicorn's access log without secrets. A capability URL, an address whose token *is* the
+permission, is cut to the few characters its owner sees of it on the page that lists it: a
+recipe's share link (`/s/`), a list's (`/l/`), a password reset link (`/auth/reset/`), a
+household invite (`/join/`) and a calendar feed (`/plan/<token>.ics`). Each token is stored only
+as a hash; a log that kept it whole (and every log shipper and backup after it) would undo that.
 
 Named by `logger_class` in config/gunicorn.conf.py.
 """
@@ -13,9 +14,16 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-# /s/ and a share token (/l/ a list's), or /auth/reset/ and a reset token (43 URL-safe characters), in a
-# path, a request line or a Referer.
-SECRET_TOKEN = re.compile(r"(/(?:s|l|auth/reset)/[A-Za-z0-9_-]{6})[A-Za-z0-9_-]{30,}")
+# The paths a capability token follows (tests/test_access_log.py checks them against the routes).
+CAPABILITY_PATHS = ("s", "l", "auth/reset", "join", "plan")
+# A slash as written, or percent-encoded (an address sent on in a `next` parameter).
+_SLASH = r"(?:/|%2[Ff])"
+# One of those paths and a token (43 URL-safe characters; cut after its first 6), in a path, a
+# request line, a Referer or a query string.
+SECRET_TOKEN = re.compile(
+    rf"({_SLASH}(?:{'|'.join(path.replace('/', _SLASH) for path in CAPABILITY_PATHS)}){_SLASH}[A-Za-z0-9_-]{{6}})"
+    r"[A-Za-z0-9_-]{30,}"
+)
 
 
 def redact(text: str) -> str:

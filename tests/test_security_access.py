@@ -3,9 +3,9 @@ operation that names one of user A's things (private recipe, picture, share link
 backup, household invite, household member, shopping list, its rows and links, "cooked it"
 entry), whatever the method; a member of A's household reads what A shares with the household
 (and may save a copy of it, and rate it, mark it a favourite and log cooking it: their own
-marks) but changes nothing of A's, and reads and changes the household's shopping lists;
-non-admins get 404 from every admin route; and no form field can set an owner, an id or an
-admin flag (no mass assignment).
+marks) but changes nothing of A's, and reads and changes the household's shopping lists (filling
+them from the plan with only the recipes the member may see); non-admins get 404 from every admin
+route; and no form field can set an owner, an id or an admin flag (no mass assignment).
 
 The walk reads `app.url_map`, so a new route is checked the day it is added; a route with a
 parameter this test does not know fails it until the test learns what A's value is. A's meal
@@ -275,6 +275,7 @@ def attempts(app: Flask, a: dict[str, str], b: dict[str, str], *, methods: set[s
 API_BODIES: dict[str, Callable[[Attempt], dict[str, Any]]] = {
     "api.update_shopping_list": lambda attempt: {"name": "Taken over"},
     "api.add_recipe_to_list": lambda attempt: {"recipe_id": int(attempt.values.get("recipe_id", "1"))},
+    "api.add_plan_to_list": lambda attempt: {"start": PLAN_FORM["date"], "days": 1},
     "api.add_list_item": lambda attempt: {"text": "Taken over"},
     "api.update_list_item": lambda attempt: {"checked": True, "text": "Taken over"},
     "api.clear_checked_items": lambda attempt: {},
@@ -304,6 +305,7 @@ def send(client: Client, attempt: Attempt, headers: dict[str, str] | None = None
         kwargs["json"] = body(attempt)
     elif attempt.method == "POST":
         lists = {"name": "Taken over", "text": "Taken over", "aisle": "produce", "checked": "1"}
+        lists |= {"start": PLAN_FORM["date"], "days": "1"}  # the plan's recipes of today, onto a list
         lists["recipe_id"] = attempt.values.get("recipe_id", "")
         lists["check"] = attempt.values.get("item_id", "")
         if attempt.rule.endpoint == "shopping.add_recipe":
@@ -519,6 +521,10 @@ PLAN_SHARED = {
 # one only when the member may see it.
 MEMBER_LISTS = {200, 201, 204, 303, 304}
 ADDS_THE_RECIPE = {"api.add_recipe_to_list", "shopping.add_recipe"}
+# The plan's recipes of a day go on one only when the member may see one of them (alice's private
+# recipe is planned too: left out, counted, never named); with none to see, the API says so (422)
+# and the page flashes it (303, as for any refused add).
+ADDS_THE_PLAN = {"api.add_plan_to_list", "shopping.add_plan"}
 
 
 def _names_a_list(attempt: Attempt) -> bool:
@@ -543,6 +549,8 @@ def _shared_with_household(app: Flask, alice: Things) -> dict[str, str]:
     form = {**RECIPE_FORM, "title": "alice's family stew", "visibility": "household"}
     assert alice.client.post(f"/recipes/{recipe_id}/edit", data=form).status_code == 302
     path, _ = share_path(alice.client, recipe_id)
+    planned = alice.client.post("/plan/entries", data={**PLAN_FORM, "recipe_id": str(recipe_id)})
+    assert planned.status_code == 303, planned.text  # today's lunch: the plan a member may shop from
     with app.app_context():
         digest = db.session.scalar(select(RecipeImage.digest).where(RecipeImage.recipe_id == recipe_id))
         share_id = db.session.scalar(select(ShareLink.id).where(ShareLink.recipe_id == recipe_id))
@@ -558,6 +566,8 @@ def _member_expects(attempt: Attempt, shared: bool) -> set[int]:
     endpoint = attempt.rule.endpoint
     if endpoint in ADDS_THE_RECIPE:  # (the API: a recipe named in the body is bad input, 422)
         return MEMBER_LISTS if shared else {422 if endpoint.startswith("api.") else 404}
+    if endpoint in ADDS_THE_PLAN:
+        return MEMBER_LISTS if shared else {422 if endpoint.startswith("api.") else 303}
     if _names_a_list(attempt):
         return MEMBER_LISTS
     names_the_recipe = "recipe_id" in attempt.rule.arguments and "share_id" not in attempt.rule.arguments
@@ -649,6 +659,63 @@ def test_a_member_reads_and_changes_the_households_plan(
     assert tried == PLAN_SHARED
     week = member.get("/plan").text
     assert "A recipe of alice&#39;s" in week and "secret stew" not in week
+
+
+# --- forms that name someone's things in their body -------------------------------------------------
+
+# The list pages' forms whose address names nothing: the list to fill (and the recipe to take) are in
+# the body. What each sends for its owner, from the things' values.
+BODY_NAMED: dict[str, Callable[[dict[str, str]], dict[str, str]]] = {
+    "shopping.add_from_recipe": lambda v: {"list_id": v["list_id"], "recipe_id": v["recipe_id"]},
+    "shopping.add_plan_from_week": lambda v: {"list_id": v["list_id"], "start": PLAN_FORM["date"], "days": "1"},
+    "shopping.add_missing": lambda v: {"list_id": v["list_id"], "recipe_id": v["recipe_id"], "missing": "1"},
+}
+# The other forms there name nothing of anyone's (a new list's name, the household's own settings).
+NAMES_NOTHING = {"shopping.create", "shopping.set_staples", "shopping.move_aisle"}
+
+
+def _list_version(app: Flask, list_id: str) -> int:
+    from recipes.models import ShoppingList
+
+    with app.app_context():
+        return db.session.scalar(select(ShoppingList.version).where(ShoppingList.id == int(list_id))) or 0
+
+
+def test_forms_naming_someone_elses_list_or_recipe_in_their_body_are_404(
+    app: Flask, alice_things: Things, bob_things: Things
+) -> None:
+    rules = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()}
+    bodied = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/lists") and not rule.arguments and "POST" in (rule.methods or ())
+    }
+    assert bodied == set(BODY_NAMED) | NAMES_NOTHING, "a new form: add it to BODY_NAMED or NAMES_NOTHING"
+    a, b = alice_things.values, bob_things.values
+    bob, alice = bob_things.client, alice_things.client
+    before = _list_version(app, a["list_id"])
+    for endpoint, body in BODY_NAMED.items():
+        mixes = [b | {"list_id": a["list_id"]}]  # his recipe (his plan), her list
+        if "recipe_id" in body(a):
+            mixes += [b | {"recipe_id": a["recipe_id"]}, {"list_id": "new", "recipe_id": a["recipe_id"]}]
+        for values in mixes:
+            sent = bob.post(rules[endpoint], data={**body(values), "csrf_token": bob.csrf_token()})
+            assert sent.status_code == 404, (endpoint, values, sent.status_code)
+        # The walk is not vacuous: its owner gets through with the same form.
+        answer = alice.post(rules[endpoint], data={**body(a), "csrf_token": alice.csrf_token()})
+        assert answer.status_code == 303, (endpoint, answer.status_code)
+        assert '<li class="success">' in alice.get(answer.headers["Location"]).text, endpoint
+    assert_untouched(app, alice_things)
+    assert _list_version(app, a["list_id"]) == before + 3  # alice's three adds, and nothing of bob's
+    with app.app_context():
+        from recipes.models import ShoppingList
+
+        bobs_lists = db.session.scalars(
+            select(ShoppingList.name)
+            .join(User, User.household_id == ShoppingList.household_id)
+            .where(User.username == "bob")
+        ).all()
+        assert list(bobs_lists) == ["Groceries"], bobs_lists  # no list made for a refused add
 
 
 def test_lists_and_exports_hold_nothing_of_someone_elses(app: Flask, alice_things: Things, bob: Client) -> None:

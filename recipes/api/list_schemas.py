@@ -8,6 +8,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from ..planner import limits as plan_limits
 from ..shopping import limits
 from ..shopping.aisles import AISLES
 from ..web import MAX_ID
@@ -120,6 +121,38 @@ class AddRecipe(Strict):
         metadata={"description": "Add the household's pantry staples (salt, oil, ...) too."},
     )
     op_id = OP_ID
+
+
+class AddPlan(Strict):
+    start = fields.Date(required=True, metadata={"description": "The first day (YYYY-MM-DD)."})
+    days = fields.Integer(
+        strict=True,
+        load_default=7,
+        validate=validate.Range(min=1, max=plan_limits.DAYS_MAX, error=plan_limits.DAYS_RANGE),
+        metadata={"description": "How many days from `start` (default 7)."},
+    )
+    include_staples = StrictBoolean(
+        load_default=False,
+        metadata={"description": "Add the household's pantry staples (salt, oil, ...) too."},
+    )
+    op_id = OP_ID
+
+
+class FromPlan(ma.Schema):
+    start = fields.Date(required=True)
+    days = fields.Integer(required=True)
+    added = fields.Integer(
+        required=True,
+        metadata={"description": "Planned recipes added (0 when the same op_id was sent before)."},
+    )
+    left_out = fields.Integer(
+        required=True,
+        metadata={"description": "Planned recipes you may not see: not added, and not named."},
+    )
+
+
+class ShoppingListFromPlan(ShoppingList):
+    from_plan = fields.Nested(FromPlan, required=True, metadata={"description": "What the plan added."})
 
 
 class ItemCreate(Strict):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Recipe
-from ..shopping import objects, services
+from ..shopping import from_plan, objects, services
 from ..web import MAX_ID
 from . import list_schemas as schemas
 from .auth import api_user
@@ -32,6 +32,7 @@ LIST_LINKS = {
         ("UpdateList", "updateList"),
         ("DeleteList", "deleteList"),
         ("AddListItem", "addListItem"),
+        ("AddPlanToList", "addPlanToList"),
         ("ClearCheckedItems", "clearCheckedItems"),
     ]
 }
@@ -172,6 +173,34 @@ def add_recipe_to_list(payload: dict[str, Any], list_id: int) -> dict[str, Any]:
         picks = [services.Pick(recipe, payload.get("servings"))]
         services.add_recipes(user, list_id, picks, include_staples=payload["include_staples"], op_id=_op(payload))
         return _with_etag(_list_json(list_id))
+
+
+@bp.post(f"{LIST}/plan")
+@bp.arguments(schemas.AddPlan)
+@bp.response(200, schemas.ShoppingListFromPlan)
+@bp.doc(operationId="addPlanToList")
+def add_plan_to_list(payload: dict[str, Any], list_id: int) -> dict[str, Any]:
+    """Add every recipe your household planned from `start` for `days` days, each at its planned
+    servings, merged into the rows as addRecipeToList does, in one go. Recipes planned by others
+    that you may not see are left out (`from_plan.left_out` counts them). Nothing planned on those
+    days is a 422."""
+    with _errors():
+        done = from_plan.add_plan(
+            api_user(),
+            list_id,
+            payload["start"],
+            payload["days"],
+            include_staples=payload["include_staples"],
+            op_id=_op(payload),
+        )
+        body = _list_json(list_id)
+    body["from_plan"] = {
+        "start": done.start,
+        "days": done.days,
+        "added": done.recipes,
+        "left_out": done.left_out,
+    }
+    return _with_etag(body)
 
 
 @bp.delete(f"{LIST}/recipes/<int(max={MAX_ID}):recipe_id>")

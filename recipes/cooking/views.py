@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from ..cookbook.services import RecipeNotFound
+from ..ratings import limits as ratings_limits
 from ..web import MAX_ID
 from . import services
 
@@ -50,5 +51,6 @@ def cook(recipe_id: int) -> Response | tuple[str, int]:
         page=page,
         current=current,
         carried=carried,
+        cooked_note_max=ratings_limits.COOKED_NOTE_MAX,
     )
     return html, 400 if page.scale_error else 200

@@ -4,6 +4,7 @@ import uuid
 
 from wtforms import (
     BooleanField,
+    DateField,
     DecimalField,
     HiddenField,
     IntegerField,
@@ -12,9 +13,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from ..planner import limits as plan_limits
 from ..web import Form
 from . import limits
 from .aisles import AISLES
@@ -73,6 +75,60 @@ class AddToListForm(AddRecipeForm):
     list_id = SelectField("List", coerce=str, validate_choice=False, id="add-to-list")
     servings = servings_field("Servings to shop for", id="add-to-list-servings")
     include_staples = BooleanField("Include pantry staples (salt, oil, …)", id="add-to-list-staples")
+
+
+def _start_field(id: str) -> DateField:
+    return DateField(
+        "From",
+        format="%Y-%m-%d",
+        validators=[DataRequired(message=plan_limits.DATE_FORMAT)],
+        invalid_value_message=plan_limits.DATE_FORMAT,
+        id=id,
+    )
+
+
+def _days_field(id: str) -> IntegerField:
+    return IntegerField(
+        "Days",
+        validators=[
+            InputRequired(message=plan_limits.DAYS_RANGE),
+            NumberRange(min=1, max=plan_limits.DAYS_MAX, message=plan_limits.DAYS_RANGE),
+        ],
+        invalid_value_message=plan_limits.DAYS_RANGE,
+        render_kw={"inputmode": "numeric", "min": 1, "max": plan_limits.DAYS_MAX},
+        id=id,
+    )
+
+
+class AddPlanForm(Form):
+    """The list page's "Add from the plan": the recipes planned on `days` days from `start`.
+    (The span's limits are the planner's, checked again by the service.)"""
+
+    start = _start_field("plan-start")
+    days = _days_field("plan-days")
+    include_staples = BooleanField("Include pantry staples (salt, oil, …)", id="plan-staples")
+    op_id = HiddenField(default=new_op_id)
+
+
+class ShopWeekForm(AddPlanForm):
+    """The planner's "Shop for this week": which list (or a new one), which days. Its own ids: the
+    week page has forms of its own."""
+
+    list_id = SelectField("List", coerce=str, validate_choice=False, id="shop-list")
+    start = _start_field("shop-start")
+    days = _days_field("shop-days")
+    include_staples = BooleanField("Include pantry staples (salt, oil, …)", id="shop-staples")
+
+
+class AddMissingForm(Form):
+    """Cook mode's "Add what's missing": which list (or a new one). The lines (`missing`, their
+    places from 0) and cook mode's scale (`servings`, `scale`, `have`, `line`) are read by the view:
+    the template writes a checkbox per line, and the scale as cook mode's address has it."""
+
+    recipe_id = IntegerField(widget=HiddenInput(), id="missing-recipe")
+    list_id = SelectField("List", coerce=str, validate_choice=False, id="missing-list")
+    include_staples = BooleanField("Include pantry staples (salt, oil, …)", id="missing-staples")
+    op_id = HiddenField(default=new_op_id)
 
 
 class EditItemForm(Form):

@@ -34,7 +34,7 @@ from ..extensions import db
 from ..ingredients.detail import IngredientDetail
 from ..ingredients.display import display_line
 from ..ingredients.recipe_lines import loaded, read_line
-from ..ingredients.scaling import ScaleError, factor_for_servings, servings_count
+from ..ingredients.scaling import ScaleError, check_factor, factor_for_servings, servings_count
 from ..models import (
     Recipe,
     ShoppingItem,
@@ -361,10 +361,14 @@ class _Rows:
 
 @dataclass(frozen=True)
 class Pick:
-    """A recipe to add, at `servings` (None: as the recipe makes it)."""
+    """A recipe to add, at `servings` (None: as the recipe makes it) or by `scale` (a factor, for a
+    recipe shown scaled; not with `servings`); only its ingredient `lines` (their places in its
+    ingredients, from 0), when given: cook mode's "what's missing"."""
 
     recipe: Recipe
     servings: float | None = None
+    lines: frozenset[int] | None = None
+    scale: float | None = None
 
 
 @dataclass
@@ -378,17 +382,22 @@ class Added:
     as_written: list[str] = field(default_factory=list)  # titles added as written (no servings to scale by)
 
 
-def _factor(recipe: Recipe, servings: float | None) -> tuple[float, float | None]:
-    """The scale for `servings` of the recipe, and the servings it stands for (None: not known)."""
-    base = servings_count(recipe.servings)
-    if servings is None or base is None:
-        return 1.0, base
-    if not 0 < servings <= limits.SERVINGS_MAX:
-        raise ShoppingInvalid(limits.SERVINGS_RANGE, "servings")
+def factor_for(pick: Pick) -> tuple[float, float | None]:
+    """The scale a pick is added at, and the servings it stands for (None: not known).
+    ShoppingInvalid for servings or a scale that cannot be used."""
+    base = servings_count(pick.recipe.servings)
     try:
+        if pick.scale is not None:
+            factor = check_factor(pick.scale)
+            return factor, None if base is None else base * factor
+        servings = pick.servings
+        if servings is None or base is None:
+            return 1.0, base
+        if not 0 < servings <= limits.SERVINGS_MAX:
+            raise ShoppingInvalid(limits.SERVINGS_RANGE, "servings")
         return factor_for_servings(servings, base), servings
     except ScaleError as exc:
-        raise ShoppingInvalid(str(exc), "servings") from None
+        raise ShoppingInvalid(str(exc), "scale" if pick.scale is not None else "servings") from None
 
 
 def _visible(user: User, picks: Sequence[Pick]) -> None:
@@ -400,8 +409,22 @@ def _visible(user: User, picks: Sequence[Pick]) -> None:
             raise RecipeNotFound(pick.recipe.id)
 
 
-def _lines(recipe: Recipe) -> list[IngredientDetail]:
-    return [d for d in loaded(recipe.ingredients, recipe.ingredient_details) if not d.section and d.text.strip()]
+def _lines(pick: Pick) -> list[IngredientDetail]:
+    """The ingredient lines a pick adds: all of the recipe's (but its section headers), or those
+    it names; ShoppingInvalid for a place that is not an ingredient line of the recipe."""
+    recipe = pick.recipe
+    lines = [
+        (index, detail)
+        for index, detail in enumerate(loaded(recipe.ingredients, recipe.ingredient_details))
+        if not detail.section and detail.text.strip()
+    ]
+    if pick.lines is None:
+        return [detail for _, detail in lines]
+    if not pick.lines:
+        raise ShoppingInvalid(limits.LINES_MISSING, "lines")
+    if not pick.lines <= {index for index, _ in lines}:
+        raise ShoppingInvalid(limits.LINES_UNKNOWN, "lines")
+    return [detail for index, detail in lines if index in pick.lines]
 
 
 def add_recipes(
@@ -421,17 +444,17 @@ def add_recipes(
         raise ShoppingInvalid("Choose a recipe to add.", "recipe_id")
     if len(chosen) > limits.RECIPES_PER_ADD_MAX:
         raise ShoppingInvalid(limits.TOO_MANY_RECIPES, "recipe_id")
-    factors = [_factor(pick.recipe, pick.servings) for pick in chosen]  # refused before anything is locked
+    factors = [factor_for(pick) for pick in chosen]  # refused before anything is locked
     _visible(user, chosen)
-    lines = {pick.recipe.id: _lines(pick.recipe) for pick in chosen}
-    keys = {detail.food_key for found in lines.values() for detail in found if detail.food_key}
+    lines = [_lines(pick) for pick in chosen]
+    keys = {detail.food_key for found in lines for detail in found if detail.food_key}
     added = Added()
     try:
         with _changing(user, list_id, op_id) as change:
             rows = _Rows.of(change.shopping_list, keys)
             staples = frozenset() if include_staples else preferences.preferences_of(rows.household_id).staple_keys
             shares: list[_Share] = []
-            for pick, (factor, servings) in zip(chosen, factors, strict=True):
+            for pick, (factor, servings), pick_lines in zip(chosen, factors, lines, strict=True):
                 entry = ShoppingListRecipe(
                     list_id=list_id, recipe_id=pick.recipe.id, title=pick.recipe.title, servings=servings
                 )
@@ -439,7 +462,7 @@ def add_recipes(
                 added.entries.append(entry)
                 if pick.servings is not None and servings is None:
                     added.as_written.append(pick.recipe.title)
-                shares += _shares_of(lines[pick.recipe.id], entry, factor, staples, rows, added)
+                shares += _shares_of(pick_lines, entry, factor, staples, rows, added)
             _keep(shares)
     except Replayed:
         return Added()  # made before: nothing more

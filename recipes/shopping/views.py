@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -22,24 +23,30 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from .. import auth, secret_tokens, shown_once
+from ..cooking.services import carried
 from ..database import release_transaction, write_intent
 from ..errors import render_error, render_not_found
 from ..extensions import db
 from ..models import Recipe
+from ..planner import limits as planner_limits
+from ..planner import services as planner
 from ..public_urls import public_url
 from ..search.service import SearchRequest, search
 from ..security import NO_STORE
 from ..sharing.forms import ShareForm
 from ..web import MAX_ID, asks_first, confirmation_page, form_status
-from . import aisles, objects, preferences, services, sharing
+from . import aisles, from_cooking, from_plan, objects, preferences, services, sharing
 from .forms import (
     ActionForm,
     AddItemForm,
+    AddMissingForm,
+    AddPlanForm,
     AddRecipeForm,
     AddToListForm,
     AisleMoveForm,
     EditItemForm,
     ListNameForm,
+    ShopWeekForm,
     StaplesForm,
     new_op_id,
 )
@@ -57,6 +64,8 @@ NEW_LIST = "new"
 DEFAULT_NAME = "Groceries"
 # Recipes found by the list page's search, to add.
 FOUND_MAX = 8
+# The days "Add from the plan" and "Shop for this week" offer: a week.
+PLAN_DAYS = 7
 
 
 @bp.before_request
@@ -155,6 +164,7 @@ def _list_page(list_id: int, *, status: int = 200, add_item: AddItemForm | None 
         q=q,
         recipes=_found_recipes(q) if q else [],
         add_item=add_item or AddItemForm(formdata=None),
+        add_plan=AddPlanForm(formdata=None, start=planner.today(), days=PLAN_DAYS),
     )
     return page, status
 
@@ -275,17 +285,53 @@ def delete(list_id: int) -> Response | str:
     return redirect(url_for("shopping.index"), 303)
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _staples_note(added: services.Added) -> str:
+    return f" Left out as pantry staples: {', '.join(added.staples_left_out)}." if added.staples_left_out else ""
+
+
 def _added_message(added: services.Added, title: str) -> str:
     rows = added.new_rows + added.merged_rows
-    message = f"Added “{title}”: {rows} item{'s' if rows != 1 else ''}"
+    message = f"Added “{title}”: {_plural(rows, 'item')}"
     if added.merged_rows:
         message += f" ({added.merged_rows} joined items already on the list)"
-    message += "."
-    if added.staples_left_out:
-        message += f" Left out as pantry staples: {', '.join(added.staples_left_out)}."
+    message += "." + _staples_note(added)
     if added.as_written:
         message += " Its amounts are as written: the recipe does not say how many it serves."
     return message
+
+
+def _plan_message(done: from_plan.FromPlan) -> str:
+    """What adding the plan did: the recipes and rows, the recipes left out (counted, never named)."""
+    added = done.added
+    when = from_plan.planned_when(done.start, done.days)
+    message = f"Added {_plural(done.recipes, 'recipe')} planned {when}: {_plural(added.new_rows, 'new item')}"
+    if added.merged_rows:
+        message += f", {added.merged_rows} joined to items of the same food"
+    message += "."
+    if done.left_out:
+        verb = "is" if done.left_out == 1 else "are"
+        message += f" {_plural(done.left_out, 'planned recipe')} {verb} not shared with you: left out."
+    message += _staples_note(added)
+    if added.as_written:
+        titles = ", ".join(f"“{title}”" for title in dict.fromkeys(added.as_written))
+        message += f" As written, not scaled (they do not say how many they serve): {titles}."
+    return message
+
+
+def _flash_plan(done: from_plan.FromPlan) -> None:
+    if done.added.entries:
+        flash(_plan_message(done), "success")
+    else:  # the same form sent again (its op_id): added the first time
+        flash("The plan's recipes were added already.", "info")
+
+
+def _first_error(form: Any, otherwise: str) -> str:
+    errors = [error for field in form for error in field.errors]
+    return str(errors[0]) if errors else otherwise
 
 
 def _add_recipe(list_id: int, form: AddRecipeForm) -> services.Added:
@@ -425,13 +471,47 @@ def add_to_list_helper() -> dict[str, object]:
 
     def add_to_list_form(recipe: Recipe) -> AddToListForm:
         form = AddToListForm(formdata=None, recipe_id=recipe.id)
-        lists = services.lists_of(current_user)
-        form.list_id.choices = [(str(found.id), found.name) for found in lists] + [
-            (NEW_LIST, f"A new list: {DEFAULT_NAME}" if not lists else "A new list")
-        ]
+        form.list_id.choices = _list_choices()
         return form
 
-    return {"add_to_list_form": add_to_list_form}
+    def shop_week_form(start: date) -> ShopWeekForm:
+        """The planner's "Shop for this week": the week from `start`, onto a list of the household."""
+        form = ShopWeekForm(formdata=None, start=start, days=PLAN_DAYS)
+        form.list_id.choices = _list_choices()
+        return form
+
+    def add_missing_form(recipe: Recipe) -> AddMissingForm:
+        """Cook mode's "Add what's missing", for its end screen."""
+        form = AddMissingForm(formdata=None, recipe_id=recipe.id)
+        form.list_id.choices = _list_choices()
+        return form
+
+    return {
+        "add_to_list_form": add_to_list_form,
+        "shop_week_form": shop_week_form,
+        "add_missing_form": add_missing_form,
+    }
+
+
+def _list_choices() -> list[tuple[str, str]]:
+    """A form's choice of list: the household's lists, and a new one."""
+    lists = services.lists_of(current_user)
+    new = (NEW_LIST, f"A new list: {DEFAULT_NAME}" if not lists else "A new list")
+    return [(str(found.id), found.name) for found in lists] + [new]
+
+
+def _list_to_fill(chosen: str | None) -> int:
+    """The list a form chose (ListNotFound for one not the household's), or a new one, made in the
+    caller's transaction: what fills it and the list are made both, or (refused) neither. The
+    caller rolls back when it refuses."""
+    chosen = chosen or NEW_LIST
+    if chosen == NEW_LIST:
+        lists = services.lists_of(current_user)
+        name = DEFAULT_NAME if not lists else f"{DEFAULT_NAME} {len(lists) + 1}"
+        return services.create_list(current_user, name, commit=False).id
+    if chosen.isdigit() and int(chosen) <= MAX_ID:
+        return services.get_list(current_user, int(chosen)).id
+    raise services.ListNotFound(chosen)
 
 
 @bp.post("/add")
@@ -444,17 +524,8 @@ def add_from_recipe() -> Response:
         errors = [error for field in form for error in field.errors]
         flash(errors[0] if errors else "Choose a list.", "error")
         return redirect(back, 303)
-    chosen = form.list_id.data or NEW_LIST
     try:
-        if chosen == NEW_LIST:
-            # Made in the same transaction as the recipe's rows: both, or (refused) neither.
-            lists = services.lists_of(current_user)
-            name = DEFAULT_NAME if not lists else f"{DEFAULT_NAME} {len(lists) + 1}"
-            list_id = services.create_list(current_user, name, commit=False).id
-        elif chosen.isdigit() and int(chosen) <= MAX_ID:
-            list_id = services.get_list(current_user, int(chosen)).id
-        else:
-            raise services.ListNotFound(chosen)
+        list_id = _list_to_fill(form.list_id.data)
         added = _add_recipe(list_id, form)
     except services.ShoppingInvalid as exc:
         db.session.rollback()
@@ -466,6 +537,111 @@ def add_from_recipe() -> Response:
     title = added.entries[0].title if added.entries else "the recipe"
     flash(_added_message(added, title), "success")
     return _to_list(list_id)
+
+
+# --- from the meal plan ---------------------------------------------------------------------------
+
+
+@bp.post(f"{LIST}/plan")
+def add_plan(list_id: int) -> Response:
+    """The list page's "Add from the plan": every recipe planned on those days (that one may see)."""
+    services.get_list(current_user, list_id)  # another household's: 404 whatever is posted
+    form = AddPlanForm()
+    if not form.validate_on_submit() or form.start.data is None or form.days.data is None:
+        flash(_first_error(form, "Choose the days to shop for."), "error")
+        return _to_list(list_id, "add-plan")
+    try:
+        done = from_plan.add_plan(
+            current_user,
+            list_id,
+            form.start.data,
+            form.days.data,
+            include_staples=bool(form.include_staples.data),
+            op_id=_op_id(form),
+        )
+    except services.ShoppingInvalid as exc:
+        flash(exc.message, "error")
+        return _to_list(list_id, "add-plan")
+    _flash_plan(done)
+    return _to_list(list_id)
+
+
+@bp.post("/plan")
+def add_plan_from_week() -> Response:
+    """The planner's "Shop for this week": the week's planned recipes onto a list of the household,
+    or a new one (made with them, or not at all). Refused: back to the week, saying why."""
+    form = ShopWeekForm()
+    shown = planner_limits.read_day(request.form.get("start", ""))
+    start = shown if shown is not None and planner_limits.day_problem(shown, planner.today()) is None else None
+    back = url_for("planner.week", start=start.isoformat() if start else None, _anchor="shop-week")
+    if not form.validate_on_submit() or form.start.data is None or form.days.data is None:
+        flash(_first_error(form, "Choose the days to shop for."), "error")
+        return redirect(back, 303)
+    try:
+        list_id = _list_to_fill(form.list_id.data)
+        done = from_plan.add_plan(
+            current_user,
+            list_id,
+            form.start.data,
+            form.days.data,
+            include_staples=bool(form.include_staples.data),
+            op_id=_op_id(form),
+        )
+    except services.ShoppingInvalid as exc:
+        db.session.rollback()  # a new list goes with what it was made for
+        flash(exc.message, "error")
+        return redirect(back, 303)
+    except services.ListNotFound:
+        db.session.rollback()
+        raise
+    _flash_plan(done)
+    return _to_list(list_id)
+
+
+# --- from cook mode --------------------------------------------------------------------------------
+
+
+@bp.post("/missing")
+def add_missing() -> Response:
+    """Cook mode's "Add what's missing": the lines ticked (with JavaScript: those not checked off),
+    at the scale cook mode showed, onto a list of the household or a new one. Back to the end
+    screen, saying what was added, or why nothing was."""
+    form = AddMissingForm()
+    recipe_id = form.recipe_id.data
+    if not isinstance(recipe_id, int) or not 0 < recipe_id <= MAX_ID:
+        raise services.RecipeNotFound(recipe_id)
+    back = url_for("cooking.cook", recipe_id=recipe_id, step="done", **carried(request.form), _anchor="missing")
+    if not form.validate_on_submit():
+        flash(_first_error(form, "The form was out of date: try again."), "error")
+        return redirect(back, 303)
+    try:
+        list_id = _list_to_fill(form.list_id.data)
+        recipe, added = from_cooking.add_missing(
+            current_user,
+            list_id,
+            recipe_id,
+            request.form.getlist("missing"),
+            request.form,
+            include_staples=bool(form.include_staples.data),
+            op_id=_op_id(form),
+        )
+    except services.ShoppingInvalid as exc:
+        db.session.rollback()  # a new list goes with what it was made for
+        flash(exc.message, "error")
+        return redirect(back, 303)
+    except (services.ListNotFound, services.RecipeNotFound):
+        db.session.rollback()
+        raise
+    if added.entries:
+        name = services.get_list(current_user, list_id).name
+        rows = added.new_rows + added.merged_rows
+        message = f"Added what’s missing of “{recipe.title}” to “{name}”: {_plural(rows, 'item')}"
+        if added.merged_rows:
+            message += f" ({added.merged_rows} joined items already on the list)"
+        flash(message + "." + _staples_note(added), "success")
+    else:  # the same form sent again (its op_id)
+        flash("That was added to the list already.", "info")
+    return redirect(back, 303)
 
 
 # --- the household's staples and aisles -----------------------------------------------------------

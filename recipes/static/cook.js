@@ -2,7 +2,8 @@
 // page of its own (?step=N links); with it:
 // - steps change in place: the buttons, the arrow keys and a swipe, the address following along;
 // - the ingredients this step uses are marked, and each ingredient's check-off is kept in this
-//   browser, per recipe;
+//   browser, per recipe; the end screen's "Add what's missing" leaves out the ones checked off,
+//   and its "Cooked it" is for today where the browser is;
 // - timers: every <button data-timer-seconds> in a step starts one. A timer is its END TIME, kept
 //   in localStorage (not a countdown in memory), so it goes on across reloads, steps, recipes and
 //   tabs; several run at once, each named after its step; the soonest shows in the page title
@@ -164,11 +165,14 @@
     }
   }
 
-  function showUnchecked() {
-    const unchecked = boxes.filter((box) => !box.checked).map((box) => box.dataset.check).join(",");
-    for (const field of root.querySelectorAll("[data-unchecked-lines]")) {
-      if ("value" in field) field.value = unchecked;
-      else field.dataset.uncheckedLines = unchecked;
+  // The end screen's "Add what's missing" ticks every line (so it works without JavaScript): here
+  // a line checked off is unticked there, and ticked again when it is put back (`line`: only that
+  // one, so what the cook changed in that form by hand stays).
+  const missing = Array.from(root.querySelectorAll("[data-missing-line]"));
+
+  function showUnchecked(line) {
+    for (const box of missing) {
+      if (line === undefined || box.value === line) box.checked = !checked.has(box.value);
     }
   }
 
@@ -179,10 +183,16 @@
       if (box.checked) checked.add(box.dataset.check);
       else checked.delete(box.dataset.check);
       save(CHECKED_KEY, Array.from(checked));
-      showUnchecked();
+      showUnchecked(box.dataset.check);
     });
   }
   showUnchecked();
+
+  // "Cooked it" logs today where the kitchen is (the page was made with the server's today).
+  for (const field of root.querySelectorAll("input[data-today]")) {
+    const now = new Date();
+    field.value = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+  }
 
   // ---- sound -------------------------------------------------------------------------------------
   // Browsers let a page make sound only after a tap or a key: the audio is opened on one.

@@ -44,6 +44,6 @@ def test_make_use_and_revoke_a_token_then_read_the_docs(page: Page, tmp_path: Pa
         page.get_by_role("contentinfo").get_by_role("link", name="API").click()  # the footer link
         expect(page.get_by_role("heading", level=1, name="API")).to_be_visible()
         # Swagger UI (vendored, started by api-docs.js under the CSP) lists every operation.
-        expect(page.locator(".opblock")).to_have_count(36)
+        expect(page.locator(".opblock")).to_have_count(37)
         expect(page.locator(".opblock-summary-path").first).to_contain_text("/api/v1/")
         page.screenshot(path=str(ARTIFACTS / "api-docs.png"), full_page=True)

@@ -4,7 +4,8 @@ once, named after their step, that go on across a reload and a change of step (t
 kept in localStorage), show in the page title, and ring (a beep, a notification) when they are up;
 the ingredients one tap away, this step's marked, check-offs kept; the screen kept on (taken again
 when the tab comes back, a note where it cannot be); the same steps without JavaScript; the end
-screen. Screenshots go to test-artifacts/issue-19/ (those in docs/screenshots/issue-19/ were made here).
+screen: "Cooked it", and "Add what's missing" leaving out what was checked off (with and without
+JavaScript). Screenshots go to test-artifacts/issue-19/ (those in docs/screenshots/issue-19/ were made here).
 """
 
 from __future__ import annotations
@@ -295,10 +296,12 @@ def test_the_ingredients_are_one_tap_away_this_steps_marked_and_check_offs_kept(
 def test_servings_and_units_from_the_recipe_page_come_along(site: Site, open_page: Opener) -> None:
     page = open_page()
     page.goto(f"{site.base}/recipes/{site.recipe_id}")
-    page.get_by_label("Servings", exact=True).fill("8")
+    page.get_by_label("Servings", exact=True).fill("8")  # (not "Servings to shop for")
     page.locator("select[name=units]").select_option("us")
-    expect(page.get_by_role("button", name="Cook")).to_have_attribute("href", re.compile(r"servings=8&units=us$"))
-    page.get_by_role("button", name="Cook").click()
+    expect(page.get_by_role("button", name="Cook", exact=True)).to_have_attribute(
+        "href", re.compile(r"servings=8&units=us$")
+    )
+    page.get_by_role("button", name="Cook", exact=True).click()
     expect(page).to_have_url(re.compile(r"/cook\?servings=8&units=us$"))
     page.get_by_role("link", name="Next", exact=True).click()
     expect(page).to_have_url(re.compile(r"/cook\?servings=8&units=us&step=2$|/cook\?step=2&servings=8&units=us$"))
@@ -362,3 +365,63 @@ def test_dark_and_the_end_screen(site: Site, open_page: Opener, scheme: str) -> 
     expect(page).to_have_url(re.compile(r"/cook\?step=done$"))
     expect(page.get_by_role("link", name="Back to the recipe")).to_be_visible()
     shot(page, f"cook-end-{scheme}-portrait")
+
+
+def test_the_end_screen_adds_whats_missing_and_logs_cooking(site: Site, open_page: Opener) -> None:
+    """What was checked off while cooking (at 8 servings) is left out of "Add what's missing"; the
+    rest goes on a new list at 8 servings; "Cooked it" logs today; both come back to the end screen."""
+    page = open_page()
+    page.goto(site.cook + "?servings=8")
+    page.get_by_text("Ingredients", exact=True).click()
+    panel = page.locator(".cook-panel")
+    had = {0: "olive oil", 1: "onion", 3: "tomatoes"}  # lines checked off: in the kitchen already
+    for line in had:
+        panel.locator(f'[data-check="{line}"]').check()
+    page.keyboard.press("Escape")
+    page.goto(site.cook + "?step=done&servings=8")  # a reload: the check-offs are kept
+    page.get_by_text("Add what’s missing to the shopping list").click()
+    form = page.locator("#missing")
+    for line in range(len(INGREDIENTS)):
+        box = form.locator(f"#missing-{line}")
+        if line in had:
+            expect(box).not_to_be_checked()
+        else:
+            expect(box).to_be_checked()
+    form.get_by_label("List").select_option(value="new")
+    shot(page, "cook-end-missing-portrait")
+    form.get_by_role("button", name="Add to the list").click()
+    expect(page).to_have_url(re.compile(r"/cook\?step=done&servings=8#missing$"))
+    expect(page.locator(".flashes")).to_contain_text("Added what’s missing of “Weeknight tomato soup” to “Groceries")
+    expect(page.locator(".flashes")).to_be_in_viewport()
+    expect(page.get_by_role("heading", name="Done: all 5 steps")).to_be_visible()
+    page.get_by_role("button", name="Cooked it").click()
+    expect(page).to_have_url(re.compile(r"/cook\?step=done&servings=8#cooking-log$"))
+    expect(page.locator(".flashes")).to_contain_text("Logged: you cooked it today.")
+    expect(page.locator(".flashes")).to_be_in_viewport()  # not scrolled past, to the form
+    expect(page.get_by_role("heading", name="Done: all 5 steps")).to_be_in_viewport()
+    shot(page, "cook-end-cooked-portrait")
+    # The list: the lines not checked off, at twice the recipe (it serves 4), and nothing else.
+    page.goto(site.base + "/lists")
+    page.get_by_role("link", name=re.compile(r"^Groceries")).first.click()
+    items = page.locator("#items li.item")
+    expect(items.filter(has_text="4 cloves garlic")).to_have_count(1)
+    expect(items.filter(has_text="2 tsp sugar")).to_have_count(1)
+    for left_out in ("onion", "tomatoes", "olive oil"):
+        expect(items.filter(has_text=left_out)).to_have_count(0)
+    expect(page.locator("#recipes")).to_contain_text("Weeknight tomato soup")
+    expect(page.locator("#recipes")).to_contain_text("8 servings")
+
+
+def test_the_end_screen_works_without_javascript(site: Site, open_page: Opener) -> None:
+    page = open_page(javascript=False)
+    page.goto(site.cook + "?step=done")
+    page.get_by_text("Add what’s missing to the shopping list").click()
+    form = page.locator("#missing")
+    expect(form.locator("input[name=missing]:checked")).to_have_count(len(INGREDIENTS))  # all ticked
+    form.locator("#missing-1").uncheck()  # the onion: there is one
+    form.get_by_label("List").select_option(value="new")
+    form.get_by_role("button", name="Add to the list").click()
+    expect(page.locator(".flashes")).to_contain_text("Added what’s missing of “Weeknight tomato soup”")
+    page.get_by_role("button", name="Cooked it").click()
+    expect(page.locator(".flashes")).to_contain_text("Logged: you cooked it today.")
+    expect(page).to_have_url(re.compile(r"/cook\?step=done#cooking-log$"))

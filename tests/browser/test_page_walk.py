@@ -67,7 +67,7 @@ FILL: dict[tuple[str, str] | str, Callable[[World], object]] = {
 # Pages seen with a query too (the list's filters open on a tag or a search).
 VARIANTS = {
     "cookbook.index": ["?tag=soup", "?q=lentil", "?favourite=1&min_rating=3&sort=rating"],
-    "cooking.cook": ["?step=3", "?step=done"],
+    "cooking.cook": ["?step=3", "?step=done", "?step=done&servings=8"],
     "planner.add": ["?meal=dinner&q=soup"],
     "planner.suggest": ["?meal=dinner&tag=fruit"],
     "shopping.page": ["?q=soup"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,11 @@ def signed_in(
 def shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"list-{name}.png"), full_page=True)
+
+
+def shot_of(page: Page, name: str, *, full_page: bool) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def row(page: Page, text: str) -> Any:
@@ -193,6 +199,51 @@ def test_two_phones_shop_one_list_and_one_goes_offline(browser: Browser, shop: d
     assert alice_problems == [] and bob_problems == [], alice_problems + bob_problems
 
 
+def test_a_household_plans_two_recipes_and_shops_for_the_week(browser: Browser, shop: dict[str, Any]) -> None:
+    """alice plans the soup (at 8 servings), bob the pie (at its own 6), each on a day of this week;
+    on her phone alice opens "Shop for this week" on the planner, sends it to a new list, and the
+    list has the two recipes merged, as when they are added one by one."""
+    base = shop["base"]
+    soup, pie = shop["recipes"]
+    today = date.today()
+    other_day = today + timedelta(days=1) if today.weekday() != 6 else today - timedelta(days=1)  # same week
+    alice_context, alice, alice_problems = signed_in(browser, shop, "alice")
+    bob_context, _bob, bob_problems = signed_in(browser, shop, "bob")
+    try:
+        for context, recipe_id, day, servings in ((alice_context, soup, today, "8"), (bob_context, pie, other_day, "")):
+            form = {"date": day.isoformat(), "meal": "dinner", "recipe_id": str(recipe_id), "servings": servings}
+            post(context, f"{base}/plan/entries", form={"csrf_token": csrf_token(context, base), **form})
+        alice.goto(f"{base}/plan")
+        expect(alice.locator("#shop-week")).not_to_have_attribute("open", "")
+        # Folded beside "Copy last week": one row of buttons, the days right under them.
+        copy_box = alice.get_by_role("button", name="Copy last week").bounding_box()
+        shop_box = alice.locator("#shop-week > summary").bounding_box()
+        assert copy_box and shop_box and abs(copy_box["y"] - shop_box["y"]) < 2, (copy_box, shop_box)
+        alice.get_by_text("Shop for this week").click()
+        alice.get_by_label("List").select_option(value="new")
+        week_start = alice.locator(".plan-days").get_attribute("data-plan-week") or ""
+        expect(alice.get_by_label("From")).to_have_value(week_start)
+        expect(alice.get_by_label("Days")).to_have_value("7")
+        alice.evaluate("window.scrollTo(0, 0)")
+        shot_of(alice, "planner-phone-shop-for-the-week", full_page=False)
+        alice.get_by_role("button", name="Add to the list").click()
+        expect(alice.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Groceries( \d+)?$"))
+        expect(alice.get_by_text("Added 2 recipes planned from")).to_be_visible()
+        list_id = int(re.search(r"/lists/(\d+)$", alice.url).group(1))  # type: ignore[union-attr]
+        for merged in ("4 onions", "5 cups milk", "1.4 kg flour", "400 g red lentils", "4 carrots", "3 eggs"):
+            expect(row(alice, merged)).to_be_visible()
+        assert sorted(t for t, _ in rows_in_database(shop, list_id)) == sorted(
+            ["4 onions", "5 cups milk", "1.4 kg flour", "400 g red lentils", "4 carrots", "3 eggs"]
+        )
+        expect(alice.locator("#recipes")).to_contain_text("Lentil soup")
+        expect(alice.locator("#recipes")).to_contain_text("Onion pie")
+        shot_of(alice, "list-8-from-the-plan", full_page=True)
+    finally:
+        alice_context.close()
+        bob_context.close()
+    assert alice_problems == [] and bob_problems == [], alice_problems + bob_problems
+
+
 def test_a_list_works_without_javascript(browser: Browser, shop: dict[str, Any]) -> None:
     context, page, problems = signed_in(browser, shop, "alice", java_script_enabled=False)
     try:
@@ -237,6 +288,6 @@ def test_screenshots_are_kept_in_the_docs_when_asked(shop: dict[str, Any]) -> No
         pytest.skip("set RECIPES_KEEP_SCREENSHOTS=1 to copy the pictures into docs/screenshots/issue-18/")
     docs = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "issue-18"
     docs.mkdir(parents=True, exist_ok=True)
-    for picture in sorted(SHOTS.glob("list-*.png")):
+    for picture in sorted([*SHOTS.glob("list-*.png"), *SHOTS.glob("planner-*.png")]):
         shutil.copy(picture, docs / picture.name)
     assert any(docs.glob("list-*.png"))
