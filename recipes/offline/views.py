@@ -80,7 +80,7 @@ def service_worker() -> Response:
 
 @bp.get("/offline")
 def page() -> str:
-    """What the worker shows for a page it does not have: what it has (static/offline.js lists it).
+    """What the worker shows for a page it does not have: what it has (static/offline-page.js lists it).
     The worker fetches it without credentials; asked by anyone, it shows nobody's things."""
     kinds = [(name, kind.label) for name, kind in keeping.KINDS.items() if kind.label]
     return render_template("offline/offline.html", kinds=kinds)
