@@ -1,6 +1,6 @@
 """What the service worker may keep for reading offline, and whose it is. The rule is here, once:
-the worker (templates/offline/sw.js) keeps an answer only when this module marked it, and only
-for the account it names.
+the worker (service-worker.js, beside this file) keeps an answer only when this module marked it,
+and only for the account it names.
 
 - Every HTML page to a signed-in browser, and every answer marked to keep, names the account in
   ACCOUNT_HEADER: a key made from the account's id with the server's secret (nothing can be read

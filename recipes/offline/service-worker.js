@@ -48,6 +48,9 @@ let stale = false;
 self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
+      // A first worker (none before it: a new browser, or the last one removed at logout by
+      // Clear-Site-Data) starts with nothing kept, not even a copy a removed worker wrote late.
+      if (!self.registration.active) await forgetPages();
       const cache = await caches.open(SHELL_CACHE);
       // Without credentials: the shell is nobody's (the offline page is fetched as a stranger's).
       await cache.addAll(SHELL.map((url) => new Request(url, { cache: "reload", credentials: "omit" })));
@@ -74,6 +77,8 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || !url.pathname.startsWith(SCOPE) || url.pathname === WORKER_PATH) return;
   if (SHELL_PATHS.has(url.pathname)) {
+    // A navigation's preload (the offline page opened online) is not needed: let it settle quietly.
+    if (request.mode === "navigate") event.waitUntil(Promise.resolve(event.preloadResponse).catch(() => {}));
     event.respondWith(fromShell(request));
   } else {
     event.respondWith(fromNetwork(event));

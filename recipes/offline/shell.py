@@ -1,6 +1,6 @@
-"""The app shell the service worker keeps (templates/offline/sw.js): the stylesheets, scripts and
-icons of static/, the offline page and the manifest, under a version that changes whenever any of
-them, the worker or the app's version does. A new version is a new worker (its bytes differ), which
+"""The app shell the service worker (service-worker.js, beside this file) keeps: the stylesheets,
+scripts and icons of static/, the offline page and the manifest, under a version that changes
+whenever any of them, the worker or the app's version does. A new version is a new worker (its bytes differ), which
 the browser installs and activates on its own: nobody has to clear anything.
 
 Made once per process, from the files as they are at start (a deployment restarts the server)."""

@@ -1,6 +1,6 @@
 // The installable app's page side, on every page (templates/offline/_head.html):
-// - registers the service worker (templates/offline/sw.js, at /sw.js) once the page has loaded, so
-//   nothing of it is on a first visit's critical path;
+// - registers the service worker (recipes/offline/service-worker.js, at /sw.js) once the page has
+//   loaded, so nothing of it is on a first visit's critical path;
 // - the offline banner (templates/offline/_banner.html): offline, or on a copy the worker kept, it
 //   says what can still be done; online, it names shopping-list changes made offline that still
 //   wait to be sent (static/shopping.js sends them from their list's page);
@@ -210,6 +210,15 @@
 
   if ("serviceWorker" in navigator && config.worker) {
     const register = () => {
+      if (!navigator.serviceWorker.controller) {
+        // The first visit: this page was loaded before the worker was there. Asked again once the
+        // worker controls it, it is kept like the pages after it (when the server says it may be).
+        navigator.serviceWorker.addEventListener(
+          "controllerchange",
+          () => fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } }).catch(() => {}),
+          { once: true },
+        );
+      }
       navigator.serviceWorker.register(config.worker, { scope: config.scope || "/" }).catch(() => {
         // Plain http on another machine (no secure context), or storage refused: the site works as before.
       });

@@ -12,10 +12,11 @@
 //   comes back as the list's JSON (the API's list object), from which the rows are drawn again
 //   as the page's template draws them (with DOM methods: text is never read as HTML), with the
 //   changes still queued here shown on top.
-// No service worker is needed for any of this. The one the app has (templates/offline/sw.js) keeps
-// the page and its last state for reading offline: a page it served from its copy works the same
-// (a stale form token is swapped for a fresh one on the first refusal), and a state it answers
-// with no network (marked Offline-Copy) is drawn only when newer than the rows shown.
+// No service worker is needed for any of this. The one the app has (recipes/offline/
+// service-worker.js) keeps the page and its last state for reading offline: a page it served from
+// its copy works the same (a stale form token is swapped for a fresh one on the first refusal), and
+// a state it answers with no network (marked Offline-Copy) is drawn only when newer than the rows
+// shown.
 // The forms this script sends itself carry data-works-offline (static/offline.js stops the others
 // offline, saying they need the network).
 "use strict";

@@ -201,8 +201,8 @@ def test_installable_and_readable_offline(browser: Browser, kitchen: dict[str, A
         cdp.detach()
 
         # What she opens while online is kept: the list (the app's start page, loaded before the worker
-        # was there: again now), the soup (and its picture), cook mode, the plan, the shopping list.
-        page.reload()
+        # was there: asked again through it), the soup (and its picture), cook mode, the plan, the list.
+        wait_kept(page, "/recipes/")
         page.goto(f"{base}/recipes/{soup}")
         expect(page.get_by_role("heading", level=1)).to_have_text(SOUP["title"])
         picture = page.locator('img[src*="/picture/"]').first.get_attribute("src")
@@ -425,6 +425,7 @@ def test_the_logout_answer_itself_clears_the_browser(browser: Browser, kitchen: 
         )
         expect(page.get_by_text("You are logged out.")).to_be_visible()
         assert page.evaluate(OWN_STORAGE_JS) == []
+        controlled(page)  # a new worker, registered by the login page: it starts with nothing kept
         assert page.evaluate(KEPT_JS) == []
     finally:
         context.close()
