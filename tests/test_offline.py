@@ -199,6 +199,15 @@ def test_what_one_opened_is_marked_to_keep_with_its_kind(alice: Client, kitchen:
         assert response.headers[ACCOUNT] == alice.get("/recipes/").headers[ACCOUNT], path
 
 
+def test_a_page_to_keep_says_so_to_its_script(alice: Client, kitchen: dict[str, Any]) -> None:
+    """static/offline.js asks again, through the worker, for the page a first visit installed it
+    from: only for a page the worker keeps (asking again for a share page would count a view twice)."""
+    assert " data-kept>" in alice.get(f"/recipes/{kitchen['recipe']}").text
+    assert " data-kept>" in alice.get("/plan").text
+    for path in ("/plan?made=feed", "/auth/account", "/recipes/?q=soup"):
+        assert " data-kept>" not in alice.get(path).text, path
+
+
 def test_nothing_else_is_marked_to_keep(alice: Client, kitchen: dict[str, Any]) -> None:
     recipe, list_id = kitchen["recipe"], kitchen["list"]
     with alice.get("/static/app.css") as static:

@@ -127,11 +127,23 @@ def account_key() -> str:
     return "" if found is None else account_key_for(found, current_app.config["SECRET_KEY"])
 
 
-def _kind_to_keep(response: Response) -> str | None:
+def _kind_asked() -> str | None:
+    """The kind of what this request asks for, if the rule keeps it (whatever the answer)."""
     rule = KEPT.get(request.endpoint or "")
-    if rule is None or response.status_code != 200 or request.method != "GET":
+    if rule is None or request.method != "GET" or not rule.when(request.args):
         return None
-    return rule.kind if rule.when(request.args) else None
+    return rule.kind
+
+
+def _kind_to_keep(response: Response) -> str | None:
+    return _kind_asked() if response.status_code == 200 else None
+
+
+def kept_here() -> bool:
+    """Whether the page being made is one the worker keeps (a template global: the page a first
+    visit installed the worker from is asked for again through it only then, static/offline.js;
+    asking again for any other page could count a share link's view twice)."""
+    return _kind_asked() is not None and bool(account_key())
 
 
 def mark(response: Response) -> Response:
@@ -155,3 +167,4 @@ def mark(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     app.after_request(mark)
     app.add_template_global(account_key, "offline_account")
+    app.add_template_global(kept_here, "offline_kept")

@@ -210,9 +210,9 @@
 
   if ("serviceWorker" in navigator && config.worker) {
     const register = () => {
-      if (!navigator.serviceWorker.controller) {
-        // The first visit: this page was loaded before the worker was there. Asked again once the
-        // worker controls it, it is kept like the pages after it (when the server says it may be).
+      if (!navigator.serviceWorker.controller && "kept" in config) {
+        // The first visit: this page, one the worker keeps, was loaded before the worker was there.
+        // Asked for again once the worker controls it, it is kept like the pages after it.
         navigator.serviceWorker.addEventListener(
           "controllerchange",
           () => fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } }).catch(() => {}),
