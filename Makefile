@@ -16,7 +16,8 @@ help:
 	@echo "make test   - set up and run lint, type checks and the whole suite (SQLite and PostgreSQL)"
 	@echo "make bench  - load-test list and search at 10k/50k recipes, time pictures, imports, the ingredient parser,"
 	@echo "              scaled pages, the backfill of 50k recipes, the planner, cook mode and shopping lists (six"
-	@echo "              phones on one list, SQLite and PostgreSQL); writes docs/benchmarks.md"
+	@echo "              phones on one list, SQLite and PostgreSQL), Lighthouse on the list, a recipe and cook mode;"
+	@echo "              writes docs/benchmarks.md"
 	@echo "make soak   - a minute of mixed load under Gunicorn and tini, a killed worker, SIGTERM, a full disk; writes docs/soak.md"
 
 $(BIN)/python:
@@ -55,6 +56,8 @@ bench: $(VENV)/.run-installed
 	@# ... and on PostgreSQL when it is installed (with_postgres.py exits 97 when it is not).
 	$(PYTHON) scripts/with_postgres.py -- $(BIN)/python scripts/soak_shopping.py --postgres --markdown docs/benchmarks.md \
 		|| test $$? -eq 97
+	@# Lighthouse 12 (mobile, signed in): needs Chromium and Node.js/npm, says so and skips without them.
+	$(BIN)/python scripts/bench_lighthouse.py --markdown docs/benchmarks.md
 
 # Root for the disk-full part (it mounts a small tmpfs); elsewhere that part is skipped with a message.
 soak: $(VENV)/.run-installed

@@ -41,6 +41,7 @@ setup(
         "recipes.planner",
         "recipes.shopping",
         "recipes.ratings",
+        "recipes.offline",
         # Shipped from the repository's top-level folders so the installed app
         # (and the container) can seed its config and migrate on its own.
         "recipes._defaults",
@@ -51,6 +52,7 @@ setup(
         "recipes": ["templates/**/*", "static/**/*", "py.typed"],
         "recipes.ingredients": ["data/*", "*.crfsuite"],
         "recipes.shopping": ["data/*"],
+        "recipes.offline": ["service-worker.js"],
         "recipes._defaults": ["gunicorn.conf.py"],
         "recipes._migrations": ["alembic.ini", "script.py.mako", "env.py", "versions/*.py", "README"],
     },

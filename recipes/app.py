@@ -33,6 +33,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     from .households.views import bp as households_bp
     from .images.views import bp as images_bp
     from .importing.views import bp as importing_bp
+    from .offline import init_app as init_offline
     from .planner.views import bp as planner_bp
     from .schema import register_migrations
     from .sharing.views import bp as sharing_bp
@@ -76,6 +77,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     app.register_blueprint(shopping_bp)
     app.register_blueprint(shopping_poll_bp)
     app.register_blueprint(shopping_shared_bp)
+    init_offline(app)  # the manifest, the service worker, what it may keep offline
     api.init_app(app)
     request_body.init_app(app)  # outermost: the body is in before anything else runs
     return app

@@ -101,7 +101,8 @@ def test_login_and_logout(client, auth, make_user):
     assert "alice" in client.get("/recipes/").text
     logged_out = auth.logout()
     assert logged_out.status_code == 302
-    assert logged_out.headers["Clear-Site-Data"] == '"cache"'  # cached pictures go too
+    # Cached pictures go too, and (issue 19) the service worker's copies and localStorage.
+    assert logged_out.headers["Clear-Site-Data"] == '"cache", "storage"'
     response = client.get("/recipes/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/auth/login")

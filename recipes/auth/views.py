@@ -117,8 +117,11 @@ def logout() -> Response:
     flash("You are logged out.", "info")
     response = redirect(url_for("auth.login"))
     # Private pages and pictures may be kept by this browser (revalidated before each use, but
-    # kept): on a shared computer the next person must not find them in its cache.
-    response.headers["Clear-Site-Data"] = '"cache"'
+    # kept): on a shared computer the next person must not find them in its cache. "storage" too:
+    # the service worker's copies for reading offline (recipes/offline/), and localStorage, where
+    # cook mode's timers name the recipes and a shopping list's unsent changes wait (the logout
+    # form asks first when some do: static/offline.js).
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response
 
 

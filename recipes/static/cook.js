@@ -468,6 +468,11 @@
 
   showNav();
   markIngredients();
+  // A copy the service worker kept (recipes/offline/service-worker.js) may have been made at
+  // another step than the one the address asks for (a reload offline): the address wins.
+  const asked = new URLSearchParams(window.location.search).get("step");
+  const wanted = asked === "done" ? endStep : Number(asked);
+  if (asked && Number.isInteger(wanted) && wanted !== current) go(wanted);
   refresh();
   keepAwake();
 })();

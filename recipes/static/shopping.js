@@ -12,7 +12,13 @@
 //   comes back as the list's JSON (the API's list object), from which the rows are drawn again
 //   as the page's template draws them (with DOM methods: text is never read as HTML), with the
 //   changes still queued here shown on top.
-// No service worker is needed for any of this (a later one may serve the page itself offline).
+// No service worker is needed for any of this. The one the app has (recipes/offline/
+// service-worker.js) keeps the page and its last state for reading offline: a page it served from
+// its copy works the same (a stale form token is swapped for a fresh one on the first refusal), and
+// a state it answers with no network (marked Offline-Copy) is drawn only when newer than the rows
+// shown.
+// The forms this script sends itself carry data-works-offline (static/offline.js stops the others
+// offline, saying they need the network).
 "use strict";
 (() => {
   const root = document.querySelector("[data-shopping-list]");
@@ -183,7 +189,7 @@
     aisleNames = Object.fromEntries(list.aisles.map((aisle) => [aisle.id, aisle.name]));
     const box = element(
       "form",
-      { id: "items", class: "shopping-items", method: "post", action: `${listUrl}/check` },
+      { id: "items", class: "shopping-items", method: "post", action: `${listUrl}/check`, "data-works-offline": "" },
       hidden("csrf_token", csrf),
       hidden("op_id", newOpId()),
     );
@@ -317,6 +323,18 @@
       showState(true);
       return false;
     }
+    if (response.headers.has("Offline-Copy")) {
+      // The service worker's copy: the network is down. Newer than the rows shown? Then drawn.
+      try {
+        const list = await response.json();
+        if (list.version > Number(itemsBox().dataset.version || 0)) {
+          draw(list);
+          applyQueued();
+        }
+      } catch {}
+      showState(true);
+      return false;
+    }
     if (response.status === 304) {
       if (!sending) showState(false);
       return false;
@@ -359,6 +377,7 @@
     }
   });
 
+  for (const form of root.querySelectorAll("#items, form[data-add-item]")) form.setAttribute("data-works-offline", "");
   window.addEventListener("online", () => flush());
   window.addEventListener("offline", () => showState(true));
   window.addEventListener("storage", (event) => {

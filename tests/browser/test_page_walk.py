@@ -44,6 +44,8 @@ NOT_PAGES = {
     "images.kept_picture",  # a picture kept between two submits of the recipe form
     "planner.feed",  # the plan as an iCalendar file
     "shopping_poll.state",  # JSON (or a 304) for the list page's script
+    "offline.manifest",  # the web app manifest (JSON)
+    "offline.service_worker",  # the service worker's script
 }
 NOT_PAGE_PREFIXES = ("/api/v1/",)
 
