@@ -27,6 +27,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
+from .data_generation import fire_at_each_statement
 from .extensions import db
 
 # Any fixed number: the PostgreSQL advisory lock that serialises migrations.
@@ -89,6 +90,7 @@ def run_migrations(connection: Connection, destination: str, *, downgrade: bool 
     with EnvironmentContext(config, scripts, fn=steps, destination_rev=destination) as environment:
         environment.configure(connection=connection, target_metadata=db.metadata, transactional_ddl=True)
         with environment.begin_transaction():
+            fire_at_each_statement(connection)
             environment.run_migrations()
 
 
