@@ -6,7 +6,8 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, flash, redirect, request, session
-from flask_login import current_user, login_url
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, login_url
 from werkzeug.wrappers import Response
 
 from ..database import release_transaction, write_intent
@@ -51,20 +52,57 @@ def reads_login_itself(view: F) -> F:
     return view
 
 
+def view_reads_login_itself() -> bool:
+    """Whether the view this request goes to is marked `reads_login_itself`."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, _READS_LOGIN_ITSELF, False))
+
+
 def _note_login_in_use() -> None:
     """Keep an active login alive on the server too: its "last seen" time is brought up to
     date about once a day, in a short transaction of its own before the request's work."""
-    if "_user_id" not in session or request.endpoint == "static":
+    if "_user_id" not in session or request.endpoint == "static" or view_reads_login_itself():
         return
-    view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, _READS_LOGIN_ITSELF, False):
-        return
-    user = current_user._get_current_object()
+    _note_login_of(current_user._get_current_object())
+
+
+def _note_login_of(user: User) -> None:
     idle_days = current_app.config["RECIPES_SESSION_DAYS"]
     if user.is_authenticated and services.login_seen_due(user, idle_days):
         release_transaction()  # the read that loaded the user; the write below takes the lock
         with write_intent():
             services.note_login_seen(user, idle_days)
+
+
+@login_required
+def _signed_in() -> None:
+    """Flask-Login's check that someone is signed in (its answer, the login page, if not)."""
+
+
+def require_login() -> ResponseReturnValue | None:
+    """For a blueprint whose pages all need a login (its `before_request`): the login page when
+    nobody is signed in. A view marked `reads_login_itself` is left to check it itself."""
+    if view_reads_login_itself():
+        return None
+    answer: ResponseReturnValue | None = _signed_in()
+    return answer
+
+
+def as_any_page() -> ResponseReturnValue | None:
+    """For a view that reads the login itself and goes on as any page does: what happens
+    before every other page that needs a login. The user loaded, its login noted as in use,
+    and None; or the login page when nobody is signed in."""
+    answer: ResponseReturnValue | None = _signed_in()
+    if answer is None:
+        _note_login_of(current_user._get_current_object())
+    return answer
+
+
+def session_protection_holds() -> bool:
+    """Flask-Login's session protection for a view that reads the login itself: what it does
+    before loading a user (a session seen from another browser is marked not fresh), and
+    whether the session may be used (always, in its "basic" mode)."""
+    return not login_manager._session_protection_failed()
 
 
 LOGIN_MESSAGE = "Please log in to see that page."
@@ -91,4 +129,13 @@ def init_app(app: Flask) -> None:
     login_manager.user_loader(_load_user)
 
 
-__all__ = ["bp", "init_app", "login_token", "reads_login_itself"]
+__all__ = [
+    "as_any_page",
+    "bp",
+    "init_app",
+    "login_token",
+    "reads_login_itself",
+    "require_login",
+    "session_protection_holds",
+    "view_reads_login_itself",
+]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ScalarSelect, bindparam, delete, func, select, text, update
+from sqlalchemy import ScalarSelect, Select, bindparam, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import ratelimit
@@ -337,10 +337,27 @@ def load_user_by_session_token(token: str, idle_days: int) -> User | None:
     return user
 
 
+def live_login_columns(*columns: Any) -> Select[Any]:
+    """`columns` (of the user, or any the statement can add) of the login named by
+    `login_parameters`, after the login's last_seen_at: for a view that reads the login itself
+    (`auth.reads_login_itself`) and wants its user's values without loading the user. No row when
+    the login does not work (the live-login rule is in the statement)."""
+    return (
+        select(LoginSession.last_seen_at, *columns)
+        .select_from(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(*_LIVE_LOGIN)
+    )
+
+
 def login_seen_due(user: User, idle_days: int) -> bool:
     """Whether the login `user` was loaded with was last noted as seen long enough ago to
     note it again (see note_login_seen)."""
-    seen = user.login_last_seen
+    return seen_due(user.login_last_seen, idle_days)
+
+
+def seen_due(seen: datetime | None, idle_days: int) -> bool:
+    """Whether a login last noted as seen at `seen` is due to be noted again."""
     precision = min(LAST_SEEN_PRECISION, timedelta(days=idle_days) / 10)
     return seen is not None and utcnow() - as_utc(seen) >= precision
 
