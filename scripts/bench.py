@@ -69,6 +69,9 @@ DATA_CODE = (
 )
 
 USER = "bench"
+# What the logging-in browser, and every request measured after it, says it is: the same browser
+# throughout, as in life (a session seen from another browser is re-issued on every answer).
+USER_AGENT = "recipes-bench"
 PASSWORD = "bench-password-for-loopback-only"  # noqa: S105 (a throwaway account on a temporary database)
 SEED = 0
 WORKERS = 4
@@ -444,7 +447,7 @@ _plain = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirec
 def get(url: str, cookie: str = "") -> tuple[int, str]:
     if not url.startswith("http://127.0.0.1:"):
         raise BenchError(f"not a loopback URL: {url}")
-    headers = {"Cookie": cookie, "Accept": "text/html"} if cookie else {}
+    headers = {"Cookie": cookie, "Accept": "text/html", "User-Agent": USER_AGENT} if cookie else {}
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 (loopback http only, checked above)
     try:
         with _plain.open(request, timeout=30) as response:
@@ -468,6 +471,7 @@ def log_in(base: str) -> str:
     """Log in as USER like a browser does; returns the Cookie header value for the session."""
     jar = http.cookiejar.CookieJar()
     browser = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(jar))
+    browser.addheaders = [("User-Agent", USER_AGENT)]
     with browser.open(base + "/auth/login", timeout=30) as response:
         finder = _CsrfFinder()
         finder.feed(response.read().decode("utf-8", "replace"))
@@ -503,7 +507,7 @@ def wrk(
     command = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "-s", str(script), url]
     if timeout is not None:
         command[1:1] = ["--timeout", f"{timeout}s"]
-    env = {**os.environ, **(env or {}), "BENCH_COOKIE": cookie}
+    env = {**os.environ, **(env or {}), "BENCH_COOKIE": cookie, "BENCH_USER_AGENT": USER_AGENT}
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 60)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH ")), None)
     if done.returncode != 0 or line is None:

@@ -377,3 +377,13 @@ def test_a_worker_keeps_pages_of_one_generation_up_to_its_budget() -> None:
     assert pages.get(1, ("huge",)) is None and len(pages) == 2
     pages.put(2, ("a",), [b"new"])  # a new generation: the old pages go
     assert len(pages) == 1 and pages.get(2, ("a",)) == [b"new"] and pages.get(1, ("c",)) is None
+
+
+@pytest.mark.parametrize("name", list_pages.WORD_PARAMETERS)
+def test_the_words_parameters_are_the_searchs_words(name: str) -> None:
+    from werkzeug.datastructures import MultiDict
+
+    from recipes.search.service import SearchRequest
+
+    assert SearchRequest.from_args(MultiDict({name: "soup"})).terms
+    assert not SearchRequest.from_args(MultiDict({name: "  "})).terms

@@ -44,7 +44,6 @@ from ..auth.services import live_login_columns, login_parameters, seen_due
 from ..database import QuickRead
 from ..models import User
 from ..ratings.marks import today
-from ..search.service import SearchRequest
 
 # Pages kept per worker (a page of 24 cards is about 26 KB): a few accounts' browsing.
 MAX_BYTES = 4 * 1024 * 1024
@@ -118,11 +117,17 @@ def kept_pages() -> KeptPages:
     return pages
 
 
-def visit(search: SearchRequest) -> Visit | None:
+# The list's parameters that hold words to look for (see SearchRequest.from_args): a search with
+# words is not kept. Read from the address as it is, before (and cheaper than) the whole search.
+WORD_PARAMETERS = ("q", "has", "not")
+
+
+def visit() -> Visit | None:
     """This request, if it is one to answer from a kept page or to keep: None for a search with
     words, a page with a flashed message, no login in the session, a login that no longer works
     or is due to be noted as in use, or a database with no generation yet."""
-    if search.q or search.has or search.has_not or "_flashes" in session:
+    args = request.args
+    if any(args.get(name, "").strip() for name in WORD_PARAMETERS) or "_flashes" in session:
         return None
     token = auth.login_token()
     if token is None or not auth.session_protection_holds():

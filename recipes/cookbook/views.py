@@ -56,12 +56,12 @@ def index() -> ResponseReturnValue:
     """The recipe list, or a search. A page kept from before answers when nothing it shows can
     have changed (list_pages.py: the login and the data generation are read first, in one
     statement); otherwise the page is made as any page is."""
-    search_request = SearchRequest.from_args(request.args, current_app.config["RECIPES_PER_PAGE"])
-    visit = list_pages.visit(search_request)
+    visit = list_pages.visit()
     if visit is not None and (page := list_pages.kept(visit)) is not None:
         return page
     if (answer := auth.as_any_page()) is not None:
         return answer
+    search_request = SearchRequest.from_args(request.args, current_app.config["RECIPES_PER_PAGE"])
     made = render_template(
         "cookbook/index.html",
         results=search(current_user, search_request),
