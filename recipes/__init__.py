@@ -17,7 +17,21 @@ __all__ = ["__version__", "create_app"]
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    from . import api, auth, bootstrap, cli, database, errors, home, public_urls, request_body, search, security, web
+    from . import (
+        api,
+        auth,
+        bootstrap,
+        cli,
+        database,
+        errors,
+        home,
+        public_urls,
+        request_body,
+        search,
+        security,
+        session_cookie,
+        web,
+    )
     from . import config as settings
     from .auth.admin_views import bp as accounts_bp
     from .auth.join_views import bp as joining_bp
@@ -48,6 +62,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=migrations_directory(), render_as_batch=True)
     csrf.init_app(app)
     security.init_app(app)
+    session_cookie.init_app(app)
     auth.init_app(app)
     search.init_app(app)
     errors.init_app(app)

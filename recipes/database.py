@@ -24,11 +24,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
@@ -188,6 +189,7 @@ def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
     write_gates.make(engine)
+    sqlite_readers.make(engine)
     if not event.contains(engine, "connect", _on_sqlite_connect):
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
@@ -260,16 +262,8 @@ class QuickRead:
                 params[name] = processor(params[name])
         positions = compiled.positiontup
         args: Any = [params[name] for name in positions] if compiled.positional and positions else params
-        connection = engine.raw_connection()
-        try:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(prepared.sql, args)
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
-        finally:
-            connection.close()
+        reader = sqlite_readers.of(engine)
+        row = reader.first(prepared.sql, args) if reader is not None else _pooled_first(engine, prepared.sql, args)
         if row is None:
             return None
         if not prepared.results:
@@ -284,3 +278,77 @@ class _Prepared:
     sql: str
     binds: dict[str, Callable[[Any], Any]]  # bound parameter name -> the driver value's maker
     results: list[Callable[[Any], Any] | None]  # per column, what makes a value of the driver's (or none)
+
+
+def _pooled_first(engine: Engine, sql: str, args: Any) -> Any:
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql, args)
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+    finally:
+        connection.close()
+
+
+class _SqliteReader:
+    """A SQLite connection of the worker's own for QuickRead, outside the pool: taking one from
+    the pool and giving it back (a rollback, the pool's events) costs more than the read. Made
+    when first asked for, in the worker (never shared with a forked child: it is made again
+    there), set up as every connection (the pool's own `connect` listeners), used by one read at
+    a time (a read is one statement, in autocommit: it sees the last commit), and closed with the
+    engine's pool (`dispose`). A connection that fails is dropped; the next read makes another."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._lock = threading.Lock()
+        self._held: tuple[int, Any] | None = None  # (the process that made it, the pool's proxy)
+
+    def first(self, sql: str, args: Any) -> Any:
+        with self._lock:
+            held = self._held
+            if held is None or held[0] != os.getpid():
+                proxy = self.engine.raw_connection()
+                proxy.detach()  # the connection is ours now: closing it closes it
+                held = self._held = (os.getpid(), proxy)
+            connection = cast(sqlite3.Connection, held[1].dbapi_connection)
+            try:
+                cursor = connection.execute(sql, args)
+                try:
+                    return cursor.fetchone()
+                finally:
+                    cursor.close()
+            except sqlite3.Error:
+                self._drop()
+                raise
+
+    def _drop(self) -> None:
+        held, self._held = self._held, None
+        if held is not None and held[0] == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                held[1].close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+
+
+class _SqliteReaders:
+    """One reader per SQLite engine, made when the engine is configured (in the worker, after
+    gevent has patched `threading`, as the write gates are)."""
+
+    def __init__(self) -> None:
+        self._readers: dict[int, _SqliteReader] = {}
+
+    def make(self, engine: Engine) -> None:
+        if id(engine) not in self._readers:
+            reader = self._readers[id(engine)] = _SqliteReader(engine)
+            event.listen(engine, "engine_disposed", lambda _engine: reader.close())
+
+    def of(self, engine: Engine) -> _SqliteReader | None:
+        return self._readers.get(id(engine))
+
+
+sqlite_readers = _SqliteReaders()

@@ -387,3 +387,36 @@ def test_the_words_parameters_are_the_searchs_words(name: str) -> None:
 
     assert SearchRequest.from_args(MultiDict({name: "soup"})).terms
     assert not SearchRequest.from_args(MultiDict({name: "  "})).terms
+
+
+def test_a_kept_pages_token_is_signed_once_per_session_and_works(app: Flask, alice: Client, bob: Client) -> None:
+    """With no time limit on CSRF tokens, a kept page carries the token signed for the session
+    before (the same bytes each time), which works; another session gets its own."""
+    create_recipe(alice)
+    alice.get("/recipes/")
+    alice.get("/recipes/")
+    first, second = TOKEN.search(alice.get("/recipes/").text), TOKEN.search(alice.get("/recipes/").text)
+    assert first is not None and second is not None and first[0] == second[0]
+    token = first[0].split('value="')[1][:-1]
+    assert alice.post("/recipes/layout", data={"layout": "list", "csrf_token": token}).status_code == 303
+    assert bob.post("/recipes/layout", data={"layout": "list", "csrf_token": token}).status_code == 400
+    bobs = TOKEN.search(bob.get("/recipes/").text)
+    assert bobs is not None and bobs[0] != first[0]
+
+
+def test_with_a_time_limit_each_kept_page_gets_a_new_token(
+    app: Flask, alice: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from itsdangerous import URLSafeTimedSerializer
+
+    create_recipe(alice)
+    alice.get("/recipes/")
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    now = [int(time.time())]
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now[0])
+    first = TOKEN.search(alice.get("/recipes/").text)
+    now[0] += 5
+    second = TOKEN.search(alice.get("/recipes/").text)
+    assert first is not None and second is not None and first[0] != second[0]
+    token = second[0].split('value="')[1][:-1]
+    assert URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").loads(token, max_age=3600)

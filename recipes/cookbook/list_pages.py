@@ -159,5 +159,37 @@ def made(visit: Visit | None, page: str) -> Response:
 
 
 def _answer(parts: list[bytes]) -> Response:
-    body = generate_csrf().encode().join(parts) if len(parts) > 1 else parts[0]
+    body = _csrf_token().encode().join(parts) if len(parts) > 1 else parts[0]
     return Response(body, mimetype="text/html")
+
+
+class SignedTokens:
+    """The CSRF tokens a worker signed lately, by the session's own token (Flask-WTF keeps that in
+    the session and signs it for each page). While tokens have no time limit (WTF_CSRF_TIME_LIMIT
+    is None: config.py) one signed a while ago is as good as a new one, and signing costs as much
+    as the rest of a kept page's answer."""
+
+    def __init__(self, most: int = 1000) -> None:
+        self.most = most
+        self._signed: dict[tuple[object, str], str] = {}  # (the app's key, the session's token) -> signed
+
+    def token(self) -> str:
+        config = current_app.config
+        if config["WTF_CSRF_TIME_LIMIT"] is not None:
+            return str(generate_csrf())
+        field, key = config["WTF_CSRF_FIELD_NAME"], current_app.secret_key
+        raw = session.get(field)
+        signed = self._signed.get((key, raw)) if isinstance(raw, str) else None
+        if signed is None:
+            signed = str(generate_csrf())  # (and the session's own token, if it had none)
+            if len(self._signed) >= self.most:
+                del self._signed[next(iter(self._signed))]  # the oldest
+            self._signed[(key, session[field])] = signed
+        return signed
+
+
+_SIGNED_TOKENS = SignedTokens()
+
+
+def _csrf_token() -> str:
+    return _SIGNED_TOKENS.token()
