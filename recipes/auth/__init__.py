@@ -1,22 +1,26 @@
 """Accounts: register, log in, log out, change password; the admin's account pages."""
 
 import time
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
 
 from flask import Flask, current_app, flash, redirect, request, session
-from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required, login_url
+from flask_login import current_user, login_url
 from werkzeug.wrappers import Response
 
 from ..database import release_transaction, write_intent
 from ..extensions import login_manager
+from ..live_login import (
+    AS_ANY_PAGE,
+    as_any_page,
+    login_token,
+    reads_login_itself,
+    require_login,
+    session_protection_holds,
+    view_reads_login_itself,
+)
 from ..models import User
 from . import services
 from .views import bp
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _slide_login_expiry() -> None:
@@ -32,77 +36,22 @@ def _load_user(token: str) -> User | None:
     return services.load_user_by_session_token(token, current_app.config["RECIPES_SESSION_DAYS"])
 
 
-def login_token() -> str | None:
-    """The login token the session cookie carries (Flask-Login keeps it as the user's id), or None.
-    Not a check that it works: that is the live-login rule's (services.login_parameters)."""
-    token = session.get("_user_id")
-    return token if isinstance(token, str) else None
-
-
-# Views that check the login in their own query, when they can (see `reads_login_itself`).
-_READS_LOGIN_ITSELF = "reads_login_itself"
-
-
-def reads_login_itself(view: F) -> F:
-    """For a view asked so often that loading its user first would be most of its cost (a page's
-    poll): the user is not loaded before it runs (nor its login's "last seen" noted). The view
-    must then apply the live-login rule itself (services.live_login_household), or load the user
-    (`current_user`) as any view does."""
-    setattr(view, _READS_LOGIN_ITSELF, True)
-    return view
-
-
-def view_reads_login_itself() -> bool:
-    """Whether the view this request goes to is marked `reads_login_itself`."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    return bool(getattr(view, _READS_LOGIN_ITSELF, False))
-
-
 def _note_login_in_use() -> None:
     """Keep an active login alive on the server too: its "last seen" time is brought up to
     date about once a day, in a short transaction of its own before the request's work."""
     if "_user_id" not in session or request.endpoint == "static" or view_reads_login_itself():
         return
-    _note_login_of(current_user._get_current_object())
+    _note_login_of_current_user()
 
 
-def _note_login_of(user: User) -> None:
+def _note_login_of_current_user() -> None:
+    """(Also what a view that reads the login itself does `as_any_page`.)"""
+    user = current_user._get_current_object()
     idle_days = current_app.config["RECIPES_SESSION_DAYS"]
     if user.is_authenticated and services.login_seen_due(user, idle_days):
         release_transaction()  # the read that loaded the user; the write below takes the lock
         with write_intent():
             services.note_login_seen(user, idle_days)
-
-
-@login_required
-def _signed_in() -> None:
-    """Flask-Login's check that someone is signed in (its answer, the login page, if not)."""
-
-
-def require_login() -> ResponseReturnValue | None:
-    """For a blueprint whose pages all need a login (its `before_request`): the login page when
-    nobody is signed in. A view marked `reads_login_itself` is left to check it itself."""
-    if view_reads_login_itself():
-        return None
-    answer: ResponseReturnValue | None = _signed_in()
-    return answer
-
-
-def as_any_page() -> ResponseReturnValue | None:
-    """For a view that reads the login itself and goes on as any page does: what happens
-    before every other page that needs a login. The user loaded, its login noted as in use,
-    and None; or the login page when nobody is signed in."""
-    answer: ResponseReturnValue | None = _signed_in()
-    if answer is None:
-        _note_login_of(current_user._get_current_object())
-    return answer
-
-
-def session_protection_holds() -> bool:
-    """Flask-Login's session protection for a view that reads the login itself: what it does
-    before loading a user (a session seen from another browser is marked not fresh), and
-    whether the session may be used (always, in its "basic" mode)."""
-    return not login_manager._session_protection_failed()
 
 
 LOGIN_MESSAGE = "Please log in to see that page."
@@ -123,6 +72,7 @@ def init_app(app: Flask) -> None:
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=app.config["RECIPES_SESSION_DAYS"])
     app.before_request(_slide_login_expiry)
     app.before_request(_note_login_in_use)
+    app.extensions[AS_ANY_PAGE] = _note_login_of_current_user
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.unauthorized_handler(_ask_to_log_in)

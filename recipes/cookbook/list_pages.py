@@ -14,7 +14,7 @@ request (its statements, 24 cards rendered); a worker keeps what it made, keyed 
   since one cooked a recipe counts from today).
 
 Whether the request may be answered at all is asked of the database on every request, in the
-one statement that also reads the generation: the live-login rule of auth/services.py (a logged
+one statement that also reads the generation: the live-login rule (live_login.py) (a logged
 out, disabled or idle login finds nothing, and the request goes on as any page, to the login
 page). So a change, a logout, a move to another household show on the very next request, in any
 worker. What differs between two answers of the same page, the CSRF token of its forms, is made
@@ -39,9 +39,9 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
-from .. import auth, data_generation
-from ..auth.services import live_login_columns, login_parameters, seen_due
+from .. import data_generation
 from ..database import QuickRead
+from ..live_login import live_login_columns, login_parameters, login_token, seen_due, session_protection_holds
 from ..models import User
 from ..ratings.marks import today
 
@@ -129,8 +129,8 @@ def visit() -> Visit | None:
     args = request.args
     if any(args.get(name, "").strip() for name in WORD_PARAMETERS) or "_flashes" in session:
         return None
-    token = auth.login_token()
-    if token is None or not auth.session_protection_holds():
+    token = login_token()
+    if token is None or not session_protection_holds():
         return None
     idle_days = current_app.config["RECIPES_SESSION_DAYS"]
     row = _GLANCE.first(login_parameters(token, idle_days))

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from .. import auth
+from .. import live_login
 from ..images.processing import ProcessedImage
 from ..ingredients.display import servings_text
 from ..models import Recipe
@@ -27,7 +27,7 @@ bp = Blueprint("cookbook", __name__, url_prefix="/recipes")
 @bp.before_request
 def require_login() -> ResponseReturnValue | None:
     """Every recipe page needs a signed-in user (the list checks it itself: see `index`)."""
-    return auth.require_login()
+    return live_login.require_login()
 
 
 @bp.record_once
@@ -51,7 +51,7 @@ def _own_or_404(recipe_id: int) -> Recipe:
 
 
 @bp.get("/")
-@auth.reads_login_itself
+@live_login.reads_login_itself
 def index() -> ResponseReturnValue:
     """The recipe list, or a search. A page kept from before answers when nothing it shows can
     have changed (list_pages.py: the login and the data generation are read first, in one
@@ -59,7 +59,7 @@ def index() -> ResponseReturnValue:
     visit = list_pages.visit()
     if visit is not None and (page := list_pages.kept(visit)) is not None:
         return page
-    if (answer := auth.as_any_page()) is not None:
+    if (answer := live_login.as_any_page()) is not None:
         return answer
     search_request = SearchRequest.from_args(request.args, current_app.config["RECIPES_PER_PAGE"])
     made = render_template(
