@@ -35,6 +35,7 @@ from typing import Any
 
 from flask import current_app, request, session
 from flask.sansio.app import App
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
@@ -148,12 +149,14 @@ def kept(visit: Visit) -> Response | None:
     return None if parts is None else _answer(parts)
 
 
-def made(visit: Visit | None, page: str) -> Response:
+def made(visit: Visit | None, page: str) -> ResponseReturnValue:
     """The page just made, as the answer; kept for `visit` (when there is one, for this account)."""
+    if visit is None:
+        return page  # nothing to keep: answered as it is
     # The token the page's forms carry (made, and remembered for this request, while rendering).
     token = generate_csrf()
     parts = [part.encode() for part in page.split(token)]
-    if visit is not None and current_user.id == visit.user_id:
+    if current_user.id == visit.user_id:
         kept_pages().put(visit.generation, visit.key, parts)
     return _answer(parts)
 
