@@ -5,6 +5,7 @@ import logging
 from alembic import context
 from flask import current_app
 
+from recipes.data_generation import fire_at_each_statement
 from recipes.search.index import include_in_autogenerate
 
 # Logging is the app's (or the CLI's) business: no fileConfig here, which would
@@ -50,6 +51,7 @@ def run_migrations_online() -> None:
                 **conf_args,
             )
             with context.begin_transaction():
+                fire_at_each_statement(connection)
                 context.run_migrations()
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -18,7 +18,21 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     migrations' tools (Flask-Migrate, Alembic) are then loaded only if something needs them."""
     from flask import Flask
 
-    from . import api, auth, bootstrap, cli, database, errors, home, public_urls, request_body, search, security, web
+    from . import (
+        api,
+        auth,
+        bootstrap,
+        cli,
+        database,
+        errors,
+        home,
+        public_urls,
+        request_body,
+        search,
+        security,
+        session_cookie,
+        web,
+    )
     from . import config as settings
     from .auth.admin_views import bp as accounts_bp
     from .auth.join_views import bp as joining_bp
@@ -51,6 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
         register_migrations(app)
     csrf.init_app(app)
     security.init_app(app)
+    session_cookie.init_app(app)
     auth.init_app(app)
     search.init_app(app)
     errors.init_app(app)

@@ -10,6 +10,7 @@ from typing import Any
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -691,3 +692,18 @@ class CookingLogEntry(db.Model):  # type: ignore[name-defined]
     cooked_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(COOKED_NOTE_MAX), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- The data generation: a number every write to what a recipe list shows changes ---------------
+
+
+class DataGeneration(db.Model):  # type: ignore[name-defined]
+    """One row (id 1): a number that changes, in the same transaction, with every write to the
+    tables a recipe list is made of (triggers from migration 0016 keep it; see
+    recipes/data_generation.py). No backup keeps it: a restored database starts a new one."""
+
+    __tablename__ = "data_generation"
+    __table_args__ = ({"info": {"backed_up": False}},)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger)

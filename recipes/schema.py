@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
+from .data_generation import fire_at_each_statement
 from .extensions import db
 
 if TYPE_CHECKING:
@@ -112,6 +113,7 @@ def run_migrations(connection: Connection, destination: str, *, downgrade: bool 
     with EnvironmentContext(config, scripts, fn=steps, destination_rev=destination) as environment:
         environment.configure(connection=connection, target_metadata=db.metadata, transactional_ddl=True)
         with environment.begin_transaction():
+            fire_at_each_statement(connection)
             environment.run_migrations()
 
 

@@ -1,11 +1,17 @@
 -- wrk script for scripts/bench.py: sends the logged-in session's cookie with every
 -- request and prints one machine-readable summary line when the run is done.
---   BENCH_COOKIE="recipes_session=..." wrk -t2 -c8 -d10s -s scripts/bench.lua URL
+--   BENCH_COOKIE="recipes_session=..." BENCH_USER_AGENT=recipes-bench wrk -t2 -c8 -d10s -s scripts/bench.lua URL
 local cookie = os.getenv("BENCH_COOKIE")
 if cookie ~= nil and cookie ~= "" then
   wrk.headers["Cookie"] = cookie
 end
 wrk.headers["Accept"] = "text/html"
+-- The browser that logged in (scripts/bench.py's USER_AGENT): a session seen from another one
+-- would be re-issued on every answer, which no browser keeps asking for.
+local agent = os.getenv("BENCH_USER_AGENT")
+if agent ~= nil and agent ~= "" then
+  wrk.headers["User-Agent"] = agent
+end
 
 function done(summary, latency, requests)
   local seconds = summary.duration / 1000000

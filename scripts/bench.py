@@ -69,6 +69,9 @@ DATA_CODE = (
 )
 
 USER = "bench"
+# What the logging-in browser, and every request measured after it, says it is: the same browser
+# throughout, as in life (a session seen from another browser is re-issued on every answer).
+USER_AGENT = "recipes-bench"
 PASSWORD = "bench-password-for-loopback-only"  # noqa: S105 (a throwaway account on a temporary database)
 SEED = 0
 WORKERS = 4
@@ -445,7 +448,7 @@ _plain = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirec
 def get(url: str, cookie: str = "") -> tuple[int, str]:
     if not url.startswith("http://127.0.0.1:"):
         raise BenchError(f"not a loopback URL: {url}")
-    headers = {"Cookie": cookie, "Accept": "text/html"} if cookie else {}
+    headers = {"Cookie": cookie, "Accept": "text/html", "User-Agent": USER_AGENT} if cookie else {}
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 (loopback http only, checked above)
     try:
         with _plain.open(request, timeout=30) as response:
@@ -469,6 +472,7 @@ def log_in(base: str) -> str:
     """Log in as USER like a browser does; returns the Cookie header value for the session."""
     jar = http.cookiejar.CookieJar()
     browser = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(jar))
+    browser.addheaders = [("User-Agent", USER_AGENT)]
     with browser.open(base + "/auth/login", timeout=30) as response:
         finder = _CsrfFinder()
         finder.feed(response.read().decode("utf-8", "replace"))
@@ -504,7 +508,7 @@ def wrk(
     command = ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "-s", str(script), url]
     if timeout is not None:
         command[1:1] = ["--timeout", f"{timeout}s"]
-    env = {**os.environ, **(env or {}), "BENCH_COOKIE": cookie}
+    env = {**os.environ, **(env or {}), "BENCH_COOKIE": cookie, "BENCH_USER_AGENT": USER_AGENT}
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=seconds + 60)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH ")), None)
     if done.returncode != 0 or line is None:
@@ -756,6 +760,7 @@ def markdown(report: Report) -> str:
 
 def print_summary(report: Report) -> None:
     print()
+    print(f"Load average at the start (1 min): {report.machine['Load average at the start (1 min)']}")
     width = max(len(t.label) for t in TARGETS)
     columns = ("req/s", "p50 ms", "p95 ms", "p99 ms", "err", "cpu/req")
     print(f"{'page':<{width}}  {'  '.join(f'{c:>7}' for c in columns)}  target")
@@ -796,9 +801,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, databases)")
     parser.add_argument("--rebuild", action="store_true", help="build the databases even if they are cached")
     parser.add_argument(
-        "--markdown", type=Path, default=ROOT / "docs" / "benchmarks.md", help="where to write the report"
+        "--only",
+        choices=("list", "search"),
+        help="measure only the list page or only the searches (with the hello-world before and after); "
+        "the report is then printed, and written only where --markdown says",
+    )
+    parser.add_argument(
+        "--markdown",
+        type=Path,
+        help="where to write the report (default docs/benchmarks.md; nowhere with --only unless given)",
     )
     args = parser.parse_args(argv)
+    if args.markdown is None and not args.only:
+        args.markdown = ROOT / "docs" / "benchmarks.md"
     if args.recipes < 1 or args.list_recipes < 1 or args.duration < 1:
         parser.error("--recipes, --list-recipes and --duration must be at least 1")
     return args
@@ -835,15 +850,17 @@ def main(argv: list[str] | None = None) -> int:
         if load > 0.5 * len(os.sched_getaffinity(0)):
             print(f"bench: warning: the machine is busy (load {load:.1f}); the numbers will be low", flush=True)
         with work_directory(args.keep) as work:
-            report.builds["list"] = database(args.list_recipes, work, args.rebuild, args.spread)
-            report.builds["search"] = database(args.recipes, work, args.rebuild, args.spread)
-            prepare_config_dir(report.builds["list"], work / "list", report)
-            prepare_config_dir(report.builds["search"], work / "search", report)
-            # The baseline uses the list server's config file: the same Gunicorn settings.
-            serve_and_measure(report, "hello", work / "list", work, None, app="bench_hello:app")
-            serve_and_measure(report, "list", work / "list", work, args.list_recipes)
-            serve_and_measure(report, "search", work / "search", work, args.recipes)
-            serve_and_measure(report, "hello-again", work / "list", work, None, app="bench_hello:app")
+            parts = [name for name in ("list", "search") if args.only in (None, name)]
+            sizes = {"list": args.list_recipes, "search": args.recipes}
+            for name in parts:
+                report.builds[name] = database(sizes[name], work, args.rebuild, args.spread)
+            for name in parts:
+                prepare_config_dir(report.builds[name], work / name, report)
+            # The baseline uses the first server's config file: the same Gunicorn settings.
+            serve_and_measure(report, "hello", work / parts[0], work, None, app="bench_hello:app")
+            for name in parts:
+                serve_and_measure(report, name, work / name, work, sizes[name])
+            serve_and_measure(report, "hello-again", work / parts[0], work, None, app="bench_hello:app")
     except (BenchError, subprocess.SubprocessError) as exc:  # SubprocessError: a timeout, a failed apt-get
         print(f"bench: {exc}", file=sys.stderr)
         return 1
@@ -851,8 +868,9 @@ def main(argv: list[str] | None = None) -> int:
         print("bench: interrupted; servers stopped", file=sys.stderr)
         return 130
     print_summary(report)
-    write_section(args.markdown, "load", markdown(report))
-    print(f"\nWrote {args.markdown}")
+    if args.markdown is not None:
+        write_section(args.markdown, "load", markdown(report))
+        print(f"\nWrote {args.markdown}")
     return 0
 
 

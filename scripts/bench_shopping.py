@@ -100,7 +100,7 @@ def wrk(url: str, cookie: str, seconds: int, headers: dict[str, str]) -> dict[st
     ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    env = {**os.environ, "BENCH_COOKIE": cookie}
+    env = {**os.environ, "BENCH_COOKIE": cookie, "BENCH_USER_AGENT": bench.USER_AGENT}
     done = subprocess.run([*command, url], env=env, capture_output=True, text=True, timeout=seconds + 60)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH ")), None)
     if done.returncode != 0 or line is None:

@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from flask import Flask
 from sqlalchemy import inspect
 
+from recipes import data_generation
 from recipes.access import visible_to
 from recipes.extensions import db
 from recipes.models import Recipe, User, token_digest
@@ -177,6 +178,7 @@ EARLIER_REVISIONS = [
     "0012",
     "0013",
     "0014",
+    "0015",
 ]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
@@ -735,6 +737,9 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
                 "cooking_log",
             ):
                 assert connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar() == 0
+            # 0016: the data generation, one row, a time in microseconds (changed by the writes below).
+            (generation,) = connection.execute(sa.text("SELECT value FROM data_generation")).scalars().all()
+            assert generation >= int(before.replace(tzinfo=UTC).timestamp() * 1_000_000) - 1000
         # Start-up's next step reads every recipe's ingredient lines (live code, not the migration's);
         # the lines stay exactly as they were, and each has its reading.
         from recipes.ingredients.backfill import backfill
@@ -830,6 +835,7 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
     assert "Weeknight" not in client.get("/recipes/?favourite=1").text
     assert "Crème brûlée" in bob.get("/recipes/?favourite=1").text
     with app.app_context():
+        assert (data_generation.read() or 0) > generation
         release_database()
 
 
@@ -988,4 +994,31 @@ def test_0015_down_and_up_again_drops_and_makes_the_marks(app: Flask, make_user:
         assert current_revision() == head_revision()
         for model in (Rating, Favourite, CookingLogEntry):
             assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
+        release_database()
+
+
+def test_0016_down_and_up_again_drops_and_makes_the_data_generation(app: Flask, make_user: Any) -> None:
+    """The generation and its triggers go with a downgrade (writes go on without them), and come
+    back with a new value."""
+    from flask_migrate import downgrade
+
+    from .database_fixtures import release_database
+
+    user_id = make_user("alice")
+    with app.app_context():
+        before = data_generation.read()
+        db.session.rollback()  # no transaction of ours holds the table the downgrade drops
+        downgrade(directory=app.extensions["migrate"].directory, revision="0015")
+        db.session.rollback()
+        assert "data_generation" not in set(inspect(db.engine).get_table_names())
+        db.session.add(Recipe(owner_id=user_id, title="Soup", ingredients=[], instructions=[]))
+        db.session.commit()
+        upgrade()
+        assert current_revision() == head_revision()
+        db.session.rollback()
+        after = data_generation.read()
+        assert before is not None and after is not None and after > before
+        db.session.add(Recipe(owner_id=user_id, title="Stew", ingredients=[], instructions=[]))
+        db.session.commit()
+        assert (data_generation.read() or 0) > after
         release_database()

@@ -1,9 +1,7 @@
 """Accounts: register, log in, log out, change password; the admin's account pages."""
 
 import time
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any, TypeVar
 
 from flask import Flask, current_app, flash, redirect, request, session
 from flask_login import current_user, login_url
@@ -11,11 +9,18 @@ from werkzeug.wrappers import Response
 
 from ..database import release_transaction, write_intent
 from ..extensions import login_manager
+from ..live_login import (
+    AS_ANY_PAGE,
+    as_any_page,
+    login_token,
+    reads_login_itself,
+    require_login,
+    session_protection_holds,
+    view_reads_login_itself,
+)
 from ..models import User
 from . import services
 from .views import bp
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _slide_login_expiry() -> None:
@@ -31,34 +36,16 @@ def _load_user(token: str) -> User | None:
     return services.load_user_by_session_token(token, current_app.config["RECIPES_SESSION_DAYS"])
 
 
-def login_token() -> str | None:
-    """The login token the session cookie carries (Flask-Login keeps it as the user's id), or None.
-    Not a check that it works: that is the live-login rule's (services.login_parameters)."""
-    token = session.get("_user_id")
-    return token if isinstance(token, str) else None
-
-
-# Views that check the login in their own query, when they can (see `reads_login_itself`).
-_READS_LOGIN_ITSELF = "reads_login_itself"
-
-
-def reads_login_itself(view: F) -> F:
-    """For a view asked so often that loading its user first would be most of its cost (a page's
-    poll): the user is not loaded before it runs (nor its login's "last seen" noted). The view
-    must then apply the live-login rule itself (services.live_login_household), or load the user
-    (`current_user`) as any view does."""
-    setattr(view, _READS_LOGIN_ITSELF, True)
-    return view
-
-
 def _note_login_in_use() -> None:
     """Keep an active login alive on the server too: its "last seen" time is brought up to
     date about once a day, in a short transaction of its own before the request's work."""
-    if "_user_id" not in session or request.endpoint == "static":
+    if "_user_id" not in session or request.endpoint == "static" or view_reads_login_itself():
         return
-    view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, _READS_LOGIN_ITSELF, False):
-        return
+    _note_login_of_current_user()
+
+
+def _note_login_of_current_user() -> None:
+    """(Also what a view that reads the login itself does `as_any_page`.)"""
     user = current_user._get_current_object()
     idle_days = current_app.config["RECIPES_SESSION_DAYS"]
     if user.is_authenticated and services.login_seen_due(user, idle_days):
@@ -85,10 +72,20 @@ def init_app(app: Flask) -> None:
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(days=app.config["RECIPES_SESSION_DAYS"])
     app.before_request(_slide_login_expiry)
     app.before_request(_note_login_in_use)
+    app.extensions[AS_ANY_PAGE] = _note_login_of_current_user
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.unauthorized_handler(_ask_to_log_in)
     login_manager.user_loader(_load_user)
 
 
-__all__ = ["bp", "init_app", "login_token", "reads_login_itself"]
+__all__ = [
+    "as_any_page",
+    "bp",
+    "init_app",
+    "login_token",
+    "reads_login_itself",
+    "require_login",
+    "session_protection_holds",
+    "view_reads_login_itself",
+]

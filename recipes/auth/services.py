@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ScalarSelect, bindparam, delete, func, select, text, update
+from sqlalchemy import ScalarSelect, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import ratelimit
@@ -16,7 +15,8 @@ from ..database import release_transaction
 from ..extensions import db
 from ..households import invites
 from ..households import services as households
-from ..models import ApiToken, LoginSession, PasswordReset, User, as_utc, token_digest, utcnow
+from ..live_login import LIVE_LOGIN, login_parameters, seen_due
+from ..models import ApiToken, LoginSession, PasswordReset, User, token_digest, utcnow
 from ..secret_tokens import idle_cutoff, mint
 from ..text_cleaning import clean_text
 from . import setup_code
@@ -292,32 +292,13 @@ def start_session(user: User, user_agent: str = "") -> str:
     return token
 
 
-# How stale a login's "last seen" may get: writing it on every request would make every page
-# view a write. A tenth of the idle limit when that is shorter than ten days, so an active
-# login never ends for want of a note.
-LAST_SEEN_PRECISION = timedelta(days=1)
-
-
-# A login that still works: its token's row, used within the idle limit, of an enabled account.
-# The one rule, built once (its parameters are the token's digest and the idle cutoff: see
-# `login_parameters`): every request loads its user with it, and a page's poll that need not
-# load the user asks it inside its own query (`live_login_household`).
-_LIVE_LOGIN = (
-    LoginSession.token_hash == bindparam("login_digest"),
-    LoginSession.last_seen_at > bindparam("login_cutoff"),
-    User.disabled_at.is_(None),
-)
+# The live-login rule is recipes/live_login.py's; here, the statements that ask it.
 _USER_OF_LOGIN = (
-    select(User, LoginSession.last_seen_at).join(LoginSession, LoginSession.user_id == User.id).where(*_LIVE_LOGIN)
+    select(User, LoginSession.last_seen_at).join(LoginSession, LoginSession.user_id == User.id).where(*LIVE_LOGIN)
 )
 _HOUSEHOLD_OF_LOGIN = (
-    select(User.household_id).join(LoginSession, LoginSession.user_id == User.id).where(*_LIVE_LOGIN).scalar_subquery()
+    select(User.household_id).join(LoginSession, LoginSession.user_id == User.id).where(*LIVE_LOGIN).scalar_subquery()
 )
-
-
-def login_parameters(token: str, idle_days: int) -> dict[str, Any]:
-    """The values the live-login rule is asked with, for this login token."""
-    return {"login_digest": token_digest(token), "login_cutoff": idle_cutoff(utcnow(), idle_days)}
 
 
 def live_login_household() -> ScalarSelect[int]:
@@ -340,9 +321,7 @@ def load_user_by_session_token(token: str, idle_days: int) -> User | None:
 def login_seen_due(user: User, idle_days: int) -> bool:
     """Whether the login `user` was loaded with was last noted as seen long enough ago to
     note it again (see note_login_seen)."""
-    seen = user.login_last_seen
-    precision = min(LAST_SEEN_PRECISION, timedelta(days=idle_days) / 10)
-    return seen is not None and utcnow() - as_utc(seen) >= precision
+    return seen_due(user.login_last_seen, idle_days)
 
 
 def note_login_seen(user: User, idle_days: int) -> None:

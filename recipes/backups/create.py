@@ -109,7 +109,8 @@ def safety_copy() -> Path:
 
 def left_out_tables() -> set[str]:
     """Tables whose rows no backup keeps (their models say `info={"backed_up": False}`):
-    secrets waiting a moment to be shown once, which a backup must not hold."""
+    secrets waiting a moment to be shown once, which a backup must not hold; the data
+    generation, which a restored database starts anew (see data_generation.py)."""
     return {t.name for t in db.metadata.sorted_tables if not t.info.get("backed_up", True)}
 
 

@@ -4,16 +4,19 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from .. import live_login
 from ..images.processing import ProcessedImage
 from ..ingredients.display import servings_text
 from ..models import Recipe
 from ..search.service import SORT_MENU, SearchRequest, search, tag_counts
 from ..security import is_safe_redirect
 from ..web import MAX_ID, form_status
-from . import form_picture, preferences, readings, services
+from . import form_picture, list_pages, preferences, readings, services
 from . import recipe_text as text
 from .forms import CopyForm, DeleteForm, RecipeForm
 from .pages import UNIT_CHOICES, recipe_page
@@ -22,9 +25,14 @@ bp = Blueprint("cookbook", __name__, url_prefix="/recipes")
 
 
 @bp.before_request
-@login_required
-def require_login() -> None:
-    """Every recipe page needs a signed-in user."""
+def require_login() -> ResponseReturnValue | None:
+    """Every recipe page needs a signed-in user (the list checks it itself: see `index`)."""
+    return live_login.require_login()
+
+
+@bp.record_once
+def _keep_list_pages(state: BlueprintSetupState) -> None:
+    list_pages.init_app(state.app)
 
 
 def _visible_or_404(recipe_id: int) -> Recipe:
@@ -43,9 +51,18 @@ def _own_or_404(recipe_id: int) -> Recipe:
 
 
 @bp.get("/")
-def index() -> str:
+@live_login.reads_login_itself
+def index() -> ResponseReturnValue:
+    """The recipe list, or a search. A page kept from before answers when nothing it shows can
+    have changed (list_pages.py: the login and the data generation are read first, in one
+    statement); otherwise the page is made as any page is."""
+    visit = list_pages.visit()
+    if visit is not None and (page := list_pages.kept(visit)) is not None:
+        return page
+    if (answer := live_login.as_any_page()) is not None:
+        return answer
     search_request = SearchRequest.from_args(request.args, current_app.config["RECIPES_PER_PAGE"])
-    return render_template(
+    made = render_template(
         "cookbook/index.html",
         results=search(current_user, search_request),
         search=search_request,
@@ -54,6 +71,7 @@ def index() -> str:
         layouts=preferences.LAYOUTS,
         tag_suggestions=services.tag_suggestions(current_user),
     )
+    return list_pages.made(visit, made)
 
 
 @bp.post("/layout")

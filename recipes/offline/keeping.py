@@ -36,6 +36,7 @@ from sqlalchemy import inspect
 from werkzeug.datastructures import MultiDict
 
 from ..auth import login_token
+from ..live_login import reader_id
 from ..models import User
 from ..search.service import SearchRequest
 from .shell import shell_of
@@ -114,7 +115,11 @@ def account_key_for(user_id: int, secret: str | bytes) -> str:
 
 def _account_id() -> int | None:
     """The signed-in account's id, or None. A view that ended the database session (a restore)
-    leaves its user detached: nothing is marked then (reading the account again would fail)."""
+    leaves its user detached: nothing is marked then (reading the account again would fail).
+    A page answered without loading its user (a kept list page) said whose it was."""
+    known = reader_id()
+    if known is not None:
+        return known
     user = current_user._get_current_object()
     if not isinstance(user, User) or inspect(user).detached or not user.is_authenticated:
         return None

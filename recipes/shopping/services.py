@@ -28,13 +28,14 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, bindparam, case, delete, func, select, update
 
 from ..access import of_my_household, visible_to
-from ..auth.services import live_login_household, login_parameters
+from ..auth.services import live_login_household
 from ..database import QuickRead
 from ..extensions import db
 from ..ingredients.detail import IngredientDetail
 from ..ingredients.display import display_line
 from ..ingredients.recipe_lines import loaded, read_line
 from ..ingredients.scaling import ScaleError, check_factor, factor_for_servings, servings_count
+from ..live_login import login_parameters
 from ..models import (
     Recipe,
     ShoppingItem,
