@@ -177,6 +177,7 @@ EARLIER_REVISIONS = [
     "0012",
     "0013",
     "0014",
+    "0015",
 ]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
@@ -261,9 +262,10 @@ def _tables(revision: str) -> dict[str, sa.TableClause]:
         "recipe_tag": sa.table("recipe_tag", sa.column("recipe_id", sa.Integer), sa.column("tag_id", sa.Integer)),
     }
     if revision >= "0003":
-        tables["rate_limit_hit"] = sa.table(
-            "rate_limit_hit", sa.column("id", sa.Integer), sa.column("key", sa.String), sa.column("at", stamp)
-        )
+        hits = [sa.column("id", sa.Integer), sa.column("key", sa.String), sa.column("at", stamp)]
+        if revision >= "0017":  # a row may count a block of hits
+            hits.append(sa.column("hits", sa.Integer))
+        tables["rate_limit_hit"] = sa.table("rate_limit_hit", *hits)
         tables["recipe_image"] = sa.table(
             "recipe_image",
             sa.column("recipe_id", sa.Integer),
@@ -681,6 +683,9 @@ def _expected_at_head(revision: str, data: dict[str, list[dict[str, Any]]]) -> d
     if revision < "0013":
         for household in head["household"]:
             household["meal_times"] = {}  # every meal all day, until a household gives one a time
+    if revision < "0017":
+        for hit in head["rate_limit_hit"]:
+            hit["hits"] = 1  # each row counted one action, and still does
     return {name: [{k: _normal(v) for k, v in row.items()} for row in rows] for name, rows in head.items()}
 
 
@@ -988,4 +993,28 @@ def test_0015_down_and_up_again_drops_and_makes_the_marks(app: Flask, make_user:
         assert current_revision() == head_revision()
         for model in (Rating, Favourite, CookingLogEntry):
             assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
+        release_database()
+
+
+def test_0017_down_and_up_again_keeps_the_hits_counting_one_each(app: Flask) -> None:
+    """A block of hits is one row again below 0017 (counting one: limits free up early, never
+    late); back at 0017 every row counts one."""
+    from flask_migrate import downgrade
+
+    from recipes.models import RateLimitHit, utcnow
+
+    from .database_fixtures import release_database
+
+    with app.app_context():
+        db.session.add_all([RateLimitHit(key="api:user:1", at=utcnow(), hits=6), RateLimitHit(key="import:user:1")])
+        db.session.commit()
+        downgrade(directory=app.extensions["migrate"].directory, revision="0015")
+        db.session.rollback()
+        columns = {column["name"] for column in inspect(db.engine).get_columns("rate_limit_hit")}
+        assert columns == {"id", "key", "at"}
+        db.session.rollback()
+        upgrade()
+        assert current_revision() == head_revision()
+        rows = db.session.execute(sa.select(RateLimitHit.key, RateLimitHit.hits).order_by(RateLimitHit.id)).all()
+        assert [tuple(row) for row in rows] == [("api:user:1", 1), ("import:user:1", 1)]
         release_database()

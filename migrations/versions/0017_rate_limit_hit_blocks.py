@@ -1,0 +1,31 @@
+"""rate-limit hits counted in blocks
+
+`rate_limit_hit.hits`: how many actions one row counts. A worker that counts API requests
+reserves a block of them with one row (recipes/ratelimit.py) instead of writing a row per
+request. Every existing row counted one action, and keeps counting one.
+
+Revision ID: 0017
+Revises: 0015
+Create Date: 2027-01-04 10:00:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0017"
+down_revision = "0015"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("rate_limit_hit", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("hits", sa.Integer(), server_default=sa.text("1"), nullable=False))
+
+
+def downgrade():
+    # A block of N becomes one row again: the limits it counted towards free up early, never late.
+    with op.batch_alter_table("rate_limit_hit", schema=None) as batch_op:
+        batch_op.drop_column("hits")
