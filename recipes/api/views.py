@@ -151,7 +151,7 @@ def recipes(args: dict[str, Any]) -> Response:
     # The schema has checked the parameters (a 422 otherwise); the page's own parser reads
     # them, so the API and the list page cannot read one differently.
     user = api_user()
-    found = search(user, SearchRequest.from_args(request.args))
+    found = search(user, SearchRequest.from_args(request.args), decorate=False)  # whole recipes follow
     ids = [card.id for card in found.items]
     loaded = db.session.scalars(select(Recipe).options(selectinload(Recipe.tags)).where(Recipe.id.in_(ids)))
     by_id = {recipe.id: recipe for recipe in loaded}
