@@ -202,3 +202,33 @@ def test_the_most_that_gets_through_is_the_limit_and_what_others_held_reserved(
     finally:
         with other.app_context():
             release_database()
+
+
+def test_a_listed_recipe_is_the_same_object_as_the_recipe_itself(app: Flask, token: str) -> None:
+    """The list reads its recipes as plain rows (no ORM objects): each item is still exactly
+    the recipe object GET /recipes/{id} answers, marks, tags, picture and times included."""
+    app.config["RECIPES_API_RATE_LIMIT"] = RateLimit.per(1000, 60)
+    api = Api(app.test_client(), token)  # type: ignore[arg-type]
+    made = api.post(
+        "/recipes",
+        json={
+            "title": "Crème brûlée",
+            "description": "Rich.",
+            "ingredients": ["Custard:", "500 ml cream", "5 egg yolks"],
+            "instructions": ["Heat.", "Bake."],
+            "servings": "6 ramekins",
+            "prep_time": 15,
+            "cook_time": 35,
+            "tags": ["Dessert", "french"],
+            "nutrition": {"calories": "320 kcal"},
+            "visibility": "public",
+        },
+    ).json
+    api.post("/recipes", json={"title": "Plain rice"})
+    assert api.put(f"/recipes/{made['id']}/rating", json={"stars": 4}).status_code == 200
+    listed = {item["id"]: item for item in api.get("/recipes?per_page=100").json["items"]}
+    searched = api.get("/recipes?q=custard").json["items"]
+    for recipe_id, item in listed.items():
+        assert item == api.get(f"/recipes/{recipe_id}").json
+    assert searched == [listed[made["id"]]]
+    assert listed[made["id"]]["tags"] == ["Dessert", "french"] and listed[made["id"]]["rating"] == 4

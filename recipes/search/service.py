@@ -528,9 +528,9 @@ def _rows_by_mark(
     return rows + _page(walked_page, values, skip, limit - len(rows))
 
 
-def search(user: User, request: SearchRequest, *, decorate: bool = True) -> SearchPage:
-    """One page of `request`'s results for `user`. `decorate`: with the cards' tags and snippets
-    (the pages show them; the API reads whole recipes)."""
+def search(user: User, request: SearchRequest, *, snippets: bool = True) -> SearchPage:
+    """One page of `request`'s results for `user`: cards with their tags and (with `snippets`,
+    as the pages show them) the text around the words found."""
     me, household = user.id, user.household_id  # once: `user` may be Flask-Login's proxy, slow to ask
     found = _Search.of(me, household, request)
     total = found.capped_count()
@@ -554,10 +554,9 @@ def search(user: User, request: SearchRequest, *, decorate: bool = True) -> Sear
     for card in cards:
         if card.owner_id == me:
             card.owner_name = None  # one's own: no "by ..."
-    if decorate:
-        _attach_tags(cards)
-        if found.terms.highlight_words:
-            _attach_snippets(cards, found.terms.highlight_words)
+    _attach_tags(cards)
+    if snippets and found.terms.highlight_words:
+        _attach_snippets(cards, found.terms.highlight_words)
     # Few found: perhaps a word was misspelled (nothing more is asked of a search that finds enough).
     suggestion = _suggestion(me, household, request, total, found.prefixes) if total <= FEW else None
     return SearchPage(
