@@ -289,6 +289,10 @@ class Recipe(db.Model):  # type: ignore[name-defined]
         Index("ix_recipe_total_minutes", "total_minutes", "id"),
         Index("ix_recipe_owner_created", "owner_id", "created_at"),
         Index("ix_recipe_owner_source", "owner_id", "source_key"),
+        # What a search's count checks of each recipe the text index finds, without reading its
+        # row (search/backends.py: SQLite is told to use it). It starts with the id, so it is
+        # never a way into "mine or public" (see above).
+        Index("ix_recipe_visible_to", "id", "visibility", "owner_id", "total_minutes"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -203,3 +203,26 @@ def test_a_search_of_the_same_shape_builds_no_statement(app: Flask, alice: Any, 
     assert titles(bob, "q=garlic&sort=title") == []
     after = service._capped_count_statement.cache_info().misses, service._sorted_statement.cache_info().misses
     assert after[0] - built[0] <= 1 and after[1] - built[1] <= 1  # the shape without a tag, once
+
+
+# --- the count reads who may see a recipe from an index ----------------------------------------------
+
+
+@pytest.mark.usefixtures("sqlite_only")
+def test_a_search_count_checks_visibility_from_the_index_not_the_rows(app: Flask, alice: Any, bob: Any) -> None:
+    """Each match the text index finds is checked (visible? quick enough?) from ix_recipe_visible_to:
+    the recipe's row, its long text before its visibility, is not read. The counts stay right."""
+    add(alice, "Alice's chicken", cook_time="20")
+    add(bob, "Bob's chicken", cook_time="20")
+    add(bob, "Bob's public chicken", cook_time="90", visibility="public")
+    with statements(app) as found:
+        page = alice.get("/recipes/?q=chicken&max_time=30").text
+    assert "1 recipe found" in page
+    counts = [(s, p) for s, p in found if s.startswith("SELECT count(*)")]
+    assert counts and all("recipe INDEXED BY ix_recipe_visible_to JOIN recipe_fts" in s for s, _ in counts)
+    with app.app_context():
+        plan = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + counts[0][0], tuple(counts[0][1]))
+        details = " | ".join(str(row[3]) for row in plan)
+        db.session.rollback()
+    assert "SEARCH recipe USING COVERING INDEX ix_recipe_visible_to (id=?)" in details, details
+    assert "2 recipes found" in alice.get("/recipes/?q=chicken").text  # hers, and Bob's public one

@@ -396,7 +396,7 @@ def _counted(query: AnySelect) -> Any:
 def _capped_count_statement(shape: _Shape, text: TextShape) -> Any:
     """How many recipes match, counted up to the `count_limit` parameter (COUNT_CAP + 1); with
     the text index driving (a join) when there is text."""
-    filtered = backends.apply_text_filter(shape.dialect, _base(shape, cards=False), text).query
+    filtered = backends.apply_text_filter(shape.dialect, _base(shape, cards=False), text, covered=True).query
     return _counted(filtered.limit(_COUNT_LIMIT))
 
 
