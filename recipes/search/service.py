@@ -481,6 +481,12 @@ class _Search:
     def text_terms(self, title_tier: bool | None) -> TextTerms:
         return backends.text_terms(self.shape.dialect, self.terms, title_tier=title_tier, prefixes=self.prefixes)
 
+    def walking_text(self, walk_index: bool) -> TextTerms:
+        """The text filter's values for a page that walks an index (they differ on PostgreSQL)."""
+        if not walk_index or self.shape.dialect == "sqlite" or not self.terms.tags:
+            return self.text
+        return backends.text_terms(self.shape.dialect, self.terms, prefixes=self.prefixes, walk_index=True)
+
 
 def _search_terms(request: SearchRequest) -> tuple[ParsedQuery, bool]:
     """The text terms (with the tags as a hint for the index) and whether there is text."""
@@ -525,7 +531,8 @@ def _rows_by_mark(
     if len(rows) == limit or only_marked:
         return rows
     skip = max(0, offset - _number(marked_count, values))
-    return rows + _page(walked_page, values, skip, limit - len(rows))
+    walked_values = found.with_text(found.walking_text(walk_index))
+    return rows + _page(walked_page, walked_values, skip, limit - len(rows))
 
 
 def search(user: User, request: SearchRequest, *, snippets: bool = True) -> SearchPage:
@@ -549,7 +556,7 @@ def search(user: User, request: SearchRequest, *, snippets: bool = True) -> Sear
         rows = _rows_by_mark(found, base_shape, request.order, dense, offset, limit, only_marked)
     else:
         statement = _sorted_statement(base_shape, found.text.shape, request.order, walk_index=dense)
-        rows = _page(statement, found.with_text(found.text), offset, limit)
+        rows = _page(statement, found.with_text(found.walking_text(dense)), offset, limit)
     cards = [RecipeCard(*row) for row in rows]
     for card in cards:
         if card.owner_id == me:
