@@ -62,13 +62,23 @@ def visible_to_viewer(viewer_id: Id, household_id: Id) -> ColumnElement[bool]:
 
 def owned_by(user: User) -> ColumnElement[bool]:
     """Recipes that are `user`'s to change, export or compare with (all of them, once published)."""
-    return and_(Recipe.owner_id == user.id, _PUBLISHED)
+    return owned_by_viewer(user.id)
+
+
+def owned_by_viewer(viewer_id: Id) -> ColumnElement[bool]:
+    """`owned_by` for the account `viewer_id`."""
+    return and_(Recipe.owner_id == viewer_id, _PUBLISHED)
 
 
 def of_household(user: User) -> ColumnElement[bool]:
     """Recipes whose owner is in `user`'s household (theirs included): a filter to use
     together with `visible_to`, never instead of it."""
-    return Recipe.owner_id.in_(household_members(user))
+    return of_household_id(user.household_id)
+
+
+def of_household_id(household_id: Id) -> ColumnElement[bool]:
+    """`of_household` for a viewer of household `household_id`."""
+    return Recipe.owner_id.in_(members_of(household_id))
 
 
 def visible_to_household(household_id: int) -> ColumnElement[bool]:

@@ -290,6 +290,10 @@ class Recipe(db.Model):  # type: ignore[name-defined]
         Index("ix_recipe_total_minutes", "total_minutes", "id"),
         Index("ix_recipe_owner_created", "owner_id", "created_at"),
         Index("ix_recipe_owner_source", "owner_id", "source_key"),
+        # What a search's count checks of each recipe the text index finds, without reading its
+        # row (search/backends.py: SQLite is told to use it). It starts with the id, so it is
+        # never a way into "mine or public" (see above).
+        Index("ix_recipe_visible_to", "id", "visibility", "owner_id", "total_minutes"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -366,8 +370,9 @@ class PendingRecipe(db.Model):  # type: ignore[name-defined]
 
 
 class RateLimitHit(db.Model):  # type: ignore[name-defined]
-    """One counted action (an import, later a login attempt) under a key such as
-    "import:user:7". In the database, so the limit holds across workers and containers."""
+    """Counted actions (an import, a failed login, `hits` API requests a worker reserved at
+    once) under a key such as "import:user:7", at one moment. In the database, so the limit
+    holds across workers and containers."""
 
     __tablename__ = "rate_limit_hit"
     __table_args__ = (Index("ix_rate_limit_hit_key_at", "key", "at"),)
@@ -375,6 +380,7 @@ class RateLimitHit(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    hits: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
 
 class ApiToken(db.Model):  # type: ignore[name-defined]

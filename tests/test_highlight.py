@@ -18,6 +18,15 @@ def test_length_changing_folds_still_line_up():
     assert snippet(["Große Straße"], ["strasse"]) == "Große <mark>Straße</mark>"
 
 
+def test_length_changing_folds_without_a_match_or_far_apart() -> None:
+    """The word-by-word path gives up early (nothing folds to a match) and stops past the window."""
+    assert snippet(["Große Straße", "Ｔｏｍａｔｏ soup"], ["tomat"]) == "<mark>Ｔｏｍａｔｏ</mark> soup"
+    assert snippet(["Große Straße ohne Treffer"], ["tomat"]) is None
+    far = "Straße mit Tomaten " + "und " * 80 + "noch mehr Tomaten"
+    result = snippet([far], ["tomat"])
+    assert result is not None and result.count("<mark>") == 1 and result.endswith(" …")
+
+
 def test_only_word_starts_match():
     assert snippet(["potatoes and tomatoes"], ["tom"]) == "potatoes and <mark>tomatoes</mark>"
 

@@ -179,6 +179,7 @@ EARLIER_REVISIONS = [
     "0013",
     "0014",
     "0015",
+    "0016",
 ]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
@@ -263,9 +264,10 @@ def _tables(revision: str) -> dict[str, sa.TableClause]:
         "recipe_tag": sa.table("recipe_tag", sa.column("recipe_id", sa.Integer), sa.column("tag_id", sa.Integer)),
     }
     if revision >= "0003":
-        tables["rate_limit_hit"] = sa.table(
-            "rate_limit_hit", sa.column("id", sa.Integer), sa.column("key", sa.String), sa.column("at", stamp)
-        )
+        hits = [sa.column("id", sa.Integer), sa.column("key", sa.String), sa.column("at", stamp)]
+        if revision >= "0017":  # a row may count a block of hits
+            hits.append(sa.column("hits", sa.Integer))
+        tables["rate_limit_hit"] = sa.table("rate_limit_hit", *hits)
         tables["recipe_image"] = sa.table(
             "recipe_image",
             sa.column("recipe_id", sa.Integer),
@@ -683,6 +685,9 @@ def _expected_at_head(revision: str, data: dict[str, list[dict[str, Any]]]) -> d
     if revision < "0013":
         for household in head["household"]:
             household["meal_times"] = {}  # every meal all day, until a household gives one a time
+    if revision < "0017":
+        for hit in head["rate_limit_hit"]:
+            hit["hits"] = 1  # each row counted one action, and still does
     return {name: [{k: _normal(v) for k, v in row.items()} for row in rows] for name, rows in head.items()}
 
 
@@ -739,7 +744,8 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
                 assert connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar() == 0
             # 0016: the data generation, one row, a time in microseconds (changed by the writes below).
             (generation,) = connection.execute(sa.text("SELECT value FROM data_generation")).scalars().all()
-            assert generation >= int(before.replace(tzinfo=UTC).timestamp() * 1_000_000) - 1000
+            if revision < "0016":  # made by this upgrade (from 0016 on, the rows inserted above changed it)
+                assert generation >= int(before.replace(tzinfo=UTC).timestamp() * 1_000_000) - 1000
         # Start-up's next step reads every recipe's ingredient lines (live code, not the migration's);
         # the lines stay exactly as they were, and each has its reading.
         from recipes.ingredients.backfill import backfill
@@ -1021,4 +1027,28 @@ def test_0016_down_and_up_again_drops_and_makes_the_data_generation(app: Flask, 
         db.session.add(Recipe(owner_id=user_id, title="Stew", ingredients=[], instructions=[]))
         db.session.commit()
         assert (data_generation.read() or 0) > after
+        release_database()
+
+
+def test_0017_down_and_up_again_keeps_the_hits_counting_one_each(app: Flask) -> None:
+    """A block of hits is one row again below 0017 (counting one: limits free up early, never
+    late); back at 0017 every row counts one."""
+    from flask_migrate import downgrade
+
+    from recipes.models import RateLimitHit, utcnow
+
+    from .database_fixtures import release_database
+
+    with app.app_context():
+        db.session.add_all([RateLimitHit(key="api:user:1", at=utcnow(), hits=6), RateLimitHit(key="import:user:1")])
+        db.session.commit()
+        downgrade(directory=app.extensions["migrate"].directory, revision="0016")
+        db.session.rollback()
+        columns = {column["name"] for column in inspect(db.engine).get_columns("rate_limit_hit")}
+        assert columns == {"id", "key", "at"}
+        db.session.rollback()
+        upgrade()
+        assert current_revision() == head_revision()
+        rows = db.session.execute(sa.select(RateLimitHit.key, RateLimitHit.hits).order_by(RateLimitHit.id)).all()
+        assert [tuple(row) for row in rows] == [("api:user:1", 1), ("import:user:1", 1)]
         release_database()

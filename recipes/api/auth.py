@@ -11,11 +11,11 @@ from __future__ import annotations
 from flask import current_app, g, request
 from flask_login import current_user
 
+from .. import ratelimit
 from ..auth import tokens
 from ..database import SAFE_METHODS, release_transaction, write_intent
 from ..extensions import csrf, db
 from ..models import User
-from ..ratelimit import Limit, RateLimited, count
 from .errors import ApiError
 
 
@@ -37,32 +37,62 @@ def _unauthorized(message: str) -> ApiError:
 def authenticate() -> None:
     """Before every API request: find the caller, count the request against their limit.
 
-    One short write transaction (the token's last use and the rate-limit count), committed
-    before the request's own work starts."""
+    Most requests count a hit this worker has already reserved (ratelimit.Blocks) and write
+    nothing. The others (the first of a block, or a token whose last use is a minute old)
+    make one short write transaction, committed before the request's own work starts."""
     secret = _bearer_token()
     if secret is None and not current_user.is_authenticated:
         raise _unauthorized("This needs an API token (make one on your account page) or a signed-in browser.")
     if secret is None and request.method not in SAFE_METHODS:
         csrf.protect()  # a signed-in browser: the same CSRF rule as every form
-    limit: Limit = current_app.config["RECIPES_API_RATE_LIMIT"]
-    release_transaction()  # loading the session user began a read; the writes below need the lock
+    blocks = ratelimit.blocks_of(current_app)
+    if secret is None:
+        user: User = current_user._get_current_object()
+        key = f"api:user:{user.id}"
+        if not blocks.take(key):
+            _count_in_database(key, blocks)
+    else:
+        user = _token_user(secret, blocks)
+    g.api_user = user
+
+
+def _token_user(secret: str, blocks: ratelimit.Blocks) -> User:
+    """The token's owner; its request counted (and the token's last use noted) with a write only
+    when this worker has no reserved hit left for it, or the last use is due."""
+    try:
+        user, token = tokens.authenticate(secret)  # in the request's reading transaction
+    except tokens.TokenInvalid:
+        db.session.rollback()
+        raise _unauthorized(_NOT_VALID) from None
+    key = f"api:token:{token.id}"
+    counted = blocks.take(key)
+    if counted and token not in db.session.dirty:
+        return user
+    return _count_in_database(key, blocks, secret, counted)
+
+
+def _count_in_database(key: str, blocks: ratelimit.Blocks, secret: str | None = None, counted: bool = False) -> User:
+    """One write transaction: the token's last use (with `secret`), and unless `counted`, a new
+    block of hits reserved under `key` (RateLimited when the window is full: a 429)."""
+    limit: ratelimit.Limit = current_app.config["RECIPES_API_RATE_LIMIT"]
+    release_transaction()  # loading the caller began a read; the writes below need the lock
     with write_intent():
         try:
-            if secret is not None:
-                user, token = tokens.authenticate(secret)
-                key = f"api:token:{token.id}"
-            else:
-                user = current_user._get_current_object()
-                key = f"api:user:{current_user.id}"
-            count(key, limit, "API requests")
-        except tokens.TokenInvalid:
+            user = tokens.authenticate(secret)[0] if secret is not None else current_user._get_current_object()
+            reservation = None if counted else ratelimit.reserve(key, limit, "API requests")
+        except tokens.TokenInvalid:  # revoked (or expired) since it was read a moment ago
             db.session.rollback()
-            raise _unauthorized("That API token is not valid: it may have been revoked or have expired.") from None
-        except RateLimited as exc:
+            raise _unauthorized(_NOT_VALID) from None
+        except ratelimit.RateLimited as exc:
             db.session.rollback()
             raise ApiError(429, "rate_limited", exc.message, headers={"Retry-After": str(exc.retry_after)}) from None
         db.session.commit()
-    g.api_user = user
+    if reservation is not None:
+        blocks.keep(key, reservation)
+    return user
+
+
+_NOT_VALID = "That API token is not valid: it may have been revoked or have expired."
 
 
 def api_user() -> User:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, exists, func, select
 
+from ..access import Id
 from ..models import CookingLogEntry, Favourite, Rating, Recipe
 from .marks import today
 
@@ -25,7 +26,11 @@ MARK_SORTS = (RATING, LAST_COOKED)
 AnySelect = Select[Any]
 
 
-def own_stars_column(user_id: int) -> Any:
+# Each takes the account's id (and its values) or bound parameters standing for them, for a
+# statement built once and run for many (search/service.py).
+
+
+def own_stars_column(user_id: Id) -> Any:
     """The account's own stars for each recipe of a list (a column of the card's row): one
     primary-key probe per row shown, and no query of its own."""
     return (
@@ -37,17 +42,26 @@ def own_stars_column(user_id: int) -> Any:
     )
 
 
-def favourites_of(user_id: int) -> ColumnElement[bool]:
+def favourites_of(user_id: Id) -> ColumnElement[bool]:
     return Recipe.id.in_(select(Favourite.recipe_id).where(Favourite.user_id == user_id))
 
 
-def rated_at_least(user_id: int, stars: int) -> ColumnElement[bool]:
+def rated_at_least(user_id: Id, stars: Id) -> ColumnElement[bool]:
     return Recipe.id.in_(select(Rating.recipe_id).where(Rating.user_id == user_id, Rating.stars >= stars))
 
 
-def not_cooked_in(user_id: int, days: int) -> ColumnElement[bool]:
+def not_cooked_in(user_id: Id, days: int) -> ColumnElement[bool]:
     """Not logged as cooked by the account in the last `days` days, today included (or never)."""
-    since = today() - timedelta(days=days)
+    return not_cooked_since(user_id, cooked_since(days))
+
+
+def cooked_since(days: int) -> date:
+    """The day before the first of the last `days` days (today included)."""
+    return today() - timedelta(days=days)
+
+
+def not_cooked_since(user_id: Id, since: date | BindParameter[date]) -> ColumnElement[bool]:
+    """Not logged as cooked by the account after the day `since` (or never)."""
     return ~exists().where(
         CookingLogEntry.user_id == user_id,
         CookingLogEntry.recipe_id == Recipe.id,
@@ -69,7 +83,7 @@ class MarkOrder:
     newest: tuple[Any, ...] = _NEWEST
 
 
-def mark_order(sort: str, user_id: int) -> MarkOrder:
+def mark_order(sort: str, user_id: Id) -> MarkOrder:
     if sort == RATING:
         mine = and_(Rating.recipe_id == Recipe.id, Rating.user_id == user_id)
         return MarkOrder(

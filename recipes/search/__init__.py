@@ -3,7 +3,9 @@
 from flask import Flask
 
 from .index import init_app as _init_index
+from .terms import init_app as _init_terms
 
 
 def init_app(app: Flask) -> None:
     _init_index(app)
+    _init_terms(app)

@@ -2,20 +2,76 @@
 
 Only words of letters and digits (see text.words) ever reach these query strings,
 each quoted, so nothing a person types is read as FTS5 or tsquery syntax.
+
+A text filter comes in two parts, so that a statement is built once and serves every search
+of its shape (service.py keeps them): `text_terms` turns the terms into the values a
+statement is run with (the FTS5 query, the tsqueries) and a hashable `TextShape` of what the
+statement needs; `apply_text_filter` adds that shape to a statement, with bound parameters
+where the values go.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, cast
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, Integer, Select, column, func, literal_column, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Join,
+    Select,
+    bindparam,
+    column,
+    false,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.exc import CompileError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from ..models import Recipe
 from .query_text import ParsedQuery, Phrase, exclusion_forms, food_forms
 
 # A SELECT of any columns (SQLAlchemy 2.1 types selects by their column tuple).
 AnySelect = Select[*tuple[Any, ...]]
+
+
+class Prefixes(Protocol):
+    """Which index terms a prefix query would read (SQLite: see terms.py)."""
+
+    def exact(self, word: str) -> bool:
+        """Whether `"word"*` matches exactly what `"word"` does, and is costlier to ask."""
+        ...
+
+
+@dataclass(frozen=True)
+class TextShape:
+    """What a text filter adds to a statement, its values aside. SQLite: a MATCH of the terms
+    (`positive`, its exclusions inside the same query), or only exclusions (`negative`).
+    PostgreSQL: a tsquery on the whole document (`positive`, `ranked` when it has words to rank
+    by), one on the ingredients (`ingredients`), or both."""
+
+    positive: bool = False
+    negative: bool = False
+    ingredients: bool = False
+    ranked: bool = False
+
+    def __bool__(self) -> bool:
+        return self.positive or self.negative or self.ingredients
+
+
+@dataclass(frozen=True)
+class TextTerms:
+    shape: TextShape
+    values: Mapping[str, str] = field(default_factory=dict)  # the bound parameters' values
+
+
+NO_TEXT = TextTerms(TextShape())
 
 
 @dataclass
@@ -27,6 +83,9 @@ class TextFilter:
 
 
 # --- SQLite FTS5 -----------------------------------------------------------------------
+
+_FTS_QUERY = "fts_query"
+_FTS_EXCLUDE = "fts_exclude"
 
 
 def _recipe_id(walk_index: bool) -> ColumnElement[Any]:
@@ -46,21 +105,26 @@ def _excluded_foods(phrases: tuple[Phrase, ...]) -> list[Phrase]:
     return [f for p in phrases for form in food_forms(p) for f in exclusion_forms(form)]
 
 
-def _fts_phrase(phrase: Phrase, prefix: bool) -> str:
+def _fts_phrase(phrase: Phrase, prefix: bool, prefixes: Prefixes | None = None) -> str:
     quoted = '"' + " ".join(phrase) + '"'
-    return quoted + "*" if prefix and len(phrase) == 1 else quoted
+    if not prefix or len(phrase) != 1:
+        return quoted
+    # A prefix query beyond the prefix indexes merges the doclists of every term it starts; when
+    # the index holds no other term starting so, the word itself finds the same recipes (and
+    # ranks them the same), reading its doclist only as far as it needs.
+    return quoted if prefixes is not None and prefixes.exact(phrase[0]) else quoted + "*"
 
 
 def _fts_any(phrases: list[Phrase]) -> str:
     return "(" + " OR ".join(_fts_phrase(p, prefix=False) for p in phrases) + ")"
 
 
-def _sqlite(query: AnySelect, terms: ParsedQuery, title_tier: bool | None, join: bool, walk_index: bool) -> TextFilter:
+def _sqlite_terms(terms: ParsedQuery, title_tier: bool | None, prefixes: Prefixes | None) -> TextTerms:
     # The FTS5 table stems words (porter: "tomatoes" = "tomato"), so whole words need no
     # prefix query; only the last word, perhaps still being typed, is one ("tom" ->
     # tomato). Prefix queries up to 6 letters read a prefix index; longer ones cost more.
     last = len(terms.include) - 1
-    words = [_fts_phrase(p, prefix=(i == last)) for i, p in enumerate(terms.include)]
+    words = [_fts_phrase(p, prefix=(i == last), prefixes=prefixes) for i, p in enumerate(terms.include)]
     positive = list(words)
     if terms.tags:
         tag_phrases = [_fts_phrase(p, prefix=False) for p in terms.tags]
@@ -69,7 +133,9 @@ def _sqlite(query: AnySelect, terms: ParsedQuery, title_tier: bool | None, join:
         else:
             positive.append("tags : (" + " OR ".join(tag_phrases) + ")")
     positive += [
-        "ingredients : (" + " OR ".join(_fts_phrase(form, prefix=True) for form in food_forms(p)) + ")"
+        "ingredients : ("
+        + " OR ".join(_fts_phrase(form, prefix=True, prefixes=prefixes) for form in food_forms(p))
+        + ")"
         for p in terms.ingredients
     ]
     negative = []
@@ -87,21 +153,62 @@ def _sqlite(query: AnySelect, terms: ParsedQuery, title_tier: bool | None, join:
         expression = "(" + " AND ".join(positive) + ")"
         if negative:
             expression += " NOT (" + " OR ".join(negative) + ")"
-        matching = text("recipe_fts MATCH :fts_query").bindparams(fts_query=expression)
-        if not join:
-            return TextFilter(query.where(_recipe_id(walk_index).in_(select(_fts.c.rowid).where(matching))), None)
-        query = query.join(_fts, _fts.c.rowid == Recipe.id).where(matching)
-        return TextFilter(query, func.bm25(literal_column("recipe_fts"), *_BM25_WEIGHTS), _fts.c.rowid.desc())
+        return TextTerms(TextShape(positive=True), {_FTS_QUERY: expression})
     if negative:
-        excluded = select(_fts.c.rowid).where(
-            text("recipe_fts MATCH :fts_exclude").bindparams(fts_exclude=" OR ".join(negative))
-        )
-        query = query.where(_recipe_id(walk_index).not_in(excluded))
+        return TextTerms(TextShape(negative=True), {_FTS_EXCLUDE: " OR ".join(negative)})
+    return NO_TEXT
+
+
+_MATCHING = text(f"recipe_fts MATCH :{_FTS_QUERY}")
+_EXCLUDED = select(_fts.c.rowid).where(text(f"recipe_fts MATCH :{_FTS_EXCLUDE}"))
+VISIBLE_TO_INDEX = "ix_recipe_visible_to"  # migration 0017: (id, visibility, owner_id, total_minutes)
+
+
+class CoveredJoin(Join):
+    """`recipe JOIN recipe_fts`, with SQLite told to read the recipes through VISIBLE_TO_INDEX
+    (INDEXED BY): for a statement that needs no more of a recipe than that index holds (a count),
+    each match the text index finds is checked without reading the recipe's row, whose
+    visibility comes after its long text (often in overflow pages: 3x the cost of a count)."""
+
+    inherit_cache = True
+
+
+def _plain(join: CoveredJoin, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(Join(join.left, join.right, join.onclause), **kw)
+
+
+@compiles(CoveredJoin, "sqlite")
+def _covered_join_sqlite(join: CoveredJoin, compiler: SQLCompiler, **kw: Any) -> str:
+    rendered = _plain(join, compiler, **kw)
+    plain = "recipe JOIN "
+    if not rendered.startswith(plain):
+        raise CompileError(f"a covered join must start with the recipe table: {rendered[:40]!r}")
+    return f"recipe INDEXED BY {VISIBLE_TO_INDEX} JOIN " + rendered[len(plain) :]
+
+
+@compiles(CoveredJoin)
+def _covered_join(join: CoveredJoin, compiler: SQLCompiler, **kw: Any) -> str:
+    return _plain(join, compiler, **kw)
+
+
+def _sqlite(query: AnySelect, shape: TextShape, join: bool, walk_index: bool, covered: bool) -> TextFilter:
+    if shape.positive:
+        if not join:
+            return TextFilter(query.where(_recipe_id(walk_index).in_(select(_fts.c.rowid).where(_MATCHING))), None)
+        if covered:
+            joined = CoveredJoin(Recipe.__table__, _fts, _fts.c.rowid == Recipe.id)
+            return TextFilter(query.select_from(joined).where(_MATCHING), None)
+        query = query.join(_fts, _fts.c.rowid == Recipe.id).where(_MATCHING)
+        return TextFilter(query, func.bm25(literal_column("recipe_fts"), *_BM25_WEIGHTS), _fts.c.rowid.desc())
+    if shape.negative:
+        query = query.where(_recipe_id(walk_index).not_in(_EXCLUDED))
     return TextFilter(query, None)
 
 
 # --- PostgreSQL tsvector --------------------------------------------------------------
 
+_TS_DOCUMENT = "ts_document"
+_TS_INGREDIENTS = "ts_ingredients"
 _search = table("recipe_search", column("recipe_id"), column("document"), column("ingredients"))
 _SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
 # ts_rank weights for D, C, B, A: body, ingredients, tags, title.
@@ -121,11 +228,12 @@ def _ts_query(
     title_tier: bool | None = None,
     tags: tuple[Phrase, ...] = (),
     all_tags: bool = False,
+    tag_weight: str = "B",
 ) -> str | None:
     parts = [_ts_phrase(p, prefix=True) for p in include]
     if tags:
         # Weight B is the tags (see index.py).
-        tag_parts = [_ts_phrase(p, prefix=False, weight="B") for p in tags]
+        tag_parts = [_ts_phrase(p, prefix=False, weight=tag_weight) for p in tags]
         parts += tag_parts if all_tags else ["(" + " | ".join(tag_parts) + ")"]
     forms = [_ts_phrase(f, prefix=False) for p in exclude for f in exclusion_forms(p)]
     if include and title_tier is not None:
@@ -145,45 +253,92 @@ def _ts_ingredients(include: tuple[Phrase, ...], exclude: tuple[Phrase, ...]) ->
     return " & ".join(parts) or None
 
 
-def _postgres(
-    query: AnySelect, terms: ParsedQuery, title_tier: bool | None, join: bool, walk_index: bool
-) -> TextFilter:
-    document_query = _ts_query(terms.include, terms.exclude, title_tier, terms.tags, terms.all_tags)
+def _postgres_terms(terms: ParsedQuery, title_tier: bool | None, walk_index: bool) -> TextTerms:
+    # The tags are a hint (the recipe's own tags are checked too). A weighted one makes the GIN
+    # index recheck every match against its document, which a walk's list of every match
+    # (see _postgres) cannot afford: 2x its cost for "chicken" and a common tag.
+    tag_weight = "" if walk_index else "B"
+    document_query = _ts_query(terms.include, terms.exclude, title_tier, terms.tags, terms.all_tags, tag_weight)
     ingredients_query = _ts_ingredients(terms.ingredients, terms.not_ingredients)
-    if document_query is None and ingredients_query is None:
-        return TextFilter(query, None)
+    values = {}
+    if document_query is not None:
+        values[_TS_DOCUMENT] = document_query
+    if ingredients_query is not None:
+        values[_TS_INGREDIENTS] = ingredients_query
+    shape = TextShape(
+        positive=document_query is not None,
+        ingredients=ingredients_query is not None,
+        ranked=document_query is not None and bool(terms.include),
+    )
+    return TextTerms(shape, values)
+
+
+_DOCUMENT_QUERY = func.to_tsquery(_SIMPLE, bindparam(_TS_DOCUMENT))
+_INGREDIENTS_QUERY = func.to_tsquery(_SIMPLE, bindparam(_TS_INGREDIENTS))
+
+
+def _postgres(query: AnySelect, shape: TextShape, join: bool, walk_index: bool) -> TextFilter:
     conditions = []
     rank = None
-    if document_query is not None:
-        tsquery = func.to_tsquery(_SIMPLE, document_query)
-        conditions.append(_search.c.document.op("@@")(tsquery))
-        if terms.include:
-            rank = -func.ts_rank(_RANK_WEIGHTS, _search.c.document, tsquery)
-    if ingredients_query is not None:
-        conditions.append(_search.c.ingredients.op("@@")(func.to_tsquery(_SIMPLE, ingredients_query)))
+    if shape.positive:
+        conditions.append(_search.c.document.op("@@")(_DOCUMENT_QUERY))
+        if shape.ranked:
+            rank = -func.ts_rank(_RANK_WEIGHTS, _search.c.document, _DOCUMENT_QUERY)
+    if shape.ingredients:
+        conditions.append(_search.c.ingredients.op("@@")(_INGREDIENTS_QUERY))
     if not join:
-        return TextFilter(query.where(Recipe.id.in_(select(_search.c.recipe_id).where(*conditions))), None)
+        matching: ColumnElement[bool] = Recipe.id.in_(select(_search.c.recipe_id).where(*conditions))
+        if walk_index:
+            # Left as it is, PostgreSQL makes the condition a join, and joins and sorts every
+            # match (160 ms for "chicken", a tag and a time, quickest first). Inside COALESCE it
+            # stays a condition: the matches are hashed once, and the sort's index is walked
+            # until a page is found (15 ms), as SQLite does with its unary plus.
+            matching = func.coalesce(matching, false())
+        return TextFilter(query.where(matching), None)
     query = query.join(_search, _search.c.recipe_id == Recipe.id).where(*conditions)
     return TextFilter(query, rank, Recipe.id.desc())
+
+
+def text_terms(
+    dialect: str,
+    terms: ParsedQuery,
+    *,
+    title_tier: bool | None = None,
+    prefixes: Prefixes | None = None,
+    walk_index: bool = False,
+) -> TextTerms:
+    """The text filter for `terms`: its shape, and the values of its parameters.
+
+    With `title_tier` True (False): only recipes whose title has (lacks) every search word.
+    `prefixes` (SQLite): lets a prefix query that would match no other term be asked as the word.
+    `walk_index`: for a statement that walks an index (apply_text_filter's `walk_index`)."""
+    if not terms:
+        return NO_TEXT
+    if dialect == "sqlite":
+        return _sqlite_terms(terms, title_tier, prefixes)
+    return _postgres_terms(terms, title_tier, walk_index)
 
 
 def apply_text_filter(
     dialect: str,
     query: AnySelect,
-    terms: ParsedQuery,
+    shape: TextShape,
     *,
-    title_tier: bool | None = None,
     join: bool = True,
     walk_index: bool = False,
+    covered: bool = False,
 ) -> TextFilter:
-    """Restrict `query` (over Recipe) to the recipes matching `terms`.
+    """Restrict `query` (over Recipe) to the recipes matching a text filter of `shape` (its
+    values bound when the statement runs: TextTerms.values).
 
-    With `title_tier` True (False): only those whose title has (lacks) every search word.
     `join=True` joins the index (gives `rank` and `recent` to order by); `join=False`
     filters with `id IN (...)`, which lets a recipe index drive the order instead, and
-    `walk_index=True` makes sure it does (see _recipe_id).
+    `walk_index=True` makes sure it does (see _recipe_id). `covered` (with `join`, for a
+    statement that reads no recipe column but those of VISIBLE_TO_INDEX: a count): SQLite
+    reads the recipes through that index (see CoveredJoin); there is no rank to order by.
     """
-    if not terms:
+    if not shape:
         return TextFilter(query, None)
-    backend = _sqlite if dialect == "sqlite" else _postgres
-    return backend(query, terms, title_tier, join, walk_index)
+    if dialect == "sqlite":
+        return _sqlite(query, shape, join, walk_index, covered)
+    return _postgres(query, shape, join, walk_index)

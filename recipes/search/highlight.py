@@ -30,8 +30,18 @@ def _hits(text: str, prefixes: tuple[str, ...], pattern: re.Pattern[str]) -> lis
             return []
         window_end = min(len(folded), first.end() + 2 * SNIPPET_RADIUS)
         return [m.span() for m in pattern.finditer(folded, first.start(), window_end)]
-    # Folding changed lengths ("ß" -> "ss", ligatures): fold word by word instead.
-    return [m.span() for m in WORD.finditer(text) if fold(m.group()).startswith(prefixes)]
+    # Folding changed lengths ("ß" -> "ss", ligatures): fold word by word instead. Folding works
+    # character by character, so a word that folds to a match leaves that match in the folded text:
+    # none there, none to find. A snippet shows the first hit and what follows it closely.
+    if not any(prefix in folded for prefix in prefixes):
+        return []
+    hits: list[tuple[int, int]] = []
+    for m in WORD.finditer(text):
+        if hits and m.start() > hits[0][1] + 2 * SNIPPET_RADIUS:
+            break
+        if fold(m.group()).startswith(prefixes):
+            hits.append(m.span())
+    return hits
 
 
 def snippet(fields: Sequence[str], words: Sequence[str]) -> Markup | None:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, scoped_session, selectinload
 
 from ..models import Recipe
 from .query_text import fold
+from .terms import mark_index_written
 
 # Tables the search owns; they are not in the models' metadata (their types are per database).
 SEARCH_TABLE_PREFIXES = ("recipe_fts", "recipe_search")
@@ -97,6 +98,7 @@ _POSTGRES_UPSERT = text(
 def write(connection: Connection, documents: Sequence[Document]) -> None:
     if not documents:
         return
+    mark_index_written(connection)
     rows = [asdict(d) for d in documents]
     if connection.dialect.name == "sqlite":
         connection.execute(_SQLITE_DELETE, [{"id": d.id} for d in documents])
@@ -108,6 +110,7 @@ def write(connection: Connection, documents: Sequence[Document]) -> None:
 def remove(connection: Connection, recipe_ids: Iterable[int]) -> None:
     ids = [{"id": recipe_id} for recipe_id in recipe_ids]
     if ids:
+        mark_index_written(connection)
         connection.execute(_SQLITE_DELETE if connection.dialect.name == "sqlite" else _POSTGRES_DELETE, ids)
 
 
@@ -124,6 +127,7 @@ def _sync_after_flush(session: Session, _context: Any) -> None:
 def reindex(session: Session | scoped_session[Any]) -> int:
     """Rebuild the whole index from the recipes (in the caller's transaction); returns the count."""
     connection = session.connection()
+    mark_index_written(connection)
     if connection.dialect.name == "sqlite":
         connection.execute(text("DELETE FROM recipe_fts"))  # its vocabulary (recipe_fts_vocab) follows
     else:

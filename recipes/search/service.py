@@ -3,18 +3,24 @@
 `SearchRequest.from_args` turns URL parameters into bounded, allow-listed values;
 `search` returns one page of lightweight recipe cards: only the columns a card
 shows, tags in one extra query, and a count that stops at COUNT_CAP.
+
+Every statement is built once per worker for each shape of search (which filters, which order,
+what kind of text filter: `_Shape`, backends.TextShape), with bound parameters for the values
+(the viewer, the words, the tags, the page), and run with those: composing SQLAlchemy
+statements anew cost a search more than running them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import case, func, select
+from sqlalchemy import BindParameter, Date, Integer, String, bindparam, case, func, literal_column, select
 
-from ..access import of_household, owned_by, visible_to
+from ..access import of_household_id, owned_by_viewer, visible_to, visible_to_viewer
 from ..cookbook.limits import MINUTES_MAX
 from ..cookbook.recipe_text import unique_tags
 from ..extensions import db
@@ -22,10 +28,11 @@ from ..models import PUBLIC, STARS_MAX, STARS_MIN, Recipe, Tag, User, recipe_tag
 from ..ratings import queries as marks
 from ..ratings.limits import NOT_COOKED_DAYS_MAX
 from . import backends
-from .backends import AnySelect
+from .backends import AnySelect, TextShape, TextTerms
 from .highlight import snippet
 from .query_text import ParsedQuery, build_query, clean_query_text, words
 from .suggest import FEW, Parts, correct
+from .terms import Terms, terms_for
 from .vocabulary import Lookup
 
 SORTS = ("relevance", "newest", "title", "quickest", *marks.MARK_SORTS)
@@ -234,26 +241,90 @@ class SearchPage:
         return max(1, -(-self.total // self.request.per_page))
 
 
-def _tag_filter(query: AnySelect, tags: Sequence[str], mode: str, correlated: bool) -> AnySelect:
-    """Recipes with any (all) of `tags`. `correlated` checks each candidate recipe's own
+# --- the statements, built once per shape ------------------------------------------------------
+
+_VIEWER: BindParameter[int] = bindparam("viewer", type_=Integer)
+_HOUSEHOLD: BindParameter[int] = bindparam("household", type_=Integer)
+_TAGS: BindParameter[Any] = bindparam("tags", type_=String, expanding=True)
+_MAX_TIME: BindParameter[int] = bindparam("max_time", type_=Integer)
+_MIN_STARS: BindParameter[int] = bindparam("min_stars", type_=Integer)
+_COOKED_SINCE: BindParameter[Any] = bindparam("cooked_since", type_=Date)
+_OFFSET: BindParameter[int] = bindparam("offset", type_=Integer)
+_LIMIT: BindParameter[int] = bindparam("limit", type_=Integer)
+_COUNT_LIMIT: BindParameter[int] = bindparam("count_limit", type_=Integer)
+_IDS: BindParameter[Any] = bindparam("ids", type_=Integer, expanding=True)
+STATEMENTS_KEPT = 512  # per kind of statement, per worker: far more shapes than searches use
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a search's statements depend on, their values aside: the key they are kept by."""
+
+    dialect: str
+    scope: str = "all"
+    tags: int = 0
+    all_tags: bool = False
+    correlated_tags: bool = False  # see _tag_filter (only meaningful with tags)
+    max_time: bool = False
+    favourite: bool = False
+    min_rating: bool = False
+    not_cooked: bool = False
+
+    @classmethod
+    def of(cls, dialect: str, request: SearchRequest, correlated_tags: bool) -> _Shape:
+        return cls(
+            dialect=dialect,
+            scope=request.scope,
+            tags=len(request.tags),
+            all_tags=request.tag_mode == "all" and len(request.tags) > 1,
+            correlated_tags=correlated_tags and bool(request.tags),
+            max_time=request.max_time is not None,
+            favourite=request.favourite,
+            min_rating=request.min_rating is not None,
+            not_cooked=request.not_cooked_days is not None,
+        )
+
+
+def _values(viewer_id: int, household_id: int, request: SearchRequest) -> dict[str, Any]:
+    """The values of a search's bound parameters, but for its text and its page."""
+    values: dict[str, Any] = {"viewer": viewer_id, "household": household_id, "count_limit": COUNT_CAP + 1}
+    if request.tags:
+        if request.tag_mode == "all" and len(request.tags) > 1:
+            values.update({f"tag_{n}": [name] for n, name in enumerate(request.tags)})
+        else:
+            values["tags"] = list(request.tags)
+    if request.max_time is not None:
+        values["max_time"] = request.max_time
+    if request.min_rating is not None:
+        values["min_stars"] = request.min_rating
+    if request.not_cooked_days is not None:
+        values["cooked_since"] = marks.cooked_since(request.not_cooked_days)
+    return values
+
+
+def _tag_filter(query: AnySelect, shape: _Shape) -> AnySelect:
+    """Recipes with any (all) of the tags. `correlated` checks each candidate recipe's own
     tags (cheap when another index drives the query); otherwise the tagged recipes are
     listed first (cheap when the tag is rare and its list drives the query)."""
 
-    def tagged(names: Sequence[str]) -> Any:
-        if correlated:
-            # The tag ids are listed once; each candidate is then one primary-key probe.
-            tag_ids = select(Tag.id).where(Tag.name.in_(names))
+    def tagged(names: BindParameter[Any]) -> Any:
+        if shape.correlated_tags:
+            # Each candidate's own few tags, from its index entries, their names by primary key.
+            # (SQLite would rather list every account's tag of that name and probe the recipe
+            # for each: 20 probes a recipe with 20 accounts. Its unary plus keeps it from that.)
+            name = literal_column("+tag.name", String) if shape.dialect == "sqlite" else Tag.name
             return (
                 select(recipe_tag.c.recipe_id)
-                .where(recipe_tag.c.recipe_id == Recipe.id, recipe_tag.c.tag_id.in_(tag_ids))
+                .join(Tag, Tag.id == recipe_tag.c.tag_id)
+                .where(recipe_tag.c.recipe_id == Recipe.id, name.in_(names))
                 .exists()
             )
         listed = select(recipe_tag.c.recipe_id).join(Tag, Tag.id == recipe_tag.c.tag_id).where(Tag.name.in_(names))
         return Recipe.id.in_(listed)
 
-    if mode == "all":
-        return query.where(*(tagged([name]) for name in tags))
-    return query.where(tagged(tags))
+    if shape.all_tags:
+        return query.where(*(tagged(bindparam(f"tag_{n}", type_=String, expanding=True)) for n in range(shape.tags)))
+    return query.where(tagged(_TAGS))
 
 
 # Up to this many matches (the count's cap), order them all exactly (bm25 / ts_rank, or the sort column).
@@ -269,58 +340,6 @@ def _sort_columns(sort: str) -> list[Any]:
     if sort == "quickest":
         return [Recipe.total_minutes.asc().nulls_last(), Recipe.id]
     return [Recipe.created_at.desc(), Recipe.id.desc()]
-
-
-def _rows(query: Any) -> list[Any]:
-    # These are plain column selects: run them on the session's connection, skipping
-    # the ORM's per-statement work (it matters on a page that runs on every visit).
-    return list(db.session.connection().execute(query).all())
-
-
-def _count(query: AnySelect) -> int:
-    return int(_rows(select(func.count()).select_from(query.order_by(None).subquery()))[0][0])
-
-
-def _capped_count(query: AnySelect) -> int:
-    return _count(query.with_only_columns(Recipe.id).limit(COUNT_CAP + 1))
-
-
-def _page(query: AnySelect, offset: int, limit: int) -> list[Any]:
-    return _rows(query.offset(offset).limit(limit)) if limit > 0 else []
-
-
-def _ranked_rows(base: AnySelect, terms: ParsedQuery, dense: bool, offset: int, limit: int) -> list[Any]:
-    dialect = db.engine.dialect.name
-    if not dense or not terms.include:
-        ranked = backends.apply_text_filter(dialect, base, terms)
-        order = [ranked.rank, Recipe.id.desc()] if ranked.rank is not None and not dense else [ranked.recent]
-        return _page(ranked.query.order_by(*order), offset, limit)
-    # Title matches first, then the rest; each most recently added first.
-    in_title = backends.apply_text_filter(dialect, base, terms, title_tier=True)
-    rows = _page(in_title.query.order_by(in_title.recent), offset, limit)
-    if len(rows) == limit:
-        return rows
-    title_count = _count(in_title.query)
-    rest = backends.apply_text_filter(dialect, base, terms, title_tier=False)
-    return rows + _page(rest.query.order_by(rest.recent), max(0, offset - title_count), limit - len(rows))
-
-
-def _sorted_rows(filtered: AnySelect, sort: str, offset: int, limit: int) -> list[Any]:
-    return _page(filtered.order_by(*_sort_columns(sort)), offset, limit)
-
-
-def _rows_by_mark(
-    marked_from: AnySelect, walked: AnySelect, order: marks.MarkOrder, offset: int, limit: int, only_marked: bool
-) -> list[Any]:
-    """A page in the order of one of the viewer's marks: the recipes they marked first (read
-    from the mark's table: a few), then the others newest first (a walk of the recipe index that
-    stops after the page). `only_marked`: a filter already keeps only marked ones."""
-    marked = order.marked(marked_from)
-    rows = _page(marked, offset, limit)
-    if len(rows) == limit or only_marked:
-        return rows
-    skip = max(0, offset - _count(marked))
-    return rows + _page(walked.where(order.unmarked).order_by(*order.newest), skip, limit - len(rows))
 
 
 # Whose a card is: the owner's name, looked up (by primary key) only for the rows a page shows;
@@ -339,30 +358,134 @@ _CARD_COLUMNS = (
 )
 
 
-def _base(user: User, request: SearchRequest, correlated_tags: bool, cards: bool = True) -> AnySelect:
-    """The card columns of the recipes this user may see (only their ids without `cards`), with
-    the non-text filters."""
+def _base(shape: _Shape, cards: bool = True) -> AnySelect:
+    """The card columns of the recipes the viewer may see (only their ids without `cards`),
+    with the non-text filters."""
     if cards:
-        base = select(*_CARD_COLUMNS, marks.own_stars_column(user.id)).where(visible_to(user))
+        base = select(*_CARD_COLUMNS, marks.own_stars_column(_VIEWER)).where(visible_to_viewer(_VIEWER, _HOUSEHOLD))
     else:
-        base = select(Recipe.id).where(visible_to(user))
-    if request.scope == "mine":
-        base = base.where(owned_by(user))
-    elif request.scope == "household":
-        base = base.where(of_household(user))
-    elif request.scope == "public":
+        base = select(Recipe.id).where(visible_to_viewer(_VIEWER, _HOUSEHOLD))
+    if shape.scope == "mine":
+        base = base.where(owned_by_viewer(_VIEWER))
+    elif shape.scope == "household":
+        base = base.where(of_household_id(_HOUSEHOLD))
+    elif shape.scope == "public":
         base = base.where(Recipe.visibility == PUBLIC)
-    if request.tags:
-        base = _tag_filter(base, request.tags, request.tag_mode, correlated_tags)
-    if request.max_time is not None:
-        base = base.where(Recipe.total_minutes <= request.max_time)
-    if request.favourite:
-        base = base.where(marks.favourites_of(user.id))
-    if request.min_rating is not None:
-        base = base.where(marks.rated_at_least(user.id, request.min_rating))
-    if request.not_cooked_days is not None:
-        base = base.where(marks.not_cooked_in(user.id, request.not_cooked_days))
+    if shape.tags:
+        base = _tag_filter(base, shape)
+    if shape.max_time:
+        base = base.where(Recipe.total_minutes <= _MAX_TIME)
+    if shape.favourite:
+        base = base.where(marks.favourites_of(_VIEWER))
+    if shape.min_rating:
+        base = base.where(marks.rated_at_least(_VIEWER, _MIN_STARS))
+    if shape.not_cooked:
+        base = base.where(marks.not_cooked_since(_VIEWER, _COOKED_SINCE))
     return base
+
+
+def _paged(query: AnySelect) -> AnySelect:
+    return query.offset(_OFFSET).limit(_LIMIT)
+
+
+def _counted(query: AnySelect) -> Any:
+    return select(func.count()).select_from(query.order_by(None).subquery())
+
+
+@functools.lru_cache(maxsize=STATEMENTS_KEPT)
+def _capped_count_statement(shape: _Shape, text: TextShape) -> Any:
+    """How many recipes match, counted up to the `count_limit` parameter (COUNT_CAP + 1); with
+    the text index driving (a join) when there is text."""
+    filtered = backends.apply_text_filter(shape.dialect, _base(shape, cards=False), text, covered=True).query
+    return _counted(filtered.limit(_COUNT_LIMIT))
+
+
+@functools.lru_cache(maxsize=STATEMENTS_KEPT)
+def _ranked_statement(shape: _Shape, text: TextShape, by_rank: bool) -> AnySelect:
+    """A page of matches: by rank (bm25 / ts_rank) when `by_rank`, else most recently added first."""
+    ranked = backends.apply_text_filter(shape.dialect, _base(shape), text)
+    order = [ranked.rank, Recipe.id.desc()] if by_rank and ranked.rank is not None else [ranked.recent]
+    return _paged(ranked.query.order_by(*order))
+
+
+@functools.lru_cache(maxsize=STATEMENTS_KEPT)
+def _recent_count_statement(shape: _Shape, text: TextShape) -> Any:
+    """How many recipes match, uncapped (the title matches, to know where the rest start)."""
+    return _counted(backends.apply_text_filter(shape.dialect, _base(shape), text).query)
+
+
+@functools.lru_cache(maxsize=STATEMENTS_KEPT)
+def _sorted_statement(shape: _Shape, text: TextShape, sort: str, walk_index: bool) -> AnySelect:
+    """A page in the order of `sort`: many matches walk the sort's index and stop after one
+    page, rather than collecting every match and sorting them."""
+    filtered = backends.apply_text_filter(shape.dialect, _base(shape), text, join=False, walk_index=walk_index)
+    return _paged(filtered.query.order_by(*_sort_columns(sort)))
+
+
+@functools.lru_cache(maxsize=STATEMENTS_KEPT)
+def _marked_statements(shape: _Shape, text: TextShape, sort: str, walk_index: bool) -> tuple[Any, Any, Any]:
+    """An order by one of the viewer's marks (see _rows_by_mark): the marked recipes' page and
+    count, and the page of the others."""
+    order = marks.mark_order(sort, _VIEWER)
+    marked_from = backends.apply_text_filter(shape.dialect, _base(shape), text, join=False).query
+    walked = backends.apply_text_filter(shape.dialect, _base(shape), text, join=False, walk_index=walk_index).query
+    marked = order.marked(marked_from)
+    return _paged(marked), _counted(marked), _paged(walked.where(order.unmarked).order_by(*order.newest))
+
+
+def _rows(statement: Any, values: Mapping[str, Any]) -> list[Any]:
+    # Run on the session's connection, skipping the ORM's per-statement work (it matters
+    # on a page that runs on every visit).
+    return list(db.session.connection().execute(statement, values).all())
+
+
+def _number(statement: Any, values: Mapping[str, Any]) -> int:
+    return int(_rows(statement, values)[0][0])
+
+
+def _page(statement: Any, values: Mapping[str, Any], offset: int, limit: int) -> list[Any]:
+    return _rows(statement, {**values, "offset": offset, "limit": limit}) if limit > 0 else []
+
+
+# --- searching ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Search:
+    """One search as its statements need it: the shapes they are kept by and their values."""
+
+    shape: _Shape
+    values: dict[str, Any]
+    text: TextTerms
+    terms: ParsedQuery
+    has_text: bool
+    prefixes: Terms | None
+
+    @classmethod
+    def of(cls, viewer_id: int, household_id: int, request: SearchRequest, prefixes: Terms | None = None) -> _Search:
+        terms, has_text = _search_terms(request)
+        dialect = db.engine.dialect.name
+        if prefixes is None and dialect == "sqlite":
+            prefixes = terms_for(db.session.connection())
+        # Count with the text index driving (a join) when there is text, else the tag lists.
+        shape = _Shape.of(dialect, request, correlated_tags=has_text)
+        text = backends.text_terms(dialect, terms, prefixes=prefixes)
+        return cls(shape, _values(viewer_id, household_id, request), text, terms, has_text, prefixes)
+
+    def with_text(self, text: TextTerms) -> dict[str, Any]:
+        return {**self.values, **text.values}
+
+    def capped_count(self) -> int:
+        return _number(_capped_count_statement(self.shape, self.text.shape), self.with_text(self.text))
+
+    def text_terms(self, title_tier: bool | None) -> TextTerms:
+        return backends.text_terms(self.shape.dialect, self.terms, title_tier=title_tier, prefixes=self.prefixes)
+
+    def walking_text(self, walk_index: bool) -> TextTerms:
+        """The text filter's values for a page that walks an index (they differ on PostgreSQL)."""
+        if not walk_index or self.shape.dialect == "sqlite" or not self.terms.tags:
+            return self.text
+        return backends.text_terms(self.shape.dialect, self.terms, prefixes=self.prefixes, walk_index=True)
 
 
 def _search_terms(request: SearchRequest) -> tuple[ParsedQuery, bool]:
@@ -377,51 +500,72 @@ def _search_terms(request: SearchRequest) -> tuple[ParsedQuery, bool]:
 
 def count(user: User, request: SearchRequest) -> int:
     """How many recipes `request` finds for `user`, counted up to COUNT_CAP + 1."""
-    terms, has_text = _search_terms(request)
-    # Count with the text index driving (a join) when there is text, else the tag lists.
-    counting_base = _base(user, request, correlated_tags=has_text, cards=False)
-    return _capped_count(backends.apply_text_filter(db.engine.dialect.name, counting_base, terms).query)
+    return _Search.of(user.id, user.household_id, request).capped_count()
 
 
-def search(user: User, request: SearchRequest) -> SearchPage:
-    terms, has_text = _search_terms(request)
-    dialect = db.engine.dialect.name
-    counting_base = _base(user, request, correlated_tags=has_text)
-    total = _capped_count(backends.apply_text_filter(dialect, counting_base, terms).query)
+def _ranked_rows(found: _Search, base_shape: _Shape, dense: bool, offset: int, limit: int) -> list[Any]:
+    if not dense or not found.terms.include:
+        statement = _ranked_statement(base_shape, found.text.shape, by_rank=not dense)
+        return _page(statement, found.with_text(found.text), offset, limit)
+    # Title matches first, then the rest; each most recently added first.
+    in_title = found.text_terms(title_tier=True)
+    in_title_values = found.with_text(in_title)
+    rows = _page(_ranked_statement(base_shape, in_title.shape, by_rank=False), in_title_values, offset, limit)
+    if len(rows) == limit:
+        return rows
+    title_count = _number(_recent_count_statement(base_shape, in_title.shape), in_title_values)
+    rest = found.text_terms(title_tier=False)
+    statement = _ranked_statement(base_shape, rest.shape, by_rank=False)
+    return rows + _page(statement, found.with_text(rest), max(0, offset - title_count), limit - len(rows))
+
+
+def _rows_by_mark(
+    found: _Search, base_shape: _Shape, sort: str, walk_index: bool, offset: int, limit: int, only_marked: bool
+) -> list[Any]:
+    """A page in the order of one of the viewer's marks: the recipes they marked first (read
+    from the mark's table: a few), then the others newest first (a walk of the recipe index that
+    stops after the page). `only_marked`: a filter already keeps only marked ones."""
+    marked_page, marked_count, walked_page = _marked_statements(base_shape, found.text.shape, sort, walk_index)
+    values = found.with_text(found.text)
+    rows = _page(marked_page, values, offset, limit)
+    if len(rows) == limit or only_marked:
+        return rows
+    skip = max(0, offset - _number(marked_count, values))
+    walked_values = found.with_text(found.walking_text(walk_index))
+    return rows + _page(walked_page, walked_values, skip, limit - len(rows))
+
+
+def search(user: User, request: SearchRequest, *, snippets: bool = True) -> SearchPage:
+    """One page of `request`'s results for `user`: cards with their tags and (with `snippets`,
+    as the pages show them) the text around the words found."""
+    me, household = user.id, user.household_id  # once: `user` may be Flask-Login's proxy, slow to ask
+    found = _Search.of(me, household, request)
+    total = found.capped_count()
     dense = total > RANK_LIMIT
-    # A dense page without text walks an index, checking each recipe's own tags; without tags
-    # the two bases are the same statement, built once.
-    same = has_text or not dense or not request.tags
-    base = counting_base if same else _base(user, request, correlated_tags=True)
+    # A dense page without text walks an index, checking each recipe's own tags; otherwise the
+    # page's statements filter tags as the count did.
+    correlated = found.has_text or (dense and bool(request.tags))
+    base_shape = replace(found.shape, correlated_tags=correlated and bool(request.tags))
     offset, limit = (request.page - 1) * request.per_page, request.per_page
     if offset >= total and total <= COUNT_CAP:
         rows: list[Any] = []  # nothing matches, or a page past the end: no need to ask
-    elif request.order == "relevance" and has_text:
-        rows = _ranked_rows(base, terms, dense, offset, limit)
+    elif request.order == "relevance" and found.has_text:
+        rows = _ranked_rows(found, base_shape, dense, offset, limit)
     elif request.order in marks.MARK_SORTS:
-        rows = _rows_by_mark(
-            backends.apply_text_filter(dialect, base, terms, join=False).query,
-            backends.apply_text_filter(dialect, base, terms, join=False, walk_index=dense).query,
-            marks.mark_order(request.order, user.id),
-            offset,
-            limit,
-            only_marked=request.order == marks.RATING and request.min_rating is not None,
-        )
+        only_marked = request.order == marks.RATING and request.min_rating is not None
+        rows = _rows_by_mark(found, base_shape, request.order, dense, offset, limit, only_marked)
     else:
-        # Many matches: walk the sort's index and stop after one page, rather than
-        # collecting every match and sorting them.
-        filtered = backends.apply_text_filter(dialect, base, terms, join=False, walk_index=dense).query
-        rows = _sorted_rows(filtered, request.order, offset, limit)
+        statement = _sorted_statement(base_shape, found.text.shape, request.order, walk_index=dense)
+        rows = _page(statement, found.with_text(found.walking_text(dense)), offset, limit)
     cards = [RecipeCard(*row) for row in rows]
-    me = user.id  # once: `user` may be Flask-Login's proxy, which is slow to ask
     for card in cards:
         if card.owner_id == me:
             card.owner_name = None  # one's own: no "by ..."
     _attach_tags(cards)
-    if terms.highlight_words:
-        _attach_snippets(cards, terms.highlight_words)
+    if snippets and found.terms.highlight_words:
+        _attach_snippets(cards, found.terms.highlight_words)
     # Few found: perhaps a word was misspelled (nothing more is asked of a search that finds enough).
-    suggestion = _suggestion(user, request, total) if total <= FEW else None
+    suggestion = _suggestion(me, household, request, total, found.prefixes) if total <= FEW else None
     return SearchPage(
         items=cards,
         total=min(total, COUNT_CAP),
@@ -431,16 +575,19 @@ def search(user: User, request: SearchRequest) -> SearchPage:
     )
 
 
-def _suggestion(user: User, request: SearchRequest, total: int) -> Suggestion | None:
+def _suggestion(
+    me: int, household: int, request: SearchRequest, total: int, prefixes: Terms | None
+) -> Suggestion | None:
     def count_typed(q: str) -> int:
-        return count(user, replace(request, q=q, page=1))
+        return _Search.of(me, household, replace(request, q=q, page=1), prefixes).capped_count()
 
     def count_alone(word: str) -> int:
         # Counted as far as a search counts: with a limit of a few rows PostgreSQL may plan a
         # walk of every recipe rather than the index (slow exactly when the word is nowhere).
-        return count(user, SearchRequest(q=word))
+        return _Search.of(me, household, SearchRequest(q=word), prefixes).capped_count()
 
-    found = correct(request.q, total, Lookup(db.session.connection(), user), count_typed, count_alone)
+    connection = db.session.connection()
+    found = correct(request.q, total, Lookup(connection, me, household, prefixes), count_typed, count_alone)
     if found is None:
         return None
     return Suggestion(
@@ -448,17 +595,22 @@ def _suggestion(user: User, request: SearchRequest, total: int) -> Suggestion | 
     )
 
 
+_TAGS_OF_CARDS = (
+    select(recipe_tag.c.recipe_id, Tag.display_name)
+    .join(Tag, Tag.id == recipe_tag.c.tag_id)
+    .where(recipe_tag.c.recipe_id.in_(_IDS))
+    .order_by(Tag.name)
+)
+_SNIPPET_FIELDS = select(Recipe.id, Recipe.description, Recipe.ingredients, Recipe.instructions, Recipe.notes).where(
+    Recipe.id.in_(_IDS)
+)
+
+
 def _attach_tags(cards: list[RecipeCard]) -> None:
     if not cards:
         return
     by_id = {card.id: card for card in cards}
-    rows = _rows(
-        select(recipe_tag.c.recipe_id, Tag.display_name)
-        .join(Tag, Tag.id == recipe_tag.c.tag_id)
-        .where(recipe_tag.c.recipe_id.in_(by_id))
-        .order_by(Tag.name)
-    )
-    for recipe_id, label in rows:
+    for recipe_id, label in _rows(_TAGS_OF_CARDS, {"ids": list(by_id)}):
         by_id[recipe_id].tags.append(label)  # as its owner typed it
 
 
@@ -466,12 +618,7 @@ def _attach_snippets(cards: list[RecipeCard], words: Sequence[str]) -> None:
     if not cards:
         return
     by_id = {card.id: card for card in cards}
-    rows = _rows(
-        select(Recipe.id, Recipe.description, Recipe.ingredients, Recipe.instructions, Recipe.notes).where(
-            Recipe.id.in_(by_id)
-        )
-    )
-    for recipe_id, description, ingredients, instructions, notes in rows:
+    for recipe_id, description, ingredients, instructions, notes in _rows(_SNIPPET_FIELDS, {"ids": list(by_id)}):
         fields = [description or "", "\n".join(ingredients or []), "\n".join(instructions or []), notes or ""]
         by_id[recipe_id].snippet = snippet(fields, words)
 

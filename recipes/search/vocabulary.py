@@ -2,9 +2,10 @@
 
 SQLite: `recipe_fts_vocab` (fts5vocab over the FTS5 index, migration 0008) lists the index's
 terms as its porter tokenizer keeps them, stemmed ("berries" -> "berri"), with how many recipes
-hold each. Terms are read by first letter (a range of the vocabulary, so never all of it), and
-the spellings offered are read back from recipes the person can see (FTS5's highlight()), so a
-suggestion is a word as written, never a stem.
+hold each. Terms are read by first letter (a range of the vocabulary, so never all of it; a
+worker keeps what it read while the index is unchanged: terms.py), and the spellings offered
+are read back from recipes the person can see (FTS5's highlight()), so a suggestion is a word as
+written, never a stem.
 
 PostgreSQL: `recipe_search_word` holds the index's words as written (kept by triggers,
 migration 0008). With pg_trgm, its trigram index finds words that differ anywhere, the first
@@ -23,11 +24,12 @@ from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import ColumnElement, column, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Integer, bindparam, column, func, literal_column, select, table, text
 from sqlalchemy.engine import Connection
 
-from ..access import visible_to
-from ..models import Recipe, User
+from ..access import visible_to_viewer
+from ..models import Recipe
+from .terms import Terms, terms_for
 
 STEMS_CHECKED = 6  # SQLite: the closest stems whose spellings are read back
 SPELLING_SOURCES = 3  # ... from this many recipes each
@@ -45,10 +47,10 @@ class Lookup:
     """Near words for the misspelled words of one search: each range of the vocabulary is
     read once, however many words start with the same letter."""
 
-    def __init__(self, connection: Connection, user: User) -> None:
+    def __init__(self, connection: Connection, viewer_id: int, household_id: int, terms: Terms | None = None) -> None:
         self.connection = connection
-        self.user = user
-        self._ranges: dict[str, list[tuple[str, int]]] = {}
+        self.viewer = {"viewer": viewer_id, "household": household_id}
+        self._terms = terms
         self._trigrams: bool | None = None
 
     def near(self, word: str, max_distance: int) -> list[Candidate]:
@@ -59,12 +61,9 @@ class Lookup:
 
     def starting_like(self, word: str) -> list[tuple[str, int]]:
         """(term, recipes) for the SQLite vocabulary's terms with `word`'s first letter."""
-        first = word[0]
-        if first not in self._ranges:
-            self._ranges[first] = [
-                (term, recipes) for term, recipes in self.connection.execute(_VOCABULARY, _letter_range(word))
-            ]
-        return self._ranges[first]
+        if self._terms is None:
+            self._terms = terms_for(self.connection)
+        return self._terms.starting_with_letter(word)
 
     def has_trigrams(self) -> bool:
         """PostgreSQL: whether pg_trgm is there (migration 0008 creates it when it may)."""
@@ -84,7 +83,6 @@ def _letter_range(word: str) -> dict[str, str]:
 
 # --- SQLite ----------------------------------------------------------------------------------
 
-_VOCABULARY = text("SELECT term, doc FROM recipe_fts_vocab WHERE term >= :low AND term < :high")
 _fts = table("recipe_fts", column("rowid"))
 _MARK = re.compile("\x01([^\x02]*)\x02")
 
@@ -101,7 +99,7 @@ def _sqlite_near(lookup: Lookup, word: str, max_distance: int) -> list[Candidate
     stems = sorted(close, key=lambda match: (match[1], -terms[match[0]]))[:STEMS_CHECKED]
     found: dict[str, Candidate] = {}
     for stem, _, _ in stems:
-        for spelling in _spellings(lookup.connection, lookup.user, stem):
+        for spelling in _spellings(lookup, stem):
             distance = OSA.distance(word, spelling, score_cutoff=max_distance)
             if spelling != word and distance <= max_distance:
                 candidate = Candidate(spelling, distance, terms[stem])
@@ -113,18 +111,24 @@ def _sqlite_near(lookup: Lookup, word: str, max_distance: int) -> list[Candidate
     return _ranked(found)
 
 
-def _spellings(connection: Connection, user: User, stem: str) -> set[str]:
-    """How `stem` is written in a few recipes `user` can see (the index holds folded text)."""
-    index: ColumnElement[Any] = literal_column("recipe_fts")
-    marked = [func.highlight(index, number, "\x01", "\x02") for number in range(4)]
-    query = (
-        select(*marked)
-        .select_from(_fts)
-        .join(Recipe, Recipe.id == _fts.c.rowid)
-        .where(text("recipe_fts MATCH :term").bindparams(term=f'"{stem}"'), visible_to(user))
-        .limit(SPELLING_SOURCES)
+_INDEX: ColumnElement[Any] = literal_column("recipe_fts")
+# Built once: the stem and the viewer are bound when it runs.
+_SPELLINGS = (
+    select(*(func.highlight(_INDEX, number, "\x01", "\x02") for number in range(4)))
+    .select_from(_fts)
+    .join(Recipe, Recipe.id == _fts.c.rowid)
+    .where(
+        text("recipe_fts MATCH :term"),
+        visible_to_viewer(bindparam("viewer", type_=Integer), bindparam("household", type_=Integer)),
     )
-    return {spelling for row in connection.execute(query) for field in row for spelling in _MARK.findall(field or "")}
+    .limit(SPELLING_SOURCES)
+)
+
+
+def _spellings(lookup: Lookup, stem: str) -> set[str]:
+    """How `stem` is written in a few recipes the viewer can see (the index holds folded text)."""
+    rows = lookup.connection.execute(_SPELLINGS, {**lookup.viewer, "term": f'"{stem}"'})
+    return {spelling for row in rows for field in row for spelling in _MARK.findall(field or "")}
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------
