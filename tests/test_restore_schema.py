@@ -96,6 +96,20 @@ USER_COLUMNS = (
 )
 
 
+def generation_triggers(table: str) -> list[str]:
+    """The data generation's triggers of `table`, as migration 0016 makes them (dropping a table
+    drops its triggers: a rebuild that changes one thing makes them again)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "migration_0016", Path(migrations_directory()) / "versions" / "0016_data_generation.py"
+    )
+    assert spec and spec.loader
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    return [migration._sqlite_trigger(table, write) for write in migration.WRITES]
+
+
 def rebuilt_user(definition: str) -> list[str]:
     """`rebuilt` for the user table, with its index (dropping a table drops its indexes)."""
     return [*rebuilt("user", definition), 'CREATE INDEX ix_user_household_id ON "user" (household_id)']
@@ -154,6 +168,7 @@ SQLITE_TAMPERING: dict[str, tuple[list[str], str]] = {
                 "REFERENCES user (id), CONSTRAINT uq_tag_owner_id_name UNIQUE (owner_id, name)",
             ),
             "CREATE INDEX ix_tag_name ON tag (name)",
+            *generation_triggers("tag"),
         ],
         r"\(table tag lacks the foreign key \(owner_id\) to user \(id\) ON DELETE CASCADE; "
         r"table tag has an extra foreign key \(owner_id\) to user \(id\)\)",
