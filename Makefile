@@ -16,7 +16,8 @@ help:
 	@echo "make test   - set up and run lint, type checks and the whole suite (SQLite and PostgreSQL)"
 	@echo "make bench  - load-test list and search at 10k/50k recipes, time pictures, imports, the ingredient parser,"
 	@echo "              scaled pages, the backfill of 50k recipes, the planner, cook mode and shopping lists (six"
-	@echo "              phones on one list, SQLite and PostgreSQL), Lighthouse on the list, a recipe and cook mode;"
+	@echo "              phones on one list, SQLite and PostgreSQL), Lighthouse on the list, a recipe and cook mode, the"
+	@echo "              planner and cook mode pages, memory and worker counts; searches and API on PostgreSQL);"
 	@echo "              writes docs/benchmarks.md"
 	@echo "make soak   - a minute of mixed load under Gunicorn and tini, a killed worker, SIGTERM, a full disk; writes docs/soak.md"
 
@@ -42,6 +43,9 @@ test: $(VENV)/.test-installed
 
 bench: $(VENV)/.run-installed
 	$(BIN)/python scripts/bench.py
+	@# The searches and the API served from PostgreSQL too, when it is installed (97: it is not).
+	$(PYTHON) scripts/with_postgres.py -- $(BIN)/python scripts/bench.py --only search --postgres \
+		--markdown docs/benchmarks.md || test $$? -eq 97
 	$(BIN)/python scripts/bench_images.py --heic --markdown docs/benchmarks.md
 	$(BIN)/python scripts/bench_import.py --markdown docs/benchmarks.md
 	$(BIN)/python scripts/bench_file_import.py --markdown docs/benchmarks.md
@@ -58,6 +62,10 @@ bench: $(VENV)/.run-installed
 		|| test $$? -eq 97
 	@# Lighthouse 12 (mobile, signed in): needs Chromium and Node.js/npm, says so and skips without them.
 	$(BIN)/python scripts/bench_lighthouse.py --markdown docs/benchmarks.md
+	@# The planner's week and cook mode against the list page, in-process (they print their numbers).
+	$(BIN)/python scripts/bench_planner.py
+	$(BIN)/python scripts/bench_cook.py
+	$(BIN)/python scripts/bench_memory.py --markdown docs/benchmarks.md
 
 # Root for the disk-full part (it mounts a small tmpfs); elsewhere that part is skipped with a message.
 soak: $(VENV)/.run-installed

@@ -739,10 +739,15 @@ def markdown(report: Report) -> str:
     listing = next((r for r in rows if r[0].target.server == "list"), None)
     heading = f"## The same on {database}" if postgres else "# Benchmarks"
     sub = "###" if postgres else "##"  # PostgreSQL's section sits under SQLite's
+    command = (
+        "`make bench` (`scripts/with_postgres.py -- .venv/bin/python scripts/bench.py --only search --postgres`)"
+        if postgres
+        else "`make bench` (`scripts/bench.py`)"
+    )
     lines = [
         heading,
         "",
-        "Written by `make bench` (`scripts/bench.py`): the app served by Gunicorn with its own",
+        f"Written by {command}: the app served by Gunicorn with its own",
         f"`gunicorn.conf.py` and `WEB_CONCURRENCY={WORKERS}` on a loopback port, signed in, measured with",
         f"`wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.duration}s` after a {WARM_UP_SECONDS} s warm-up per URL.",
         "A Flask hello-world served with the same settings in the same run is the baseline, so the",
@@ -763,6 +768,11 @@ def markdown(report: Report) -> str:
         "workers used per request during the measured run: steadier than req/s when something else",
         f"shares the machine. At {WRK_CONNECTIONS} connections on {report.machine['CPUs (nproc)']} CPUs a request",
         "waits behind the others, so latency is several times its CPU time.",
+        *(
+            ["The PostgreSQL server's own CPU time is not in it (the server runs on the same machine)."]
+            if postgres
+            else []
+        ),
         "",
         f"{sub} Targets",
         "",

@@ -226,3 +226,13 @@ def test_a_search_count_checks_visibility_from_the_index_not_the_rows(app: Flask
         db.session.rollback()
     assert "SEARCH recipe USING COVERING INDEX ix_recipe_visible_to (id=?)" in details, details
     assert "2 recipes found" in alice.get("/recipes/?q=chicken").text  # hers, and Bob's public one
+
+
+@pytest.mark.usefixtures("sqlite_only")
+def test_the_spellings_of_a_word_s_near_stems_are_read_in_one_statement(app: Flask, alice: Any) -> None:
+    for title in ("Chicken curry", "Chickpea curry", "Chive butter", "Chili con carne", "Currant buns"):
+        add(alice, title)
+    alice.get("/recipes/?q=chiken+currey")  # the vocabulary kept
+    with statements(app) as found:
+        assert "Did you mean" in alice.get("/recipes/?q=chiken+currey").text
+    assert sum("highlight(recipe_fts" in statement for statement, _ in found) == 2  # one per misspelled word

@@ -18,13 +18,26 @@ two neighbouring letters as one edit: "chikcen"), computed by RapidFuzz.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import ColumnElement, Integer, bindparam, column, func, literal_column, select, table, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    bindparam,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+    union_all,
+)
 from sqlalchemy.engine import Connection
 
 from ..access import visible_to_viewer
@@ -98,8 +111,9 @@ def _sqlite_near(lookup: Lookup, word: str, max_distance: int) -> list[Candidate
     close = process.extract(word, list(terms), scorer=OSA.distance, score_cutoff=loose, limit=None)
     stems = sorted(close, key=lambda match: (match[1], -terms[match[0]]))[:STEMS_CHECKED]
     found: dict[str, Candidate] = {}
+    spellings = _spellings(lookup, [stem for stem, _, _ in stems])
     for stem, _, _ in stems:
-        for spelling in _spellings(lookup, stem):
+        for spelling in spellings[stem]:
             distance = OSA.distance(word, spelling, score_cutoff=max_distance)
             if spelling != word and distance <= max_distance:
                 candidate = Candidate(spelling, distance, terms[stem])
@@ -112,23 +126,38 @@ def _sqlite_near(lookup: Lookup, word: str, max_distance: int) -> list[Candidate
 
 
 _INDEX: ColumnElement[Any] = literal_column("recipe_fts")
-# Built once: the stem and the viewer are bound when it runs.
-_SPELLINGS = (
-    select(*(func.highlight(_INDEX, number, "\x01", "\x02") for number in range(4)))
-    .select_from(_fts)
-    .join(Recipe, Recipe.id == _fts.c.rowid)
-    .where(
-        text("recipe_fts MATCH :term"),
-        visible_to_viewer(bindparam("viewer", type_=Integer), bindparam("household", type_=Integer)),
-    )
-    .limit(SPELLING_SOURCES)
-)
+_VISIBLE = visible_to_viewer(bindparam("viewer", type_=Integer), bindparam("household", type_=Integer))
 
 
-def _spellings(lookup: Lookup, stem: str) -> set[str]:
-    """How `stem` is written in a few recipes the viewer can see (the index holds folded text)."""
-    rows = lookup.connection.execute(_SPELLINGS, {**lookup.viewer, "term": f'"{stem}"'})
-    return {spelling for row in rows for field in row for spelling in _MARK.findall(field or "")}
+@functools.lru_cache(maxsize=STEMS_CHECKED)
+def _spellings_statement(stems: int) -> Any:
+    """For `stems` stems at once (bound as term_0, term_1, ...): a few recipes each that the
+    viewer can see, their fields with the stem marked, each row numbered by its stem. One
+    statement for all of a word's stems, built once per number of stems."""
+    arms = []
+    for number in range(stems):
+        marked = (
+            select(*(func.highlight(_INDEX, field, "\x01", "\x02").label(f"field_{field}") for field in range(4)))
+            .select_from(_fts)
+            .join(Recipe, Recipe.id == _fts.c.rowid)
+            .where(text(f"recipe_fts MATCH :term_{number}"), _VISIBLE)
+            .limit(SPELLING_SOURCES)
+            .subquery(f"stem_{number}")
+        )
+        arms.append(select(literal(number, Integer).label("stem"), *marked.c))
+    return union_all(*arms) if len(arms) > 1 else arms[0]
+
+
+def _spellings(lookup: Lookup, stems: list[str]) -> dict[str, set[str]]:
+    """How each of `stems` is written in a few recipes the viewer can see (the index holds
+    folded text)."""
+    found: dict[str, set[str]] = {stem: set() for stem in stems}
+    if not stems:
+        return found
+    terms = {f"term_{number}": f'"{stem}"' for number, stem in enumerate(stems)}
+    for number, *fields in lookup.connection.execute(_spellings_statement(len(stems)), {**lookup.viewer, **terms}):
+        found[stems[number]].update(spelling for field in fields for spelling in _MARK.findall(field or ""))
+    return found
 
 
 # --- PostgreSQL --------------------------------------------------------------------------------
