@@ -108,6 +108,21 @@ def test_the_stemmer_is_the_index_own_tokenizer(app: Flask) -> None:
         db.session.rollback()
 
 
+@pytest.mark.usefixtures("sqlite_only")
+def test_a_forked_worker_makes_its_own_stemmer(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    with app.app_context():
+        connection = db.session.connection()
+        kept = terms.kept_terms(app)
+        first = kept.stemmer(connection)
+        assert first is not None and kept.stemmer(connection) is first
+        monkeypatch.setattr(os, "getpid", lambda: -1)
+        again = kept.stemmer(connection)
+        assert again is not None and again is not first and again.tokens("tomatoes") == ("tomato",)
+        db.session.rollback()
+
+
 # --- a long last word asked as the word ------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ connection made and has not committed yet are not in it: a transaction that wrot
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import threading
@@ -64,6 +65,7 @@ class IndexTerms:
         self._lock = threading.Lock()
         self._stemmer: _Stemmer | None = None
         self._stemmer_failed = False
+        self._stemmer_pid = 0  # a connection is not to be used across a fork: a child makes its own
 
     def at(self, stamp: bytes) -> Generation:
         """The kept terms of generation `stamp` (a fresh, empty one when it is new). A request
@@ -77,6 +79,8 @@ class IndexTerms:
         """The index's own tokenizer (its options read from the schema), on a private in-memory
         database; None if it cannot be made."""
         with self._lock:
+            if self._stemmer_pid != os.getpid():
+                self._stemmer, self._stemmer_pid = None, os.getpid()
             if self._stemmer is None and not self._stemmer_failed:
                 try:
                     self._stemmer = _Stemmer(_tokenize_option(connection))
