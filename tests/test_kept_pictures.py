@@ -79,7 +79,7 @@ def test_an_edit_that_comes_back_keeps_its_new_picture(alice: Client, app: Flask
     [before] = recipe_pictures(app)
     refused = post_recipe(alice, f"{recipe_url}/edit", picture=photo(color=(10, 10, 200)), prep_time="-5")
     assert refused.status_code == 400
-    assert "is kept" in refused.text
+    assert "is kept: it will be saved with the recipe" in refused.text
     assert recipe_pictures(app) == [before]  # nothing saved yet
     saved = resubmit(alice, f"{recipe_url}/edit", kept_key(refused.text))
     assert saved.status_code == 302
@@ -95,7 +95,7 @@ def test_a_kept_picture_is_offered_again_until_the_form_is_right(alice: Client, 
     key = kept_key(first.text)
     second = resubmit(alice, "/recipes/new", key, title="", prep_time="x")
     assert second.status_code == 400
-    assert kept_key(second.text) == key and "is kept" in second.text
+    assert kept_key(second.text) == key and "is kept: it will be saved with the recipe" in second.text
     assert kept_rows(app) == 1
     assert resubmit(alice, "/recipes/new", key).status_code == 302
     assert recipe_pictures(app)[0] is not None
@@ -111,7 +111,7 @@ def test_do_not_use_this_picture(alice: Client, app: Flask) -> None:
     key = kept_key(post_recipe(alice, picture=photo(), title="").text)
     again = resubmit(alice, "/recipes/new", key, discard_kept_picture="y", title="")
     assert again.status_code == 400
-    assert "is kept" not in again.text and kept_key(again.text) == ""
+    assert "is kept: it will be saved with the recipe" not in again.text and kept_key(again.text) == ""
     assert kept_rows(app) == 0
 
 
@@ -131,7 +131,7 @@ def test_a_refused_file_keeps_the_earlier_picture_on_offer(alice: Client, app: F
     refused = post_recipe(alice, picture=b"<html>not a photo</html>", kept_picture=key)
     assert refused.status_code == 400
     assert "not a JPEG, PNG, WebP" in refused.text
-    assert kept_key(refused.text) == key and "is kept" in refused.text
+    assert kept_key(refused.text) == key and "is kept: it will be saved with the recipe" in refused.text
     assert recipe_pictures(app) == []
 
 
@@ -201,7 +201,7 @@ def test_kept_pictures_and_import_results_stay_out_of_backups(app: Flask) -> Non
 def test_the_form_without_a_picture_shows_no_kept_note(alice: Client) -> None:
     refused = post_recipe(alice, title="")
     assert refused.status_code == 400
-    assert "is kept" not in refused.text
+    assert "is kept: it will be saved with the recipe" not in refused.text
     assert kept_key(refused.text) == ""
 
 
