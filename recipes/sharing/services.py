@@ -12,6 +12,7 @@ page can say "revoked" rather than "unknown", and its owner still sees how often
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -70,6 +71,21 @@ def state_of(share: ShareLink, now: datetime | None = None) -> str:
     return secret_tokens.state_of(share.expires_at, share.revoked_at, now)
 
 
+def new_link(expiry: str) -> tuple[secret_tokens.MintedToken, dict[str, Any]]:
+    """A fresh token and the columns every share link keeps of it (its hash, hint, when it was
+    made and when it stops working) for `expiry`, a key of EXPIRIES the caller has checked:
+    recipe and list links alike."""
+    token = secret_tokens.mint()
+    now = utcnow()
+    columns = {
+        "token_hash": token.digest,
+        "hint": token.hint(HINT_CHARS),
+        "created_at": now,
+        "expires_at": secret_tokens.expires_at(now, EXPIRIES[expiry].days),
+    }
+    return token, columns
+
+
 def create_share(user: User, recipe_id: int, expiry: str, *, show_to: str | None = None) -> tuple[ShareLink, str]:
     """A new link to the user's own recipe, working for `expiry` (a key of EXPIRIES).
     Returns the link and its token: the token is not kept, so this is the only time anyone
@@ -78,15 +94,8 @@ def create_share(user: User, recipe_id: int, expiry: str, *, show_to: str | None
     if expiry not in EXPIRIES:
         raise ShareInvalid("Choose how long the link should work.", "expiry")
     recipe = get_own_recipe(user, recipe_id)
-    token = secret_tokens.mint()
-    now = utcnow()
-    share = ShareLink(
-        recipe_id=recipe.id,
-        token_hash=token.digest,
-        hint=token.hint(HINT_CHARS),
-        created_at=now,
-        expires_at=secret_tokens.expires_at(now, EXPIRIES[expiry].days),
-    )
+    token, columns = new_link(expiry)
+    share = ShareLink(recipe_id=recipe.id, **columns)
     db.session.add(share)
     if show_to is not None:
         shown_once.hold(show_to, SHOWN_ON, token.secret)

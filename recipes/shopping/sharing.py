@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from .. import secret_tokens, shown_once
 from ..extensions import db
 from ..models import ShoppingList, ShoppingListShare, User, token_digest, utcnow
-from ..sharing.services import DEFAULT_EXPIRY, EXPIRIES, HINT_CHARS, ShareGone, ShareInvalid, ShareNotFound
+from ..sharing.services import DEFAULT_EXPIRY, EXPIRIES, ShareGone, ShareInvalid, ShareNotFound, new_link
 from .services import get_list
 
 __all__ = [
@@ -48,15 +48,8 @@ def create_share(user: User, list_id: int, expiry: str, *, show_to: str | None =
     if expiry not in EXPIRIES:
         raise ShareInvalid("Choose how long the link should work.", "expiry")
     shopping_list = get_list(user, list_id)
-    token = secret_tokens.mint()
-    now = utcnow()
-    share = ShoppingListShare(
-        list_id=shopping_list.id,
-        token_hash=token.digest,
-        hint=token.hint(HINT_CHARS),
-        created_at=now,
-        expires_at=secret_tokens.expires_at(now, EXPIRIES[expiry].days),
-    )
+    token, columns = new_link(expiry)
+    share = ShoppingListShare(list_id=shopping_list.id, **columns)
     db.session.add(share)
     if show_to is not None:
         shown_once.hold(show_to, SHOWN_ON, token.secret)
