@@ -192,6 +192,15 @@ def create_recipe(client: Client, **fields: str) -> int:
     return int(match.group(1))
 
 
+CSRF_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")
+
+
+def without_tokens(page: str) -> str:
+    """A page without its CSRF tokens: they are random, so a short word such as "pie" turns up in
+    one now and then, and a test that a word is absent from the page must not read them."""
+    return CSRF_TOKEN.sub("", page)
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     if dbf.using_postgres():
         return f"database: PostgreSQL ({dbf.POSTGRES_URL.split('@')[-1]})"

@@ -22,7 +22,7 @@ from recipes.planner import limits as plan_limits
 from recipes.planner.services import plan_day, week_start_of
 from recipes.shopping import limits
 
-from .conftest import Client, create_recipe
+from .conftest import Client, create_recipe, without_tokens
 from .test_api import Api, make_token
 from .test_households import invite, join
 from .test_shopping import PIE, SOUP, new_list, rows, version
@@ -42,7 +42,7 @@ def plan(client: Client, recipe_id: int, day: date, servings: str = "", meal: st
 def flashed(client: Client, response: Any) -> str:
     """The page a form's answer sends to (where its message is shown)."""
     assert response.status_code == 303, response.text
-    return client.get(response.headers["Location"]).text
+    return without_tokens(client.get(response.headers["Location"]).text)
 
 
 @pytest.fixture
