@@ -3,7 +3,10 @@ and made again when they change: a cookie signed with an old key works only whil
 
 from __future__ import annotations
 
-from flask import Flask
+import time
+
+import pytest
+from flask import Flask, session
 
 from recipes.session_cookie import SessionCookie
 
@@ -34,3 +37,53 @@ def test_a_login_survives_only_the_keys_that_still_sign_it(app: Flask, alice: Cl
     assert with_the_cookie().get("/auth/account").status_code == 302  # the cookie no longer holds
     app.config["SECRET_KEY_FALLBACKS"] = [old]
     assert with_the_cookie().get("/auth/account").status_code == 200
+
+
+def _browser_with(app: Flask, value: str) -> Client:
+    browser: Client = app.test_client()  # type: ignore[assignment]
+    browser.set_cookie("recipes_session", value)
+    return browser
+
+
+def test_a_cookie_read_again_is_the_session_it_was_and_its_age_still_counts(
+    app: Flask, alice: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    interface = app.session_interface
+    assert isinstance(interface, SessionCookie)
+    assert alice.get("/auth/account").status_code == 200
+    cookie = alice.get_cookie("recipes_session")
+    assert cookie is not None
+    assert _browser_with(app, cookie.value).get("/auth/account").status_code == 200
+    kept = len(interface)
+    assert kept >= 1
+    assert _browser_with(app, cookie.value).get("/auth/account").status_code == 200
+    assert len(interface) == kept  # read from what the worker kept, not kept twice
+    # Past the session's lifetime the kept cookie is refused, as a freshly read one would be.
+    later = time.time() + app.permanent_session_lifetime.total_seconds() + 60
+    monkeypatch.setattr("recipes.session_cookie.time.time", lambda: later)
+    assert _browser_with(app, cookie.value).get("/auth/account").status_code == 302
+
+
+def test_a_changed_cookie_is_checked_in_full_even_beside_its_kept_original(app: Flask, alice: Client) -> None:
+    assert alice.get("/auth/account").status_code == 200
+    cookie = alice.get_cookie("recipes_session")
+    assert cookie is not None
+    payload, _, signature = cookie.value.rpartition(".")
+    forged = f"{payload}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
+    assert _browser_with(app, forged).get("/auth/account").status_code == 302
+    assert _browser_with(app, cookie.value + "x").get("/auth/account").status_code == 302
+
+
+def test_a_session_holding_a_list_is_never_kept(app: Flask) -> None:
+    """Flashed messages are a list a view changes in place: such a session is read afresh each time."""
+    interface = app.session_interface
+    assert isinstance(interface, SessionCookie)
+    with app.test_request_context():
+        session["_flashes"] = [("info", "hello")]
+        serializer = interface.get_signing_serializer(app)
+        assert serializer is not None
+        value = str(serializer.dumps(dict(session)))
+    browser = _browser_with(app, value)
+    before = len(interface)
+    browser.get("/auth/login")
+    assert len(interface) == before

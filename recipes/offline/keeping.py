@@ -80,6 +80,8 @@ def _no_query(args: MultiDict[str, str]) -> bool:
 def _first_page_or_favourites(args: MultiDict[str, str]) -> bool:
     """The list as it opens, or only one's favourites (in any order): not a search, a filter or a
     later page, which are answers of their own each time."""
+    if not args:
+        return True  # the list as it opens (most visits), without reading the search from it
     per_page = current_app.config["RECIPES_PER_PAGE"]
     asked = SearchRequest.from_args(args, per_page)
     return replace(asked, favourite=False, sort="") == SearchRequest.from_args(MultiDict(), per_page)
