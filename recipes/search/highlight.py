@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup
 
@@ -23,18 +23,23 @@ MAX_FIELD = 4000  # characters of a field looked at: a snippet comes from near t
 def _hits(text: str, prefixes: tuple[str, ...], pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     """(start, end) of the words in `text` that start with one of `prefixes`, once folded."""
     folded = fold(text)
+    # Every match starts where one of the prefixes stands, as it is: found by a plain substring
+    # search, rather than the pattern's walk of every position before it (none: no match).
+    found = [at for at in (folded.find(prefix) for prefix in prefixes) if at >= 0]
+    if not found:
+        return []
     if len(folded) == len(text):
-        # Folding kept every position (the usual case): match on the folded text directly.
-        first = pattern.search(folded)
+        # Folding kept every position (the usual case): match on the folded text directly (the
+        # pattern still sees what stands before `min(found)`, for its word boundary).
+        first = pattern.search(folded, min(found))
         if first is None:
             return []
         window_end = min(len(folded), first.end() + 2 * SNIPPET_RADIUS)
         return [m.span() for m in pattern.finditer(folded, first.start(), window_end)]
     # Folding changed lengths ("ß" -> "ss", ligatures): fold word by word instead. Folding works
     # character by character, so a word that folds to a match leaves that match in the folded text:
-    # none there, none to find. A snippet shows the first hit and what follows it closely.
-    if not any(prefix in folded for prefix in prefixes):
-        return []
+    # none there, none to find (checked above). A snippet shows the first hit and what follows it
+    # closely.
     hits: list[tuple[int, int]] = []
     for m in WORD.finditer(text):
         if hits and m.start() > hits[0][1] + 2 * SNIPPET_RADIUS:
@@ -44,8 +49,9 @@ def _hits(text: str, prefixes: tuple[str, ...], pattern: re.Pattern[str]) -> lis
     return hits
 
 
-def snippet(fields: Sequence[str], words: Sequence[str]) -> Markup | None:
-    """The first field with a match, cut to about 2 x SNIPPET_RADIUS characters around it."""
+def snippet(fields: Iterable[str], words: Sequence[str]) -> Markup | None:
+    """The first field with a match, cut to about 2 x SNIPPET_RADIUS characters around it.
+    `fields` are read in order, no further than that field (they may be made as they are read)."""
     prefixes = tuple(dict.fromkeys(w for w in words if w))
     if not prefixes:
         return None

@@ -13,7 +13,7 @@ statements anew cost a search more than running them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -619,8 +619,18 @@ def _attach_snippets(cards: list[RecipeCard], words: Sequence[str]) -> None:
         return
     by_id = {card.id: card for card in cards}
     for recipe_id, description, ingredients, instructions, notes in _rows(_SNIPPET_FIELDS, {"ids": list(by_id)}):
-        fields = [description or "", "\n".join(ingredients or []), "\n".join(instructions or []), notes or ""]
-        by_id[recipe_id].snippet = snippet(fields, words)
+        by_id[recipe_id].snippet = snippet(_snippet_fields(description, ingredients, instructions, notes), words)
+
+
+def _snippet_fields(
+    description: str | None, ingredients: list[str] | None, instructions: list[str] | None, notes: str | None
+) -> Iterator[str]:
+    """A recipe's text in the order a snippet looks for the words, each field made only if the
+    ones before it hold none (most matches are in the first two)."""
+    yield description or ""
+    yield "\n".join(ingredients or [])
+    yield "\n".join(instructions or [])
+    yield notes or ""
 
 
 def tag_counts(user: User, limit: int = 200) -> list[tuple[str, int]]:
