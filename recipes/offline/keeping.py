@@ -25,12 +25,13 @@ Programs with an API token have no service worker: nothing is marked for them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 from flask_login import current_user
 from sqlalchemy import inspect
 from werkzeug.datastructures import MultiDict
@@ -84,7 +85,13 @@ def _first_page_or_favourites(args: MultiDict[str, str]) -> bool:
         return True  # the list as it opens (most visits), without reading the search from it
     per_page = current_app.config["RECIPES_PER_PAGE"]
     asked = SearchRequest.from_args(args, per_page)
-    return replace(asked, favourite=False, sort="") == SearchRequest.from_args(MultiDict(), per_page)
+    return replace(asked, favourite=False, sort="") == _unfiltered(per_page)
+
+
+@functools.lru_cache(maxsize=8)
+def _unfiltered(per_page: int) -> SearchRequest:
+    """The list as it opens, as its parser reads it (read once per number of recipes a page holds)."""
+    return SearchRequest.from_args(MultiDict(), per_page)
 
 
 def _week_without_a_new_secret(args: MultiDict[str, str]) -> bool:
@@ -135,11 +142,17 @@ def account_key() -> str:
 
 
 def _kind_asked() -> str | None:
-    """The kind of what this request asks for, if the rule keeps it (whatever the answer)."""
-    rule = KEPT.get(request.endpoint or "")
-    if rule is None or request.method != "GET" or not rule.when(request.args):
-        return None
-    return rule.kind
+    """The kind of what this request asks for, if the rule keeps it (whatever the answer). Asked
+    by the page and again after it (`mark`): the rule is read once a request."""
+    if _KIND_ASKED not in g:
+        rule = KEPT.get(request.endpoint or "")
+        kept = rule is not None and request.method == "GET" and rule.when(request.args)
+        setattr(g, _KIND_ASKED, rule.kind if rule is not None and kept else None)
+    kind: str | None = g.get(_KIND_ASKED)
+    return kind
+
+
+_KIND_ASKED = "recipes_offline_kind_asked"
 
 
 def _kind_to_keep(response: Response) -> str | None:
