@@ -6,6 +6,7 @@ text, escaped, with the matching words wrapped in <mark>.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -49,13 +50,19 @@ def _hits(text: str, prefixes: tuple[str, ...], pattern: re.Pattern[str]) -> lis
     return hits
 
 
+@functools.lru_cache(maxsize=64)
+def _pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    """Words starting with one of `prefixes` (made once for a page's snippets, not for each)."""
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, prefixes)) + r")[^\W_]*")
+
+
 def snippet(fields: Iterable[str], words: Sequence[str]) -> Markup | None:
     """The first field with a match, cut to about 2 x SNIPPET_RADIUS characters around it.
     `fields` are read in order, no further than that field (they may be made as they are read)."""
     prefixes = tuple(dict.fromkeys(w for w in words if w))
     if not prefixes:
         return None
-    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, prefixes)) + r")[^\W_]*")
+    pattern = _pattern(prefixes)
     for field in fields:
         text = field[:MAX_FIELD]
         hits = _hits(text, prefixes, pattern)

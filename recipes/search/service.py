@@ -118,8 +118,11 @@ class SearchRequest:
             per_page=_bounded_int(args.get("per_page"), 1, MAX_PER_PAGE) or default_per_page,
         )
 
-    @property
+    @functools.cached_property
     def terms(self) -> ParsedQuery:
+        """The words to look for, parsed once per request object (the page asks for them a few
+        times: its order, whether it is filtered, the search itself). Fields never change (frozen),
+        and `replace` makes a new object, parsed anew."""
         return build_query(self.q, self.has, self.has_not)
 
     @property
