@@ -7,6 +7,7 @@ free-text ``servings`` ("Serves 4", "Makes 24 cookies", "4-6": the low end).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -69,8 +70,11 @@ def _number(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+@functools.lru_cache(maxsize=1024)
 def servings_range(servings_text: str | None) -> tuple[float, float | None] | None:
-    """The servings a recipe makes, as (low, high or None): "4-6" -> (4, 6), "Makes 24" -> (24, None)."""
+    """The servings a recipe makes, as (low, high or None): "4-6" -> (4, 6), "Makes 24" -> (24, None).
+    Read once per text a worker meets (a few hundred at most, "4", "Serves 4"): every recipe
+    object of the API's list asks it."""
     if not servings_text:
         return None
     text = servings_text[:200]
