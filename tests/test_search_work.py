@@ -125,3 +125,12 @@ def test_tag_suggestions_are_the_accounts_own_and_include_pending_ones(app: Flas
 
 def test_words_are_folded_as_before() -> None:
     assert query_text.build_query("Crème brûlée").include == (("creme",), ("brulee",))
+
+
+def test_the_offline_rule_is_read_for_each_request_even_in_one_app_context(app: Flask, soups: Client) -> None:
+    from recipes.offline.keeping import KEEP_HEADER
+
+    with app.app_context():  # a test's context, shared by the requests inside it
+        assert soups.get("/recipes/").headers.get(KEEP_HEADER) == "recipes"
+        assert soups.get(SEARCH).headers.get(KEEP_HEADER) is None
+        assert soups.get("/recipes/").headers.get(KEEP_HEADER) == "recipes"

@@ -31,7 +31,7 @@ import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, request
 from flask_login import current_user
 from sqlalchemy import inspect
 from werkzeug.datastructures import MultiDict
@@ -143,16 +143,18 @@ def account_key() -> str:
 
 def _kind_asked() -> str | None:
     """The kind of what this request asks for, if the rule keeps it (whatever the answer). Asked
-    by the page and again after it (`mark`): the rule is read once a request."""
-    if _KIND_ASKED not in g:
+    by the page and again after it (`mark`): the rule is read once a request (kept with the
+    request itself, not in `g`, which a test's app context may share between requests)."""
+    environ = request.environ
+    if _KIND_ASKED not in environ:
         rule = KEPT.get(request.endpoint or "")
         kept = rule is not None and request.method == "GET" and rule.when(request.args)
-        setattr(g, _KIND_ASKED, rule.kind if rule is not None and kept else None)
-    kind: str | None = g.get(_KIND_ASKED)
+        environ[_KIND_ASKED] = rule.kind if rule is not None and kept else None
+    kind: str | None = environ[_KIND_ASKED]
     return kind
 
 
-_KIND_ASKED = "recipes_offline_kind_asked"
+_KIND_ASKED = "recipes.offline_kind_asked"
 
 
 def _kind_to_keep(response: Response) -> str | None:
