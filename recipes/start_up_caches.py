@@ -19,8 +19,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
-from jinja2 import BytecodeCache, FileSystemBytecodeCache
-from jinja2.bccache import Bucket
+from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
 
 from .ingredients import units
 
