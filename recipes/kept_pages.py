@@ -169,19 +169,22 @@ class Kept:
         return sum(len(part) for part in self.parts)
 
     def body(self) -> bytes:
-        if not self.holes:
-            return self.parts[0]
+        """The page, its holes filled for this answer."""
+        parts, holes = self.parts, self.holes
+        if not holes:
+            return parts[0]
+        first = holes[0]
+        if not first.each_place and all(hole is first for hole in holes):
+            return first.fill().encode().join(parts)  # the CSRF token alone (the recipe list)
         once: dict[Hole, bytes] = {}
-        out = [self.parts[0]]
-        for hole, part in zip(self.holes, self.parts[1:], strict=True):
+        out: list[bytes] = [b""] * (2 * len(parts) - 1)
+        out[0::2] = parts
+        for place, hole in enumerate(holes):
             if hole.each_place:
-                out.append(hole.fill().encode())
-            else:
-                value = once.get(hole)
-                if value is None:
-                    value = once[hole] = hole.fill().encode()
-                out.append(value)
-            out.append(part)
+                value = hole.fill().encode()
+            elif (value := once.get(hole, b"")) == b"":
+                value = once[hole] = hole.fill().encode()
+            out[2 * place + 1] = value
         return b"".join(out)
 
 
@@ -231,6 +234,12 @@ def init_app(app: App, page: Page) -> None:
     stores.setdefault(page.name, KeptPages(page.max_bytes, _size_of))
 
 
+def clear_all(app: App) -> None:
+    """Forget every page the app's worker kept (a benchmark's "made" figure; a test)."""
+    for pages in app.extensions.get(EXTENSION, {}).values():
+        pages.clear()
+
+
 def store(page: Page) -> KeptPages[Kept]:
     """This worker's kept pages of a kind."""
     found: KeptPages[Kept] = current_app.extensions[EXTENSION][page.name]
@@ -263,7 +272,10 @@ def visit(page: Page, day: date) -> Visit | None:
     last_seen, user_id, *generations = row
     if None in generations or seen_due(last_seen, idle_days):
         return None
-    where = (request.host, request.script_root, request.full_path)
+    # The address as asked (a page's links are made from it): the scheme and host as the app sees
+    # them (behind a proxy, as ProxyFix set them), the app's root, the path and query string.
+    environ = request.environ
+    where = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), request.script_root, request.full_path)
     return Visit(tuple(int(value) for value in generations), int(user_id), (user_id, *where, day))
 
 

@@ -16,15 +16,25 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from ..kept_pages import Hole, fresh
 from ..planner import limits as plan_limits
 from ..web import Form
 from . import limits
 from .aisles import AISLES
 
 
+def _op_id() -> str:
+    return str(uuid.uuid4())
+
+
+# A kept page (kept_pages.py) gets a new op_id in each form for each answer: two answers of one
+# page must not name their changes alike (the second would be taken for the first, sent again).
+OP_ID = Hole(_op_id, each_place=True)
+
+
 def new_op_id() -> str:
     """A fresh op_id for a form: the same form posted twice (a double tap, a resend) is one change."""
-    return str(uuid.uuid4())
+    return fresh(_op_id(), OP_ID)
 
 
 class ListNameForm(Form):
