@@ -108,8 +108,10 @@ def set_cache_policy(response: Response) -> Response:
         return response
     if "Cache-Control" not in response.headers:
         response.headers["Cache-Control"] = PRIVATE
-    elif not (response.cache_control.public or response.cache_control.private or response.cache_control.no_store):
-        response.cache_control.private = True
+        return response
+    chosen = response.cache_control  # (parsed from the header at each access: read once)
+    if not (chosen.public or chosen.private or chosen.no_store):
+        chosen.private = True
     return response
 
 
