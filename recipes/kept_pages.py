@@ -136,7 +136,7 @@ class KeptPages(Generic[V]):
 # --- what differs between two answers of one page ------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # (each a module's one instance: known by its identity, hashed fast)
 class Hole:
     """A place in a kept page filled anew for each answer: by `fill()`, once for the whole answer
     (the CSRF token), or at each place (`each_place`: an op_id names one form's change)."""
@@ -177,14 +177,16 @@ class Kept:
         if not first.each_place and all(hole is first for hole in holes):
             return first.fill().encode().join(parts)  # the CSRF token alone (the recipe list)
         once: dict[Hole, bytes] = {}
-        out: list[bytes] = [b""] * (2 * len(parts) - 1)
-        out[0::2] = parts
-        for place, hole in enumerate(holes):
+        out = [parts[0]]
+        for hole, part in zip(holes, parts[1:], strict=True):
             if hole.each_place:
-                value = hole.fill().encode()
-            elif (value := once.get(hole, b"")) == b"":
-                value = once[hole] = hole.fill().encode()
-            out[2 * place + 1] = value
+                out.append(hole.fill().encode())
+            else:
+                value = once.get(hole)
+                if value is None:
+                    value = once[hole] = hole.fill().encode()
+                out.append(value)
+            out.append(part)
         return b"".join(out)
 
 

@@ -184,9 +184,9 @@ def test_a_page_is_kept_and_is_byte_for_byte_the_page_made_again(
     assert normal(kept.text) == normal(made.text) == normal(again.text)
     assert kept.headers == made.headers == again.headers
     # Its op_ids are new in each answer: two answers never name their changes alike.
-    kept_ids = OP_ID.findall(kept.text)
-    next_ids = OP_ID.findall(alice.get(url).text)
-    assert len(kept_ids) == len(next_ids)
+    kept_ids, next_ids = (OP_ID.findall(alice.get(url).text) for _ in range(2))
+    assert len(kept_ids) == len(next_ids) == len(OP_ID.findall(made.text))
+    assert bool(kept_ids) == (page != "household")  # (the household page has no op_id)
     assert not {found[1] for found in kept_ids} & {found[1] for found in next_ids}
 
 
@@ -204,6 +204,18 @@ def test_two_answers_of_a_kept_list_add_two_items(app: Flask, scene: Scene) -> N
         assert posted.status_code == 303
     page = scene.alice.get(url).text
     assert "Bread" in page and "Butter" in page
+
+
+def test_an_op_id_is_a_random_uuid() -> None:
+    import uuid
+
+    from recipes.shopping.forms import new_op_id
+
+    made = {new_op_id() for _ in range(1000)}
+    assert len(made) == 1000
+    for value in made:
+        found = uuid.UUID(value)
+        assert str(found) == value and found.version == 4 and found.variant == uuid.RFC_4122
 
 
 @pytest.mark.parametrize("page", ["week", "list", "household"])
