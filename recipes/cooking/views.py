@@ -23,7 +23,7 @@ bp = Blueprint("cooking", __name__, url_prefix="/recipes")
 
 # Cook mode kept ready (kept_pages.py): the recipe, and the household's lists its "Add what's
 # missing" offers, so it is kept under both realms' generations.
-COOK = ready.Page("cooking.cook", (data_generation.RECIPES, data_generation.KITCHEN))
+COOK = ready.Page("cooking.cook", (data_generation.RECIPES, data_generation.KITCHEN), 2 * 1024 * 1024)
 
 
 @bp.record_once

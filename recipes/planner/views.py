@@ -48,7 +48,7 @@ OPEN = {"planner.feed"}
 
 # The week, kept ready (kept_pages.py): it shows the household's plan and feeds, and recipes'
 # titles, so it is kept under both realms' generations.
-WEEK = ready.Page("planner.week", (data_generation.RECIPES, data_generation.KITCHEN))
+WEEK = ready.Page("planner.week", (data_generation.RECIPES, data_generation.KITCHEN), 2 * 1024 * 1024)
 
 
 @bp.record_once

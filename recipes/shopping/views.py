@@ -74,7 +74,7 @@ PLAN_DAYS = 7
 # A list's page kept ready (kept_pages.py): its rows and the titles of the recipes on it, so it
 # is kept under both realms' generations (a check-off changes the kitchen's: the next load of the
 # page is made again; the recipe lists stay kept).
-LIST_PAGE = ready.Page("shopping.page", (data_generation.RECIPES, data_generation.KITCHEN))
+LIST_PAGE = ready.Page("shopping.page", (data_generation.RECIPES, data_generation.KITCHEN), 2 * 1024 * 1024)
 
 
 @bp.record_once
