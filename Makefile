@@ -33,7 +33,12 @@ $(VENV)/.test-installed: $(BIN)/python setup.py pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(VENV)/.run-installed
 
+# The app's bytecode, written ahead (an editable install has none; PYTHONDONTWRITEBYTECODE may be
+# set): start-up then reads it instead of compiling every module, each time (a quarter of a second).
+COMPILE := $(BIN)/python -m compileall -q recipes >/dev/null
+
 run: $(VENV)/.run-installed
+	$(COMPILE)
 	$(BIN)/recipes bootstrap
 	@echo "Recipes is starting at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	exec $(BIN)/gunicorn -c "$(RECIPES_CONFIG_DIR)/gunicorn.conf.py" --bind "$(HOST):$(PORT)"
@@ -42,6 +47,7 @@ test: $(VENV)/.test-installed
 	sh scripts/test.sh
 
 bench: $(VENV)/.run-installed
+	$(COMPILE)
 	$(BIN)/python scripts/bench.py
 	@# The searches and the API served from PostgreSQL too, when it is installed (97: it is not).
 	$(PYTHON) scripts/with_postgres.py -- $(BIN)/python scripts/bench.py --only search --postgres \

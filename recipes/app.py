@@ -16,12 +16,10 @@ if TYPE_CHECKING:
 def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = False) -> Flask:
     """The app. `serving`: made for Gunicorn (recipes/preload.py), which never migrates: the
     migrations' tools (Flask-Migrate, Alembic) are then loaded only if something needs them."""
-    from flask import Flask
 
     from . import (
         api,
         auth,
-        bootstrap,
         cli,
         database,
         errors,
@@ -33,7 +31,6 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
         session_cookie,
         web,
     )
-    from . import config as settings
     from .auth.admin_views import bp as accounts_bp
     from .auth.join_views import bp as joining_bp
     from .backups.views import bp as backups_bp
@@ -55,11 +52,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     from .shopping.views import poll_bp as shopping_poll_bp
     from .shopping.views import shared_bp as shopping_shared_bp
 
-    app = Flask(__name__)
-    app.config.from_mapping(settings.build(test_config))
-    app.config["SECRET_KEY"] = bootstrap.load_secret_key(app.config)
-    app.config["RECIPES_VERSION"] = __version__
-
+    app = _configured(test_config)
     database.init_app(app)
     if not serving:
         register_migrations(app)
@@ -95,4 +88,32 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     init_offline(app)  # the manifest, the service worker, what it may keep offline
     api.init_app(app)
     request_body.init_app(app)  # outermost: the body is in before anything else runs
+    return app
+
+
+def create_start_up_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The app `recipes bootstrap` migrates with: the configuration, the database and the
+    migrations' tools, and no pages. Start-up reads what it has to do (migrate, read ingredient
+    lines, a setup code) from the database only; loading every page's code for that would double
+    the time a restart takes to be served (Gunicorn's master loads them anyway)."""
+    from . import database
+    from .schema import register_migrations
+
+    app = _configured(test_config)
+    database.init_app(app)
+    register_migrations(app)
+    return app
+
+
+def _configured(test_config: Mapping[str, Any] | None) -> Flask:
+    """A Flask app with the configuration read (the environment, then `test_config`) and the secret key."""
+    from flask import Flask
+
+    from . import bootstrap
+    from . import config as settings
+
+    app = Flask(__name__)
+    app.config.from_mapping(settings.build(test_config))
+    app.config["SECRET_KEY"] = bootstrap.load_secret_key(app.config)
+    app.config["RECIPES_VERSION"] = __version__
     return app

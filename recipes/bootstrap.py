@@ -221,14 +221,14 @@ def settle_setup_code(app: Any) -> None:
 
 def run(create_app: Callable[[], Any] | None = None) -> Path:
     """Everything start-up needs, configured from the environment; returns the config directory.
-    `create_app` makes the app to migrate; by default the app is found by its import path,
-    the way `flask --app recipes` finds it (Gunicorn's master loads `recipes.preload:app`):
-    bootstrap stands below the package's top, which imports it."""
+    `create_app` makes the app to migrate; by default the start-up app (the configuration and
+    the database, no pages), found by its import path as `flask --app` finds an app: bootstrap
+    stands below the package's top, which imports it."""
     from flask.cli import ScriptInfo
     from sqlalchemy.exc import ArgumentError, OperationalError
 
     if create_app is None:
-        create_app = ScriptInfo(app_import_path=settings.APP_IMPORT_PATH).load_app
+        create_app = ScriptInfo(app_import_path=settings.START_UP_APP_IMPORT_PATH).load_app
 
     try:
         config = settings.from_environment()

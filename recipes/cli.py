@@ -239,6 +239,7 @@ def bootstrap_command() -> None:
     from .bootstrap import BootstrapError, run
 
     logging.basicConfig(level=logging.INFO, format="recipes: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # (a line per plugin, every start)
     try:
         with write_intent():
             directory = run()

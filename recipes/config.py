@@ -166,6 +166,8 @@ def base_url(environ: Mapping[str, str]) -> str | None:
 
 # Where the app factory is found, by the CLI and bootstrap as by Gunicorn (config/gunicorn.conf.py).
 APP_IMPORT_PATH = "recipes"
+# The app start-up migrates with (`recipes bootstrap`): the configuration and the database, no pages.
+START_UP_APP_IMPORT_PATH = "recipes.app:create_start_up_app"
 DEFAULT_BACKUP_KEEP = 10
 
 

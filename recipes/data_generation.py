@@ -1,11 +1,18 @@
-"""The data generation: one number that changes with every write to what a recipe list shows.
+"""The data generations: numbers that change with every write to what a kept page shows.
 
-A worker may keep a page it made (cookbook/list_pages.py) for as long as this number is what it
-was when the page was made: it changes, in the same transaction, with every write to a table in
-BUMPED_BY. Triggers keep it (migration 0016), not the app's code, so no writer can forget it: a
-page, the API, the CLI, an import, a restore. It lives in the database, so every worker and every
-app container sharing the database sees the same number, and reading it is one primary-key read
-that can share a statement with a read the request makes anyway (the signed-in user's).
+Two realms, each a row of `data_generation` and its own triggers: RECIPES (id 1, migration 0016:
+what a recipe list is made of) and KITCHEN (id 2, migration 0018: the household, its plan, its
+shopping lists, its invites and calendar feeds). A page is kept under the generations of the
+realms it reads (recipes/kept_pages.py): a check-off on a shopping list changes KITCHEN only, and
+leaves every worker's kept recipe lists as they are.
+
+A worker may keep a page it made (kept_pages.py) for as long as these numbers are what they
+were when the page was made: each changes, in the same transaction, with every write to a table
+of its realm (BUMPED_BY, KITCHEN_BUMPED_BY). Triggers keep them (migrations 0016, 0018), not the
+app's code, so no writer can forget it: a page, the API, the CLI, an import, a restore. It lives
+in the database, so every worker and every app container sharing the database sees the same
+number, and reading it is one primary-key read that can share a statement with a read the
+request makes anyway (the signed-in user's).
 
 Why a page made after reading the number is safe to keep under it: the number is read before the
 page's data (in an earlier statement, or the same one), and a write changes both in one
@@ -43,17 +50,42 @@ BUMPED_BY = (
     "cooking_log",
 )
 
-_CURRENT = select(DataGeneration.value).where(DataGeneration.id == 1).scalar_subquery()
+# The household's own things, which the planner, cook mode's "Add what's missing", the shopping
+# lists and the household page show: the household (its name, meals, week), its invites, its
+# plan and calendar feeds, its shopping lists with their rows, recipes, shares, staples and aisle
+# order, and the secrets waiting to be shown once on those pages (migration 0018's triggers; a
+# test checks that each table a kept page reads is in the realms it is kept under).
+KITCHEN_BUMPED_BY = (
+    "household",
+    "household_invite",
+    "plan_entry",
+    "plan_feed",
+    "shopping_list",
+    "shopping_list_recipe",
+    "shopping_item",
+    "shopping_item_source",
+    "shopping_preferences",
+    "aisle_choice",
+    "shopping_list_share",
+    "pending_secret",
+)
+
+# The realms: the id of each one's row, and the tables whose writes change it.
+RECIPES = 1
+KITCHEN = 2
+REALMS: dict[int, tuple[str, ...]] = {RECIPES: BUMPED_BY, KITCHEN: KITCHEN_BUMPED_BY}
+
+_CURRENT = {realm: select(DataGeneration.value).where(DataGeneration.id == realm).scalar_subquery() for realm in REALMS}
 
 
-def current() -> ScalarSelect[Any]:
-    """The generation as a column of another statement (NULL when there is none)."""
-    return _CURRENT
+def current(realm: int = RECIPES) -> ScalarSelect[Any]:
+    """A realm's generation as a column of another statement (NULL when there is none)."""
+    return _CURRENT[realm]
 
 
-def read() -> int | None:
-    """The generation now (in the session's transaction), or None when there is none."""
-    value = db.session.scalar(select(_CURRENT))
+def read(realm: int = RECIPES) -> int | None:
+    """A realm's generation now (in the session's transaction), or None when there is none."""
+    value = db.session.scalar(select(_CURRENT[realm]))
     return None if value is None else int(value)
 
 

@@ -704,9 +704,10 @@ class CookingLogEntry(db.Model):  # type: ignore[name-defined]
 
 
 class DataGeneration(db.Model):  # type: ignore[name-defined]
-    """One row (id 1): a number that changes, in the same transaction, with every write to the
-    tables a recipe list is made of (triggers from migration 0016 keep it; see
-    recipes/data_generation.py). No backup keeps it: a restored database starts a new one."""
+    """A row per realm (id 1: what a recipe list is made of; id 2: the kitchen, the household's
+    plan, lists and invites): a number that changes, in the same transaction, with every write to
+    the realm's tables (triggers from migrations 0016 and 0018 keep them; see
+    recipes/data_generation.py). No backup keeps them: a restored database starts new ones."""
 
     __tablename__ = "data_generation"
     __table_args__ = ({"info": {"backed_up": False}},)

@@ -17,7 +17,9 @@ Three things make the sharing hold:
   request may wait on (the database pools, SQLite's write gate) are made anew in each worker
   once it has patched `threading` (`_after_the_worker_patches`).
 - What a worker would otherwise build on its first requests (every template compiled, the
-  parser's model, pint's registry) is built here (`warm`), so it is shared too.
+  parser's model, pint's registry and the unit tables) is built here (`warm`), so it is shared
+  too. The compiled templates and pint's parsed definitions are kept in the config directory
+  between starts (start_up_caches.py), so a restart reads them rather than building them.
 - `gc.freeze()` moves everything made so far out of the garbage collector's reach: a
   collection in a worker would otherwise write to every object's header and so copy every
   page the master shares.
@@ -64,15 +66,17 @@ def warm(app: Flask) -> None:
     database connections: it serves nothing."""
     from sqlalchemy.orm import configure_mappers
 
+    from . import start_up_caches
     from .extensions import db
+    from .ingredients import units
     from .ingredients.parser import parse_line
-    from .ingredients.units import registry
 
+    start_up_caches.use(app)
     configure_mappers()
     for name in app.jinja_env.list_templates(extensions=["html"]):
         app.jinja_env.get_template(name)
     parse_line("2 cups flour, sifted")
-    registry()
+    units.warm()
     client = app.test_client()
     for path in ("/healthz", "/", "/auth/login"):
         client.get(path, headers={"Accept": "text/html"})

@@ -101,15 +101,24 @@ def _answers_someone() -> bool:
     return "_user_id" in session or "Authorization" in request.headers
 
 
+# Cache-Control values that already keep an answer out of shared caches.
+_NOT_SHARED = frozenset({PRIVATE, NO_STORE})
+
+
 def set_cache_policy(response: Response) -> Response:
     """An answer to someone is PRIVATE unless its view chose; whatever it chose, it is never
     for a shared cache unless it says `public` (a download sent as plain `no-cache` gets `private`)."""
     if not _answers_someone():
         return response
-    if "Cache-Control" not in response.headers:
+    value = response.headers.get("Cache-Control")
+    if value is None:
         response.headers["Cache-Control"] = PRIVATE
-    elif not (response.cache_control.public or response.cache_control.private or response.cache_control.no_store):
-        response.cache_control.private = True
+        return response
+    if value in _NOT_SHARED:
+        return response  # (the pages' own choices, known without parsing the header)
+    chosen = response.cache_control  # (parsed from the header at each access: read once)
+    if not (chosen.public or chosen.private or chosen.no_store):
+        chosen.private = True
     return response
 
 

@@ -1,18 +1,23 @@
-"""What the planner's week page costs, next to the recipe list page (issue 18's bar: a week of
-~28 entries costs no more CPU than the list).
+"""What the planner's week page, a shopping list and the household page cost, next to the recipe
+list page (issue 18's bar: a week of ~28 entries costs no more CPU than the list; issue 20's: each
+of them, kept ready as the list is, no more than the list either).
 
     python scripts/bench_planner.py [--rounds N] [--database-url URL]
 
 Makes a throwaway SQLite database (or uses an empty PostgreSQL one), an account with 60 recipes
 and a week planned with 28 entries (a recipe or a note in each meal of each day, some recipes of
-a household member, one private), a calendar feed; then asks for each page N times in-process
+a household member, one private), a calendar feed, a shopping list of 200 rows (recipes added,
+rows by hand, a fifth checked off) and a live invite; then asks for each page N times in-process
 (Flask's test client, no network) and prints the CPU milliseconds per request (median of 5
-batches), and the feed's too.
+batches), and the feed's and the list's unchanged poll (a 304, issue 18's bar: 1 ms) too. The
+pages kept ready (recipes/kept_pages.py) answer from what they kept; "made" asks for the same
+page with nothing kept (what the first visit after a change costs).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 import tempfile
@@ -23,19 +28,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from recipes import create_app
+from recipes import create_app, kept_pages
 from recipes.auth.services import create_user
 from recipes.cookbook.services import RecipeData, create_recipe
 from recipes.extensions import db
-from recipes.models import User
+from recipes.households import invites
+from recipes.models import Recipe, User
 from recipes.planner import feeds, services
 from recipes.schema import upgrade
+from recipes.shopping import services as shopping
 
 MEALS = ("breakfast", "lunch", "dinner", "snack")
+SHOWN_ROWS = re.compile(r'<li class="item[ "]')
 
 
-def build(app: object, *, recipes: int = 60) -> str:
-    """The account, its recipes, a planned week; the feed's path."""
+def build(app: object, *, recipes: int = 60, items: int = 200) -> tuple[str, int]:
+    """The account, its recipes, a planned week, a shopping list, an invite; the feed's path and
+    the list's id."""
     with app.app_context():  # type: ignore[attr-defined]
         upgrade()
         alice = create_user("alice", "correct horse", admin=True)
@@ -66,17 +75,32 @@ def build(app: object, *, recipes: int = 60) -> str:
                     recipe = ids[(offset * 4 + number) % len(ids)]
                     services.add_entry(user, services.EntryData(day=day, meal=meal, recipe_id=recipe, servings=3))
         _, secret = feeds.create_feed(user)
-        return f"/plan/{secret}.ics"
+        invites.create_invite(user, 7, single_use=False)
+        groceries = shopping.create_list(user, "Groceries")
+        picked = db.session.scalars(db.select(Recipe).where(Recipe.id.in_(ids[:20]))).all()
+        shopping.add_recipes(user, groceries.id, [(recipe, 4.0) for recipe in picked])
+        count = len(shopping.contents(groceries).items)
+        for n in range(items - count):  # a food of its own each: "2 packs of brandab biscuits"
+            brand = f"brand{chr(97 + n // 26 % 26)}{chr(97 + n % 26)}"
+            shopping.add_item(user, groceries.id, f"2 packs of {brand} biscuits")
+        rows = shopping.contents(groceries).items
+        for row in rows[::5]:
+            shopping.update_item(user, groceries.id, row.id, checked=True)
+        return f"/plan/{secret}.ics", groceries.id
 
 
-def cpu_ms(call: Callable[[], object], rounds: int) -> float:
-    batches = []
-    for _ in range(5):
-        start = time.process_time()
-        for _ in range(rounds):
-            call()
-        batches.append((time.process_time() - start) / rounds * 1000)
-    return statistics.median(batches)
+def cpu_ms(pages: dict[str, Callable[[], object]], rounds: int, batches: int = 5) -> dict[str, float]:
+    """Each page's CPU milliseconds per request: the median of `batches` batches of `rounds`
+    requests, the pages taking turns batch after batch (so a busier moment of the machine weighs
+    on all of them alike)."""
+    times: dict[str, list[float]] = {name: [] for name in pages}
+    for _ in range(batches):
+        for name, call in pages.items():
+            start = time.process_time()
+            for _ in range(rounds):
+                call()
+            times[name].append((time.process_time() - start) / rounds * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def main() -> None:
@@ -97,26 +121,45 @@ def main() -> None:
                 "WTF_CSRF_ENABLED": False,  # the login form, posted by this script
             }
         )
-        feed = build(app)
+        feed, list_id = build(app)
         client = app.test_client()
         assert client.post("/auth/login", data={"username": "alice", "password": "correct horse"}).status_code == 302
         anonymous = app.test_client()
+        state = client.get(f"/lists/{list_id}/state")
+        etag = {"If-None-Match": state.headers["ETag"]}
+
+        def made(path: str) -> Callable[[], object]:
+            def call() -> object:
+                kept_pages.clear_all(app)
+                return client.get(path)
+
+            return call
+
         pages = {
             "recipe list (/recipes/, 24 cards)": lambda: client.get("/recipes/"),
             "week (/plan, 28 entries)": lambda: client.get("/plan"),
+            "week, made": made("/plan"),
             "add page (/plan/add?q=onion)": lambda: client.get("/plan/add?q=onion"),
             "API week (/api/v1/plan)": lambda: client.get("/api/v1/plan"),
             "calendar feed (.ics)": lambda: anonymous.get(feed),
+            f"shopping list (/lists/{list_id}, {len(SHOWN_ROWS.findall(client.get(f'/lists/{list_id}').text))} rows)": (
+                lambda: client.get(f"/lists/{list_id}")
+            ),
+            "shopping list, made": made(f"/lists/{list_id}"),
+            "list poll, unchanged (304)": lambda: client.get(f"/lists/{list_id}/state", headers=etag),
+            "household (/household)": lambda: client.get("/household"),
+            "household, made": made("/household"),
         }
         for name, call in pages.items():
             response = call()
-            assert getattr(response, "status_code", 0) == 200, name
+            expected = 304 if "304" in name else 200
+            assert getattr(response, "status_code", 0) == expected, name
             for _ in range(10):  # warm: templates compiled, statements cached
                 call()
         backend = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0]
-        print(f"CPU per request, median of 5 batches of {args.rounds} ({backend}):")
-        for name, call in pages.items():
-            print(f"  {name:40s} {cpu_ms(call, args.rounds):6.2f} ms")
+        print(f"CPU per request, median of 5 batches of {args.rounds}, taking turns ({backend}):")
+        for name, value in cpu_ms(pages, args.rounds).items():
+            print(f"  {name:40s} {value:6.2f} ms")
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

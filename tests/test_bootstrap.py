@@ -84,6 +84,25 @@ def test_run_prepares_everything_and_is_repeatable(env):
     assert list((env / "backups").iterdir()) == []  # nothing to back up: no migration was pending
 
 
+@needs_sqlite
+def test_start_up_loads_no_page_code(env):
+    """`recipes bootstrap` migrates with the start-up app: the configuration and the database. The
+    pages' code (which Gunicorn's master loads anyway) would double what a restart takes."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from recipes import bootstrap
+        bootstrap.run()
+        loaded = sorted(name for name in sys.modules if name.startswith(("recipes.api", "recipes.cookbook.views")))
+        print("loaded:", loaded)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=os.environ, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "loaded: []" in done.stdout
+    assert (env / "recipes.db").exists()
+
+
 def test_unwritable_config_dir_names_the_uid(tmp_path):
     directory = tmp_path / "locked"
     directory.mkdir()

@@ -241,3 +241,67 @@ def test_postgresql_migrations_may_alter_a_table_after_writing_to_it(app: Flask,
         data_generation.fire_at_each_statement(connection)
         connection.execute(text("ALTER TABLE recipe ADD COLUMN scratch integer"))
         connection.rollback()
+
+
+def test_the_kitchens_triggers_are_on_every_table_of_its_realm_and_nowhere_else(app: Flask) -> None:
+    """Migration 0018: the second row (the kitchen: the household's plan, lists and invites) has
+    triggers of its own, on its own tables."""
+    with app.app_context(), db.engine.connect() as connection:
+        if using_postgres():
+            found = connection.execute(
+                text(
+                    "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                    " WHERE t.tgname LIKE 'kitchen_generation%'"
+                )
+            ).all()
+            expected = {(table, f"kitchen_generation_{table}") for table in data_generation.KITCHEN_BUMPED_BY}
+            expected |= {(table, f"kitchen_generation_{table}_truncate") for table in data_generation.KITCHEN_BUMPED_BY}
+        else:
+            found = connection.execute(
+                text(
+                    "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'"
+                    " AND name LIKE 'kitchen_generation%'"
+                )
+            ).all()
+            expected = {
+                (table, f"kitchen_generation_{table}_{write}")
+                for table in data_generation.KITCHEN_BUMPED_BY
+                for write in ("insert", "update", "delete")
+            }
+    assert set(map(tuple, found)) == expected
+    assert not set(data_generation.KITCHEN_BUMPED_BY) & set(data_generation.BUMPED_BY)
+
+
+def test_a_write_to_the_kitchen_changes_its_generation_alone(app: Flask, rows: dict[str, int]) -> None:
+    """A household renamed, a list made, a row added, checked and taken off, a plan entry: each
+    write changes the kitchen's generation, in its own transaction, and leaves the recipes'."""
+    from recipes.models import Household, PlanEntry, ShoppingItem, ShoppingList, User
+
+    recipes = generation(app)
+    values: list[int | None] = []
+    with app.app_context():
+        alice = db.session.get(User, rows["alice"])
+        assert alice is not None
+        household = db.session.get(Household, alice.household_id)
+        assert household is not None
+
+        def committed() -> None:
+            db.session.commit()
+            values.append(data_generation.read(data_generation.KITCHEN))
+
+        household.name = "The Kitchen"
+        committed()
+        groceries = ShoppingList(household_id=household.id, name="Groceries")
+        db.session.add(groceries)
+        committed()
+        milk = ShoppingItem(list_id=groceries.id, text="Milk", aisle="dairy")
+        db.session.add(milk)
+        committed()
+        milk.checked = True
+        committed()
+        db.session.delete(milk)
+        committed()
+        db.session.add(PlanEntry(household_id=household.id, day=date(2026, 3, 14), meal="dinner", title="Leftovers"))
+        committed()
+    assert None not in values and values == sorted(set(values)), values
+    assert generation(app) == recipes

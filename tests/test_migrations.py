@@ -180,6 +180,7 @@ EARLIER_REVISIONS = [
     "0014",
     "0015",
     "0016",
+    "0017",
 ]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
@@ -685,9 +686,8 @@ def _expected_at_head(revision: str, data: dict[str, list[dict[str, Any]]]) -> d
     if revision < "0013":
         for household in head["household"]:
             household["meal_times"] = {}  # every meal all day, until a household gives one a time
-    if revision < "0017":
-        for hit in head["rate_limit_hit"]:
-            hit["hits"] = 1  # each row counted one action, and still does
+    for hit in head["rate_limit_hit"]:
+        hit.setdefault("hits", 1)  # each row counted one action, and still does (from 0017: its default)
     return {name: [{k: _normal(v) for k, v in row.items()} for row in rows] for name, rows in head.items()}
 
 
@@ -743,9 +743,14 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
             ):
                 assert connection.execute(sa.select(sa.func.count()).select_from(sa.table(name))).scalar() == 0
             # 0016: the data generation, one row, a time in microseconds (changed by the writes below).
-            (generation,) = connection.execute(sa.text("SELECT value FROM data_generation")).scalars().all()
+            (generation,) = (
+                connection.execute(sa.text("SELECT value FROM data_generation WHERE id = 1")).scalars().all()
+            )
             if revision < "0016":  # made by this upgrade (from 0016 on, the rows inserted above changed it)
                 assert generation >= int(before.replace(tzinfo=UTC).timestamp() * 1_000_000) - 1000
+            # 0018: the kitchen's generation, the second row, made by this upgrade.
+            (kitchen,) = connection.execute(sa.text("SELECT value FROM data_generation WHERE id = 2")).scalars().all()
+            assert kitchen >= int(before.replace(tzinfo=UTC).timestamp() * 1_000_000) - 1000
         # Start-up's next step reads every recipe's ingredient lines (live code, not the migration's);
         # the lines stay exactly as they were, and each has its reading.
         from recipes.ingredients.backfill import backfill
@@ -842,6 +847,7 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
     assert "Crème brûlée" in bob.get("/recipes/?favourite=1").text
     with app.app_context():
         assert (data_generation.read() or 0) > generation
+        assert (data_generation.read(data_generation.KITCHEN) or 0) > kitchen  # the plan and the list above
         release_database()
 
 
@@ -1051,4 +1057,43 @@ def test_0017_down_and_up_again_keeps_the_hits_counting_one_each(app: Flask) -> 
         assert current_revision() == head_revision()
         rows = db.session.execute(sa.select(RateLimitHit.key, RateLimitHit.hits).order_by(RateLimitHit.id)).all()
         assert [tuple(row) for row in rows] == [("api:user:1", 1), ("import:user:1", 1)]
+        release_database()
+
+
+def test_0018_down_and_up_again_drops_and_makes_the_kitchens_generation(app: Flask, make_user: Any) -> None:
+    """The kitchen's row and its triggers go with a downgrade (the recipes' row stays, and writes
+    to the kitchen go on without changing anything), and come back with a new value."""
+    from flask_migrate import downgrade
+
+    from recipes.models import Household, ShoppingList
+
+    from .database_fixtures import release_database
+
+    user_id = make_user("alice")
+    with app.app_context():
+        before = data_generation.read(data_generation.KITCHEN)
+        recipes = data_generation.read()
+        db.session.rollback()
+        downgrade(directory=app.extensions["migrate"].directory, revision="0017")
+        db.session.rollback()
+        assert current_revision() == "0017"
+        assert data_generation.read(data_generation.KITCHEN) is None
+        assert data_generation.read() == recipes
+        db.session.rollback()
+        household_id = db.session.scalar(sa.select(User.household_id).where(User.id == user_id))
+        db.session.add(ShoppingList(household_id=household_id, name="Groceries"))
+        db.session.commit()
+        assert data_generation.read(data_generation.KITCHEN) is None  # no trigger left to make it
+        db.session.rollback()
+        upgrade()
+        assert current_revision() == head_revision()
+        db.session.rollback()
+        after = data_generation.read(data_generation.KITCHEN)
+        assert before is not None and after is not None and after > before
+        household = db.session.get(Household, household_id)
+        assert household is not None
+        household.name = "The Kitchen"
+        db.session.commit()
+        assert (data_generation.read(data_generation.KITCHEN) or 0) > after
+        assert data_generation.read() == recipes
         release_database()

@@ -6,14 +6,18 @@ told so, 403: the household is theirs to see)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from .. import shown_once
+from .. import data_generation, live_login, shown_once
+from .. import kept_pages as ready
 from ..errors import render_error, render_not_found
-from ..models import HouseholdInvite, User
+from ..models import HouseholdInvite, User, as_utc
 from ..public_urls import public_url
 from ..security import NO_STORE
 from ..web import MAX_ID, asks_first, confirmation_page, form_status
@@ -25,10 +29,21 @@ bp = Blueprint("households", __name__)
 HOME = "/household"
 
 
+# The household page kept ready (kept_pages.py): its members (accounts), its meals and invites,
+# so it is kept under both realms' generations, and only until the first live invite it shows
+# expires (the invite's state changes then with no write).
+HOUSEHOLD = ready.Page("households.page", (data_generation.RECIPES, data_generation.KITCHEN), 1024 * 1024)
+
+
+@bp.record_once
+def _keep_household_pages(state: BlueprintSetupState) -> None:
+    ready.init_app(state.app, HOUSEHOLD)
+
+
 @bp.before_request
-@login_required
-def require_login() -> None:
-    """Every household page needs a signed-in user."""
+def require_login() -> ResponseReturnValue | None:
+    """Every household page needs a signed-in user (the page checks it itself: see `page`)."""
+    return live_login.require_login()
 
 
 @bp.after_request
@@ -64,7 +79,21 @@ class Forms:
     invite: InviteForm = field(default_factory=lambda: InviteForm(formdata=None))
 
 
+@dataclass(frozen=True)
+class Made:
+    """The page made, whether it shows an invite link just made (shown once: never kept), and the
+    moment (time.time()) the first live invite it shows expires."""
+
+    html: str
+    shows_a_secret: bool
+    until: float | None
+
+
 def _page(forms: Forms | None = None) -> str:
+    return _made(forms).html
+
+
+def _made(forms: Forms | None = None) -> Made:
     forms = forms or Forms()
     household = services.household_of(current_user)
     if not forms.rename.is_submitted():
@@ -78,17 +107,20 @@ def _page(forms: Forms | None = None) -> str:
     secret = shown_once.take(current_user.get_id(), invites.SHOWN_ON) if admin else None
     made = invites.own_invite(current_user, secret) if secret else None
     new_invite = {"url": public_url("joining.join", invite_token=secret), "invite": made} if secret and made else None
-    return render_template(
+    live = [row for row in rows if row.state == invites.LIVE]
+    until = min((as_utc(row.invite.expires_at).timestamp() for row in live), default=None)
+    html = render_template(
         "households/household.html",
         household=household,
         members=services.members_of(household.id),
         is_admin=admin,
-        live_invites=[row for row in rows if row.state == invites.LIVE],
+        live_invites=live,
         dead_invites=[row for row in rows if row.state != invites.LIVE],
         new_invite=new_invite,
         forms=forms,
         action_form=ActionForm(),
     )
+    return Made(html, secret is not None, until)
 
 
 def _back(anchor: str | None = None) -> Response:
@@ -96,8 +128,17 @@ def _back(anchor: str | None = None) -> Response:
 
 
 @bp.get(HOME)
-def page() -> str:
-    return _page()
+@live_login.reads_login_itself
+def page() -> ResponseReturnValue:
+    """The household. One kept from before answers when nothing it shows can have changed (the
+    login and the generations read first, in one statement); never one with a new invite link."""
+    visit = ready.visit(HOUSEHOLD, date.today())
+    if visit is not None and (found := ready.kept(HOUSEHOLD, visit)) is not None:
+        return found
+    if (answer := live_login.as_any_page()) is not None:
+        return answer
+    made = _made()
+    return ready.made(HOUSEHOLD, None if made.shows_a_secret else visit, made.html, until=made.until)
 
 
 @bp.post(f"{HOME}/name")

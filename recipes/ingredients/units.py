@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from recipes.ingredients.unit_names import CANONICAL_UNITS
@@ -114,6 +115,7 @@ _TEMPERATURE_UNITS = {CELSIUS: "degree_Celsius", FAHRENHEIT: "degree_Fahrenheit"
 
 _lock = threading.Lock()
 _registry_instance: pint.UnitRegistry[Any] | None = None
+_cache_folder: Path | None = None
 _factor_table: dict[str, tuple[Dimension, float]] | None = None
 _temperature_table: dict[tuple[str, str], tuple[float, float]] | None = None
 
@@ -126,8 +128,21 @@ def registry() -> pint.UnitRegistry[Any]:
             if _registry_instance is None:
                 import pint
 
-                _registry_instance = pint.UnitRegistry()
+                if _cache_folder is not None:
+                    try:
+                        _registry_instance = pint.UnitRegistry(cache_folder=_cache_folder)
+                    except OSError:
+                        _registry_instance = None  # an unusable cache: built from the definitions
+                if _registry_instance is None:
+                    _registry_instance = pint.UnitRegistry()
     return _registry_instance
+
+
+def keep_definitions_in(folder: Path | None) -> None:
+    """Where pint keeps its parsed unit definitions between starts (start_up_caches.py), for the
+    registry built after this; None: parsed from pint's files each time."""
+    global _cache_folder
+    _cache_folder = folder
 
 
 def _factors() -> dict[str, tuple[Dimension, float]]:

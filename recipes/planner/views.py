@@ -14,12 +14,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from .. import ratelimit, shown_once
+from .. import data_generation, live_login, ratelimit, shown_once
+from .. import kept_pages as ready
 from ..cookbook import services as cookbook
 from ..database import release_transaction, write_intent
 from ..errors import render_error, render_not_found
@@ -43,11 +46,22 @@ RESULTS = 12
 OPEN = {"planner.feed"}
 
 
+# The week, kept ready (kept_pages.py): it shows the household's plan and feeds, and recipes'
+# titles, so it is kept under both realms' generations.
+WEEK = ready.Page("planner.week", (data_generation.RECIPES, data_generation.KITCHEN), 2 * 1024 * 1024)
+
+
+@bp.record_once
+def _keep_weeks(state: BlueprintSetupState) -> None:
+    ready.init_app(state.app, WEEK)
+
+
 @bp.before_request
-def require_login() -> Response | None:
-    if request.endpoint in OPEN or current_user.is_authenticated:
+def require_login() -> ResponseReturnValue | None:
+    """Every page but the feed needs a signed-in user (the week checks it itself: see `week`)."""
+    if request.endpoint in OPEN:
         return None
-    return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
+    return live_login.require_login()
 
 
 @bp.errorhandler(services.EntryNotFound)
@@ -100,9 +114,19 @@ def _start_arg() -> tuple[date | None, str | None]:
 
 
 @bp.get("/plan")
-def week() -> tuple[str, int]:
+@live_login.reads_login_itself
+def week() -> ResponseReturnValue:
+    """The week. A week kept from before answers when nothing it shows can have changed (the
+    login and the generations read first, in one statement); never one with a calendar address
+    just made (`?made=feed`: shown once)."""
+    visit = ready.visit(WEEK, services.today()) if "made" not in request.args else None
+    if visit is not None and (found := ready.kept(WEEK, visit)) is not None:
+        return found
+    if (answer := live_login.as_any_page()) is not None:
+        return answer
     start, error = _start_arg()
-    return _week_page(start, error)
+    page, status = _week_page(start, error)
+    return ready.made(WEEK, visit, page, status)
 
 
 def _back_to(day: date, anchor: str | None = None) -> Response:

@@ -15,14 +15,17 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask.blueprints import BlueprintSetupState
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from .. import auth, secret_tokens, shown_once
+from .. import auth, data_generation, secret_tokens, shown_once
+from .. import kept_pages as ready
 from ..cooking.services import carried
 from ..database import release_transaction, write_intent
 from ..errors import render_error, render_not_found
@@ -68,10 +71,21 @@ FOUND_MAX = 8
 PLAN_DAYS = 7
 
 
+# A list's page kept ready (kept_pages.py): its rows and the titles of the recipes on it, so it
+# is kept under both realms' generations (a check-off changes the kitchen's: the next load of the
+# page is made again; the recipe lists stay kept).
+LIST_PAGE = ready.Page("shopping.page", (data_generation.RECIPES, data_generation.KITCHEN), 2 * 1024 * 1024)
+
+
+@bp.record_once
+def _keep_list_pages(state: BlueprintSetupState) -> None:
+    ready.init_app(state.app, LIST_PAGE)
+
+
 @bp.before_request
-@login_required
-def require_login() -> None:
-    """Every list page needs a signed-in user."""
+def require_login() -> ResponseReturnValue | None:
+    """Every list page needs a signed-in user (a list's page checks it itself: see `page`)."""
+    return auth.require_login()
 
 
 bp.add_app_template_global(new_op_id, "new_op_id")
@@ -170,8 +184,18 @@ def _list_page(list_id: int, *, status: int = 200, add_item: AddItemForm | None 
 
 
 @bp.get(LIST)
-def page(list_id: int) -> tuple[str, int]:
-    return _list_page(list_id)
+@auth.reads_login_itself
+def page(list_id: int) -> ResponseReturnValue:
+    """A list to shop from. One kept from before answers when nothing it shows can have changed
+    (the login and the generations read first, in one statement); never a search for recipes to
+    add (`?q=`: many, seldom asked twice)."""
+    visit = ready.visit(LIST_PAGE, planner.today()) if not request.args.get("q", "").strip() else None
+    if visit is not None and (found := ready.kept(LIST_PAGE, visit)) is not None:
+        return found
+    if (answer := auth.as_any_page()) is not None:
+        return answer
+    html, status = _list_page(list_id)
+    return ready.made(LIST_PAGE, visit, html, status)
 
 
 def _manage_page(list_id: int, *, status: int = 200, **forms: Any) -> Response:

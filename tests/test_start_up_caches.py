@@ -1,0 +1,109 @@
+"""The compiled templates and pint's unit definitions kept between starts (recipes/start_up_caches.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from recipes import create_app, start_up_caches
+
+
+def _app(app_config: dict[str, Any]) -> Flask:
+    made = create_app(app_config)
+    start_up_caches.use(made)
+    return made
+
+
+def _refuse_compiling(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled from the source, not read from the cache")
+
+    monkeypatch.setattr(app.jinja_env, "compile", refuse)
+
+
+def test_a_template_compiled_once_is_read_back_by_the_next_start(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _app(app_config)
+    first.jinja_env.get_template("auth/login.html")
+    kept = list((Path(app_config["RECIPES_CONFIG_DIR"]) / "cache" / "templates").iterdir())
+    assert kept
+    second = _app(app_config)
+    _refuse_compiling(second, monkeypatch)
+    assert second.jinja_env.get_template("auth/login.html") is not None
+
+
+def test_a_changed_template_is_compiled_again(app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key holds a checksum of the source: an upgrade's templates never read an old copy."""
+    first = _app(app_config)
+    first.jinja_env.get_template("auth/login.html")
+    second = _app(app_config)
+    loader = second.jinja_env.loader
+    assert loader is not None
+    original = loader.get_source
+
+    def changed(environment: Any, name: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = original(environment, name)
+        return source + "\n{# changed #}", filename, uptodate
+
+    monkeypatch.setattr(loader, "get_source", changed)
+    compiled: list[str] = []
+    compile_for_real = second.jinja_env.compile
+
+    def counting(source: str, name: str | None = None, filename: str | None = None, raw: bool = False) -> Any:
+        compiled.append(name or "")
+        return compile_for_real(source, name, filename, raw)
+
+    monkeypatch.setattr(second.jinja_env, "compile", counting)
+    second.jinja_env.get_template("auth/login.html")
+    assert "auth/login.html" in compiled
+
+
+def test_a_broken_or_unwritable_cache_never_fails_a_page(app_config: dict[str, Any]) -> None:
+    first = _app(app_config)
+    first.jinja_env.get_template("auth/login.html")
+    folder = Path(app_config["RECIPES_CONFIG_DIR"]) / "cache" / "templates"
+    for kept in folder.iterdir():
+        kept.write_bytes(b"not a compiled template")
+    second = _app(app_config)
+    assert second.test_client().get("/auth/login", follow_redirects=True).status_code == 200
+    assert second.jinja_env.get_template("auth/login.html") is not None
+    if os.geteuid() != 0:  # (root writes anywhere: the unwritable case needs another user)
+        folder.chmod(0o500)
+        try:
+            assert start_up_caches.folder(Path(app_config["RECIPES_CONFIG_DIR"]), "templates") is None
+        finally:
+            folder.chmod(0o700)
+
+
+def test_no_cache_where_the_folder_cannot_be_made(tmp_path: Path) -> None:
+    blocker = tmp_path / "config"
+    blocker.mkdir()
+    (blocker / "cache").write_text("a file where the folder would be")
+    assert start_up_caches.folder(blocker, "templates") is None
+    assert start_up_caches.template_cache(blocker) is None
+
+
+def test_units_read_their_definitions_back(tmp_path: Path) -> None:
+    """pint's parsed definitions are kept in the folder and give the same conversions (a fresh
+    process each time: the registry is built once per process)."""
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from recipes.ingredients import units
+        units.keep_definitions_in(Path({str(tmp_path)!r}))
+        units.warm()
+        print(units.to_base(1, "cup"))
+        """
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120) for _ in "ab"]
+    assert all(run.returncode == 0 for run in runs), [run.stderr for run in runs]
+    assert runs[0].stdout == runs[1].stdout and "volume" in runs[0].stdout
+    assert any(tmp_path.rglob("*")), "pint kept nothing"
