@@ -294,6 +294,8 @@ class Recipe(db.Model):  # type: ignore[name-defined]
         # row (search/backends.py: SQLite is told to use it). It starts with the id, so it is
         # never a way into "mine or public" (see above).
         Index("ix_recipe_visible_to", "id", "visibility", "owner_id", "total_minutes"),
+        # Whether any recipe's ingredients are left to read, asked at every start-up (migration 0019).
+        Index("ix_recipe_ingredients_read_by", "ingredients_read_by"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

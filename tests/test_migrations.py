@@ -181,6 +181,7 @@ EARLIER_REVISIONS = [
     "0015",
     "0016",
     "0017",
+    "0018",
 ]
 WHEN = datetime(2026, 3, 14, 9, 26, 53, tzinfo=UTC)
 PASSWORD = "correct horse"
@@ -748,9 +749,10 @@ def test_a_database_from_an_earlier_revision_upgrades_with_nothing_lost(
             )
             if revision < "0016":  # made by this upgrade (from 0016 on, the rows inserted above changed it)
                 assert generation >= int(before.replace(tzinfo=UTC).timestamp() * 1_000_000) - 1000
-            # 0018: the kitchen's generation, the second row, made by this upgrade.
+            # 0018: the kitchen's generation, the second row, made by this upgrade (or before it).
             (kitchen,) = connection.execute(sa.text("SELECT value FROM data_generation WHERE id = 2")).scalars().all()
-            assert kitchen >= int(before.replace(tzinfo=UTC).timestamp() * 1_000_000) - 1000
+            if revision < "0018":
+                assert kitchen >= int(before.replace(tzinfo=UTC).timestamp() * 1_000_000) - 1000
         # Start-up's next step reads every recipe's ingredient lines (live code, not the migration's);
         # the lines stay exactly as they were, and each has its reading.
         from recipes.ingredients.backfill import backfill
@@ -1096,4 +1098,43 @@ def test_0018_down_and_up_again_drops_and_makes_the_kitchens_generation(app: Fla
         db.session.commit()
         assert (data_generation.read(data_generation.KITCHEN) or 0) > after
         assert data_generation.read() == recipes
+        release_database()
+
+
+def test_0019_start_up_asks_the_index_whether_any_ingredients_are_left_to_read(app: Flask) -> None:
+    """Every start asks whether a recipe's ingredients are left to read: the answer comes from
+    ix_recipe_ingredients_read_by, not from every recipe's row; a downgrade drops the index."""
+    from flask_migrate import downgrade
+
+    from recipes.ingredients.backfill import unread_count
+
+    from .database_fixtures import release_database
+
+    with app.app_context():
+        indexes = {index["name"] for index in inspect(db.engine).get_indexes("recipe")}
+        assert "ix_recipe_ingredients_read_by" in indexes
+        if db.engine.dialect.name == "sqlite":
+            asked: list[tuple[str, Any]] = []
+
+            def keep(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool) -> None:
+                asked.append((statement, parameters))
+
+            sa.event.listen(db.engine, "before_cursor_execute", keep)
+            try:
+                assert unread_count(db.session) == 0
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", keep)
+            statement, parameters = next((s, p) for s, p in asked if "ingredients_read_by" in s)
+            with db.engine.connect() as connection:
+                plan = " ".join(
+                    str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                )
+            assert "COVERING INDEX ix_recipe_ingredients_read_by" in plan and "SCAN recipe" not in plan, plan
+        db.session.rollback()
+        downgrade(directory=app.extensions["migrate"].directory, revision="0018")
+        db.session.rollback()
+        assert "ix_recipe_ingredients_read_by" not in {i["name"] for i in inspect(db.engine).get_indexes("recipe")}
+        upgrade()
+        assert current_revision() == head_revision()
+        assert "ix_recipe_ingredients_read_by" in {i["name"] for i in inspect(db.engine).get_indexes("recipe")}
         release_database()
