@@ -98,6 +98,7 @@ EARLIER_GUNICORN_CONFIGS = frozenset(
         "34a32dc087c395a7d9abb5fa1c85e1c47448f4c3c3f98840cfbc5da11c5f9c4a",
         "91112d21134e006cea0ba4d4360ae20fd443d7493b8a76dfad60489b0920477b",
         "9fb72c1420ab94f81ddf1eb208c7ec2b05e20b3d70abb32d494c7e6c18259b47",
+        "b63bafa0782ef9f7044a7442c4fcf4d1ee3d3d7487082b4b467f3bac9e6f8ea3",
     }
 )
 

@@ -318,3 +318,17 @@ def test_an_unedited_earlier_gunicorn_config_is_brought_up_to_date(env, caplog):
         bootstrap.seed_gunicorn_config(env)
     assert path.read_bytes() == edited
     assert "sync workers" in caplog.text
+
+
+@pytest.mark.parametrize(("cpus", "workers"), [(1, 2), (2, 2), (3, 3), (4, 4), (16, 4)])
+def test_default_worker_count_is_one_per_cpu_from_2_to_4(monkeypatch, cpus, workers):
+    """Measured on 2 CPUs, more workers than CPUs served no faster and held more memory
+    (docs/performance.md, "The worker count"); WEB_CONCURRENCY still decides when set."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)), raising=False)
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    settings: dict[str, object] = {}
+    exec(bootstrap.default_gunicorn_config(), settings)  # noqa: S102 (our own shipped config file)
+    assert settings["workers"] == workers
+    monkeypatch.setenv("WEB_CONCURRENCY", "5")
+    exec(bootstrap.default_gunicorn_config(), settings)  # noqa: S102
+    assert settings["workers"] == 5
