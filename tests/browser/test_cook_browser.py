@@ -159,9 +159,18 @@ def step_heading(page: Page) -> str:
 
 def swipe(page: Page, dx: int) -> None:
     """A finger moved sideways across the step, as a touch screen reports it (through CDP)."""
+    # Across the middle of the step shown, once it is in view and still (a step change may scroll
+    # the page: a fixed point on the screen could then miss the step on a busy machine).
+    step = page.locator("section.cook-step:not([hidden]) .cook-text")
+    step.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))"
+    )
+    box = step.bounding_box()
+    assert box is not None
+    y = int(box["y"] + min(box["height"] / 2, 40))
+    x0 = int(box["x"] + box["width"] / 2 - dx / 2)
     cdp = page.context.new_cdp_session(page)
-    y = 300
-    x0 = 200 if dx < 0 else 100
     points = [x0 + dx * i // 5 for i in range(6)]
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": points[0], "y": y}]})
     for x in points[1:]:
