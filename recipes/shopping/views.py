@@ -575,19 +575,25 @@ def add_plan(list_id: int) -> Response:
         flash(_first_error(form, "Choose the days to shop for."), "error")
         return _to_list(list_id, "add-plan")
     try:
-        done = from_plan.add_plan(
-            current_user,
-            list_id,
-            form.start.data,
-            form.days.data,
-            include_staples=bool(form.include_staples.data),
-            op_id=_op_id(form),
-        )
+        done = _add_planned(form, list_id)
     except services.ShoppingInvalid as exc:
         flash(exc.message, "error")
         return _to_list(list_id, "add-plan")
     _flash_plan(done)
     return _to_list(list_id)
+
+
+def _add_planned(form: AddPlanForm, list_id: int) -> from_plan.FromPlan:
+    """What the form asks of the plan (its days, staples or not), onto the list."""
+    assert form.start.data is not None and form.days.data is not None  # (validated by the caller)
+    return from_plan.add_plan(
+        current_user,
+        list_id,
+        form.start.data,
+        form.days.data,
+        include_staples=bool(form.include_staples.data),
+        op_id=_op_id(form),
+    )
 
 
 @bp.post("/plan")
@@ -603,14 +609,7 @@ def add_plan_from_week() -> Response:
         return redirect(back, 303)
     try:
         list_id = _list_to_fill(form.list_id.data)
-        done = from_plan.add_plan(
-            current_user,
-            list_id,
-            form.start.data,
-            form.days.data,
-            include_staples=bool(form.include_staples.data),
-            op_id=_op_id(form),
-        )
+        done = _add_planned(form, list_id)
     except services.ShoppingInvalid as exc:
         db.session.rollback()  # a new list goes with what it was made for
         flash(exc.message, "error")
