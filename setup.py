@@ -90,6 +90,8 @@ setup(
         "marshmallow>=4,<5",
         # File import: YAML front matter of Chowdown/Markdown recipes.
         "PyYAML>=6,<7",
+        # JSON: the API's responses and the JSON columns read for them, in C (recipes/json_codec.py).
+        "orjson>=3.10,<4",
         # Search: "Did you mean ...?" ranks the index's words by edit distance (C++, wheels
         # for x86_64 and aarch64).
         "rapidfuzz>=3.9,<4",

@@ -111,8 +111,10 @@ def _configured(test_config: Mapping[str, Any] | None) -> Flask:
 
     from . import bootstrap
     from . import config as settings
+    from .json_codec import FastJSONProvider
 
     app = Flask(__name__)
+    app.json = FastJSONProvider(app)
     app.config.from_mapping(settings.build(test_config))
     app.config["SECRET_KEY"] = bootstrap.load_secret_key(app.config)
     app.config["RECIPES_VERSION"] = __version__

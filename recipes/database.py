@@ -40,6 +40,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
 from .extensions import db
+from .json_codec import column_loads
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +228,7 @@ os.register_at_fork(after_in_child=fresh_after_fork)
 def init_app(app: Flask) -> None:
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+    options.setdefault("json_deserializer", column_loads)
     if url.startswith("sqlite"):
         connect_args = dict(options.get("connect_args", {}))
         connect_args.setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
