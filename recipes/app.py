@@ -29,6 +29,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
         search,
         security,
         session_cookie,
+        template_urls,
         web,
     )
     from .auth.admin_views import bp as accounts_bp
@@ -87,6 +88,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
     app.register_blueprint(shopping_shared_bp)
     init_offline(app)  # the manifest, the service worker, what it may keep offline
     api.init_app(app)
+    template_urls.init_app(app)  # once every URL rule is in
     request_body.init_app(app)  # outermost: the body is in before anything else runs
     return app
 

@@ -155,3 +155,55 @@ def test_words_are_checked_once_and_bounded(pantry):
     assert suggest.FEW == service.FEW == 3
     long_query = " ".join(["lentl"] * 3 + ["zzzzq", "qqqqz", "soop", "brocolli", "chikcen"])
     assert pantry.get("/recipes/", query_string={"q": long_query}).status_code == 200
+
+
+_NEAR_WORDS = {"chiken": ["chicken", "chicory"], "currey": ["curry", "curd"]}
+
+
+class _Near:
+    """A vocabulary that knows a few words (suggest.correct asks only `near`)."""
+
+    def near(self, word: str, max_distance: int) -> list[vocabulary.Candidate]:
+        return [vocabulary.Candidate(w, 1, 10) for w in _NEAR_WORDS.get(word, [])]
+
+
+def test_searches_that_keep_a_word_found_nowhere_are_not_counted() -> None:
+    counted: list[str] = []
+    finds = {"chicken curry": 5, "chicory curry": 1, "chicken curd": 2}
+
+    def count_typed(q: str) -> int:
+        counted.append(q)
+        return finds.get(q, 0)
+
+    found = suggest.correct("chiken currey", 0, _Near(), count_typed, lambda word: 0)  # type: ignore[arg-type]
+    assert found is not None and found.q == "chicken curry" and found.found == 5
+    # "chicken currey" and "chiken curry" keep a word no recipe holds: they would find none.
+    assert counted and all("chiken" not in q and "currey" not in q for q in counted)
+
+
+def test_a_word_found_a_few_times_is_still_tried_as_typed() -> None:
+    counted: list[str] = []
+
+    def count_typed(q: str) -> int:
+        counted.append(q)
+        return {"chicken currey": 2}.get(q, 0)
+
+    found = suggest.correct("chiken currey", 0, _Near(), count_typed, lambda word: 1)  # type: ignore[arg-type]
+    assert "chicken currey" in counted
+    assert found is not None and found.q == "chicken currey"
+
+
+def test_counting_stops_at_a_search_that_finds_as_many_as_a_count_says() -> None:
+    counted: list[str] = []
+
+    def count_typed(q: str) -> int:
+        counted.append(q)
+        return 201 if q == "chicken curry" else 3
+
+    found = suggest.correct("chiken currey", 0, _Near(), count_typed, lambda word: 0, most=201)  # type: ignore[arg-type]
+    assert found is not None and found.q == "chicken curry"
+    assert counted == ["chicken curry"]
+    # Without a limit every search with as few edits is counted, to find the one finding most.
+    counted.clear()
+    suggest.correct("chiken currey", 0, _Near(), count_typed, lambda word: 0)  # type: ignore[arg-type]
+    assert len(counted) == 4

@@ -590,7 +590,8 @@ def _suggestion(
         return _Search.of(me, household, SearchRequest(q=word), prefixes).capped_count()
 
     connection = db.session.connection()
-    found = correct(request.q, total, Lookup(connection, me, household, prefixes), count_typed, count_alone)
+    lookup = Lookup(connection, me, household, prefixes)
+    found = correct(request.q, total, lookup, count_typed, count_alone, most=COUNT_CAP + 1)
     if found is None:
         return None
     return Suggestion(

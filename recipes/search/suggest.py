@@ -55,21 +55,31 @@ def correct(
     lookup: Lookup,
     count_typed: Callable[[str], int],
     count_alone: Callable[[str], int],
+    most: int | None = None,
 ) -> Correction | None:
     """A correction of the search text `typed` (which finds `found` recipes) that finds more.
 
     `count_typed(q)`: how many recipes the search finds with `q` for its text (its filters
     kept); `count_alone(word)`: how many the person can see that hold `word`, filters aside.
+    `most`: where the counts stop (a count that reaches it cannot be beaten), if they do.
     """
     suspects = _suspects(typed, count_alone)
     if not suspects:
         return None
+    # Every word of a search must be found, so a search keeping a word that alone finds none of
+    # the person's recipes finds none: not worth counting.
+    nowhere = {span.word for span, alone in suspects if alone == 0}
     choices: list[list[_Option]] = []
-    for span in suspects:
+    for span, _ in suspects:
         near = lookup.near(span.word, max_distance(span.word))[:CANDIDATES]
         as_typed = _Option(span, span.word, 0, 0)
         choices.append([*(_Option(span, c.word, c.distance, c.recipes) for c in near), as_typed])
-    combinations = [combo for combo in itertools.product(*choices) if any(option.distance for option in combo)]
+    combinations = [
+        combo
+        for combo in itertools.product(*choices)
+        if any(option.distance for option in combo)
+        and not any(option.distance == 0 and option.word in nowhere for option in combo)
+    ]
     combinations.sort(key=lambda combo: (sum(o.distance for o in combo), -sum(o.recipes for o in combo)))
     best: Correction | None = None
     best_edits = 0
@@ -82,19 +92,23 @@ def correct(
         count = count_typed(q)
         if count > found and (best is None or count > best.found):
             best, best_edits = Correction(q, count, parts), edits
+            if most is not None and count >= most:
+                break  # as many as a count says: no other can find more
     return best
 
 
-def _suspects(typed: str, count_alone: Callable[[str], int]) -> list[WordSpan]:
-    """The words of the search that, alone, find few of the recipes this person can see."""
-    suspects: list[WordSpan] = []
+def _suspects(typed: str, count_alone: Callable[[str], int]) -> list[tuple[WordSpan, int]]:
+    """The words of the search that, alone, find few of the recipes this person can see, each
+    with how many it finds."""
+    suspects: list[tuple[WordSpan, int]] = []
     seen: set[str] = set()
     for span in included_words(typed):
         if len(span.word) < SHORTEST or not span.word.isalpha() or span.word in seen:
             continue
         seen.add(span.word)
-        if count_alone(span.word) <= FEW:
-            suspects.append(span)
+        alone = count_alone(span.word)
+        if alone <= FEW:
+            suspects.append((span, alone))
             if len(suspects) == WORDS_CHECKED:
                 break
     return suspects
