@@ -16,7 +16,7 @@ from ..models import Recipe
 from ..search.service import SORT_MENU, SearchRequest, search, tag_counts
 from ..security import is_safe_redirect
 from ..web import MAX_ID, form_status
-from . import form_picture, list_pages, preferences, readings, services
+from . import cards, form_picture, list_pages, preferences, readings, services
 from . import recipe_text as text
 from .forms import CopyForm, DeleteForm, RecipeForm
 from .pages import UNIT_CHOICES, recipe_page
@@ -227,6 +227,10 @@ def format_minutes(minutes: int | None) -> str:
 
 # `{{ recipe.servings | servings_text(factor) }}`: "Serves 4", "Makes 48 cookies" at twice the recipe.
 bp.add_app_template_filter(servings_text, "servings_text")
+
+
+# `{{ recipe_cards(cards, recipe_base, tag_base) }}`: a list's or a search's cards (cookbook/cards.py).
+bp.add_app_template_global(cards.recipe_cards, "recipe_cards")
 
 
 @bp.app_template_filter("recipe_times")
