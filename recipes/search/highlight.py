@@ -37,16 +37,24 @@ def _hits(text: str, prefixes: tuple[str, ...], pattern: re.Pattern[str]) -> lis
             return []
         window_end = min(len(folded), first.end() + 2 * SNIPPET_RADIUS)
         return [m.span() for m in pattern.finditer(folded, first.start(), window_end)]
-    # Folding changed lengths ("ß" -> "ss", ligatures): fold word by word instead. Folding works
-    # character by character, so a word that folds to a match leaves that match in the folded text:
-    # none there, none to find (checked above). A snippet shows the first hit and what follows it
-    # closely.
+    # Folding changed lengths ("ß" -> "ss", "½" -> "1⁄2"): fold word by word instead, in the lines
+    # where a prefix stands once folded. Folding works character by character, so a word that folds
+    # to a match leaves that match in its line's folded text: none there, none to find. A snippet
+    # shows the first hit and what follows it closely.
     hits: list[tuple[int, int]] = []
-    for m in WORD.finditer(text):
-        if hits and m.start() > hits[0][1] + 2 * SNIPPET_RADIUS:
+    offset = 0
+    for line in text.split("\n"):
+        if hits and offset > hits[0][1] + 2 * SNIPPET_RADIUS:
             break
-        if fold(m.group()).startswith(prefixes):
-            hits.append(m.span())
+        folded_line = fold(line)
+        if any(prefix in folded_line for prefix in prefixes):
+            for m in WORD.finditer(line):
+                start = offset + m.start()
+                if hits and start > hits[0][1] + 2 * SNIPPET_RADIUS:
+                    break
+                if fold(m.group()).startswith(prefixes):
+                    hits.append((start, offset + m.end()))
+        offset += len(line) + 1
     return hits
 
 
