@@ -16,7 +16,7 @@ from recipes.search import service, suggest, vocabulary
 
 from .database_fixtures import using_postgres
 from .test_api import make_token
-from .test_search import add, titles
+from .test_search import PLAIN, add, titles
 
 
 def suggestion(client, query: str) -> str | None:
@@ -207,3 +207,68 @@ def test_counting_stops_at_a_search_that_finds_as_many_as_a_count_says() -> None
     counted.clear()
     suggest.correct("chiken currey", 0, _Near(), count_typed, lambda word: 0)  # type: ignore[arg-type]
     assert len(counted) == 4
+
+
+def test_near_words_are_read_once_while_the_recipes_are_unchanged(pantry, bob, monkeypatch):
+    """Each worker keeps what it found near a misspelled word, per person, under the recipes'
+    data generation: live search asks again at every key typed."""
+    read: list[tuple[int, str]] = []
+    near = vocabulary.Lookup._near
+
+    def counted(lookup, word, max_distance):
+        read.append((lookup.viewer["viewer"], word))
+        return near(lookup, word, max_distance)
+
+    monkeypatch.setattr(vocabulary.Lookup, "_near", counted)
+    assert suggestion(pantry, "q=lentl") == "lentil"  # (and the suggested "lentil" is searched)
+    first = len(read)
+    assert first and len(set(read)) == first
+    assert suggestion(pantry, "q=lentl") == "lentil"
+    assert suggestion(pantry, "q=lentl&tag=soup") == "lentil"
+    assert len(read) == first
+    assert suggestion(bob, "q=lentl") is None  # bob sees none of alice's private recipes
+    assert read[first][1] == "lentl" and read[first][0] != read[0][0]
+    again = len(read)
+    add(pantry, "Green lentil salad")  # a write to the recipes: nothing kept is used any more
+    assert suggestion(pantry, "q=lentl") == "lentil"
+    assert len(read) > again
+
+
+def test_a_change_of_who_sees_what_is_seen_at_once(alice, bob):
+    recipe_id = add(bob, "Quinoa salad", visibility="public")
+    assert suggestion(alice, "q=quinao") == "quinoa"
+    form = {**PLAIN, "title": "Quinoa salad", "visibility": "private"}
+    assert bob.post(f"/recipes/{recipe_id}/edit", data=form).status_code == 302
+    assert suggestion(alice, "q=quinao") is None
+
+
+def test_nothing_is_kept_in_a_transaction_that_wrote_to_the_index_or_without_a_generation(app: Flask) -> None:
+    from recipes.search import kept_near, terms
+
+    with app.app_context():
+        connection = db.session.connection()
+        found = kept_near.kept_near(connection)
+        assert found is not None
+        terms.mark_index_written(connection)
+        assert kept_near.kept_near(connection) is None
+        db.session.rollback()
+        db.session.execute(text("DELETE FROM data_generation"))
+        assert kept_near.kept_near(db.session.connection()) is None
+        db.session.rollback()
+    made: list[int] = []
+    assert kept_near.remembered(None, "k", lambda: made.append(1) or 5) == 5
+    assert kept_near.remembered(None, "k", lambda: made.append(1) or 5) == 5
+    assert len(made) == 2  # nothing to keep it under: made every time
+
+
+def test_the_kept_answers_are_bounded_and_of_one_generation(monkeypatch) -> None:
+    from recipes.search import kept_near
+
+    monkeypatch.setattr(kept_near, "MOST_KEPT", 3)
+    store = kept_near.KeptNear()
+    for n in range(5):
+        store.put(1, n, f"answer {n}")
+    assert [store.get(1, n) for n in range(5)] == [None, None, "answer 2", "answer 3", "answer 4"]
+    assert store.get(2, 4) is None  # another generation: not this one's answers
+    store.put(2, "x", "new")
+    assert store.get(1, 4) is None and store.get(2, "x") == "new"

@@ -37,7 +37,7 @@ def _hits(text: str, prefixes: tuple[str, ...], pattern: re.Pattern[str]) -> lis
             return []
         window_end = min(len(folded), first.end() + 2 * SNIPPET_RADIUS)
         return [m.span() for m in pattern.finditer(folded, first.start(), window_end)]
-    # Folding changed lengths ("ß" -> "ss", "½" -> "1⁄2"): fold word by word instead, in the lines
+    # Folding changed lengths ("ß" -> "ss", "½" -> "1", a fraction slash, "2"): fold word by word instead, in the lines
     # where a prefix stands once folded. Folding works character by character, so a word that folds
     # to a match leaves that match in its line's folded text: none there, none to find. A snippet
     # shows the first hit and what follows it closely.

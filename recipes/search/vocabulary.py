@@ -42,6 +42,7 @@ from sqlalchemy.engine import Connection
 
 from ..access import visible_to_viewer
 from ..models import Recipe
+from .kept_near import KeptNear, kept_near, remembered
 from .terms import Terms, terms_for
 
 STEMS_CHECKED = 6  # SQLite: the closest stems whose spellings are read back
@@ -65,9 +66,20 @@ class Lookup:
         self.viewer = {"viewer": viewer_id, "household": household_id}
         self._terms = terms
         self._trigrams: bool | None = None
+        self._kept: tuple[KeptNear, int] | None = None
+        self._kept_read = False
 
     def near(self, word: str, max_distance: int) -> list[Candidate]:
-        """Words of the index within `max_distance` edits of `word` (folded), closest first."""
+        """Words of the index within `max_distance` edits of `word` (folded), closest first (the
+        worker's kept answer while the recipes are unchanged: kept_near.py)."""
+        if not self._kept_read:
+            self._kept, self._kept_read = kept_near(self.connection), True
+        # PostgreSQL's answer also depends on whether pg_trgm is there (an extension installed later).
+        trigrams = self.connection.dialect.name != "sqlite" and self.has_trigrams()
+        key = (self.viewer["viewer"], self.viewer["household"], word, max_distance, trigrams)
+        return list(remembered(self._kept, key, lambda: tuple(self._near(word, max_distance))))
+
+    def _near(self, word: str, max_distance: int) -> list[Candidate]:
         if self.connection.dialect.name == "sqlite":
             return _sqlite_near(self, word, max_distance)
         return _postgres_near(self, word, max_distance)
