@@ -116,8 +116,10 @@ KEPT: dict[str, Rule] = {
 }
 
 
+@functools.lru_cache(maxsize=1024)
 def account_key_for(user_id: int, secret: str | bytes) -> str:
-    """The account's key for the worker's copies: an HMAC of its id with the server's secret."""
+    """The account's key for the worker's copies: an HMAC of its id with the server's secret
+    (the same for the same two: remembered, as a page asks for it two or three times)."""
     key = secret.encode() if isinstance(secret, str) else secret
     return hmac.new(key, f"offline-copies:{user_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
