@@ -9,7 +9,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from recipes.cookbook.cards import recipe_cards
-from recipes.images.views import picture_url
+from recipes.images.addresses import picture_url
 from recipes.search.service import RecipeCard
 
 from .conftest import Client, create_recipe

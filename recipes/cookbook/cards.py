@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
-from ..images.views import picture_url
+from ..images.addresses import picture_url
 from . import recipe_text
 
 

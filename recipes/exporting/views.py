@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, send_file
 from flask_login import current_user, login_required
 
 from ..cookbook import services
-from ..images.views import picture_url
+from ..images.addresses import picture_url
 from ..models import Recipe
 from ..public_urls import public_url
 from ..web import MAX_ID

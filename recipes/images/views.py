@@ -3,13 +3,13 @@ use (images/responses), and only for people who may see the recipe."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, url_for
+from flask import Blueprint, Response, abort
 from flask_login import current_user, login_required
 
-from ..public_urls import public_url
 from ..security import NO_STORE
 from ..web import MAX_ID
 from . import pending, store
+from .addresses import picture_url
 from .responses import requested_variant, send_picture
 
 bp = Blueprint("images", __name__, url_prefix="/recipes")
@@ -19,14 +19,6 @@ bp = Blueprint("images", __name__, url_prefix="/recipes")
 @login_required
 def require_login() -> None:
     """Pictures are shown to signed-in users who may see the recipe."""
-
-
-def picture_url(recipe_id: int, digest: str, variant: str, mime: str = "image/webp", *, external: bool = False) -> str:
-    """The picture's path, or with `external` its absolute URL (see public_urls)."""
-    filename = f"{variant}.{store.extension(mime)}"
-    if external:
-        return public_url("images.picture", recipe_id=recipe_id, digest=digest, filename=filename)
-    return url_for("images.picture", recipe_id=recipe_id, digest=digest, filename=filename)
 
 
 bp.add_app_template_global(picture_url)
