@@ -248,6 +248,10 @@ def test_the_spellings_of_a_word_s_near_stems_are_read_in_one_statement(app: Fla
     for title in ("Chicken curry", "Chickpea curry", "Chive butter", "Chili con carne", "Currant buns"):
         add(alice, title)
     alice.get("/recipes/?q=chiken+currey")  # the vocabulary kept
+    app.extensions.pop("recipes_kept_near_words")  # and the near words found, forgotten
     with statements(app) as found:
         assert "Did you mean" in alice.get("/recipes/?q=chiken+currey").text
     assert sum("highlight(recipe_fts" in statement for statement, _ in found) == 2  # one per misspelled word
+    with statements(app) as found:  # now kept (search/kept_near.py): read no more
+        assert "Did you mean" in alice.get("/recipes/?q=chiken+currey").text
+    assert sum("highlight(recipe_fts" in statement for statement, _ in found) == 0
