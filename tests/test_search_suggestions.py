@@ -256,8 +256,8 @@ def test_nothing_is_kept_in_a_transaction_that_wrote_to_the_index_or_without_a_g
         assert kept_near.kept_near(db.session.connection()) is None
         db.session.rollback()
     made: list[int] = []
-    assert kept_near.remembered(None, "k", lambda: made.append(1) or 5) == 5
-    assert kept_near.remembered(None, "k", lambda: made.append(1) or 5) == 5
+    assert kept_near.remembered(None, ("k",), lambda: made.append(1) or 5) == 5
+    assert kept_near.remembered(None, ("k",), lambda: made.append(1) or 5) == 5
     assert len(made) == 2  # nothing to keep it under: made every time
 
 
@@ -265,7 +265,7 @@ def test_the_kept_answers_are_bounded_and_of_one_generation(monkeypatch) -> None
     from recipes.search import kept_near
 
     monkeypatch.setattr(kept_near, "MOST_KEPT", 3)
-    store = kept_near.KeptNear()
+    store = kept_near.new_store()
     for n in range(5):
         store.put(1, n, f"answer {n}")
     assert [store.get(1, n) for n in range(5)] == [None, None, "answer 2", "answer 3", "answer 4"]

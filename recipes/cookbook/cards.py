@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -21,32 +21,8 @@ from markupsafe import Markup, escape
 from ..images.addresses import picture_url
 from . import recipe_text
 
-
-class Card(Protocol):
-    """What a card shows (search.service.RecipeCard)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def title(self) -> str: ...
-    @property
-    def prep_time(self) -> int | None: ...
-    @property
-    def cook_time(self) -> int | None: ...
-    @property
-    def total_minutes(self) -> int | None: ...
-    @property
-    def visibility(self) -> str: ...
-    @property
-    def image_digest(self) -> str | None: ...
-    @property
-    def owner_name(self) -> str | None: ...
-    @property
-    def rating(self) -> int | None: ...
-    @property
-    def tags(self) -> list[str]: ...
-    @property
-    def snippet(self) -> Markup | None: ...
+if TYPE_CHECKING:  # what a card shows: the search's cards
+    from ..search.service import RecipeCard as Card
 
 
 @functools.lru_cache(maxsize=4096)

@@ -17,7 +17,6 @@ PostgreSQL's generation changes only when it commits.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -26,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .. import data_generation
+from ..kept_pages import KeptPages
 from .terms import INDEX_WRITTEN
 
 T = TypeVar("T")
@@ -34,28 +34,18 @@ MOST_KEPT = 2048  # answers kept per worker (a few kB each)
 _EXTENSION = "recipes_kept_near_words"
 _GENERATION = select(data_generation.current(data_generation.RECIPES))
 
+# One worker's kept answers, all of one generation: the kept pages' store, counting answers
+# instead of bytes (kept_pages.KeptPages: the least recently asked dropped first).
+KeptNear = KeptPages[object]
 
-class KeptNear:
-    """One worker's kept answers, all of one generation."""
 
-    def __init__(self) -> None:
-        self._generation: int | None = None
-        self._found: dict[Hashable, object] = {}
-        self._lock = threading.Lock()
+def _one(answer: object) -> int:
+    return 1
 
-    def get(self, generation: int, key: Hashable) -> object | None:
-        with self._lock:
-            if generation != self._generation:
-                return None
-            return self._found.get(key)
 
-    def put(self, generation: int, key: Hashable, answer: object) -> None:
-        with self._lock:
-            if generation != self._generation:
-                self._generation, self._found = generation, {}
-            if len(self._found) >= MOST_KEPT:
-                del self._found[next(iter(self._found))]  # the oldest
-            self._found[key] = answer
+def new_store() -> KeptNear:
+    """A worker's store of kept answers, at most MOST_KEPT of them."""
+    return KeptPages(MOST_KEPT, _one)
 
 
 def kept_near(connection: Connection) -> tuple[KeptNear, int] | None:
@@ -67,11 +57,11 @@ def kept_near(connection: Connection) -> tuple[KeptNear, int] | None:
         return None
     store = current_app.extensions.get(_EXTENSION)
     if store is None:
-        store = current_app.extensions[_EXTENSION] = KeptNear()
+        store = current_app.extensions[_EXTENSION] = new_store()
     return store, int(value)
 
 
-def remembered(kept: tuple[KeptNear, int] | None, key: Hashable, make: Callable[[], T]) -> T:
+def remembered(kept: tuple[KeptNear, int] | None, key: tuple[Hashable, ...], make: Callable[[], T]) -> T:
     """`make()`'s answer for `key`, kept under the generation (made every time without one)."""
     if kept is None:
         return make()
