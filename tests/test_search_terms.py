@@ -255,3 +255,94 @@ def test_the_spellings_of_a_word_s_near_stems_are_read_in_one_statement(app: Fla
     with statements(app) as found:  # now kept (search/kept_near.py): read no more
         assert "Did you mean" in alice.get("/recipes/?q=chiken+currey").text
     assert sum("highlight(recipe_fts" in statement for statement, _ in found) == 0
+
+
+# --- a walk's map of matches ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def walking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page with words walks an index (as with more than RANK_LIMIT matches)."""
+    monkeypatch.setattr(service, "RANK_LIMIT", 0)
+
+
+def map_reads(found: list[tuple[str, Any]]) -> int:
+    return sum("json_group_array(rowid)" in statement for statement, _ in found)
+
+
+@pytest.mark.usefixtures("sqlite_only", "walking")
+def test_a_walk_reads_its_matches_as_a_map_once_per_index_generation(app: Flask, alice: Any) -> None:
+    add(alice, "Chicken soup", cook_time="30", tags="dinner")
+    add(alice, "Chicken salad", cook_time="10", tags="lunch")
+    add(alice, "Bean stew", cook_time="5", tags="dinner")
+    with statements(app) as first:
+        assert titles(alice, "q=chicken&sort=quickest") == ["Chicken salad", "Chicken soup"]
+    assert map_reads(first) == 1
+    assert not any("recipe_fts MATCH" in s for s, _ in first if "ORDER BY recipe.total_minutes" in s)
+    with statements(app) as again:  # another sort, a tag: the same words' map
+        assert titles(alice, "q=chicken&sort=title") == ["Chicken salad", "Chicken soup"]
+        assert titles(alice, "q=chicken&tag=dinner&sort=quickest") == ["Chicken soup"]
+        assert titles(alice, "q=chicken&max_time=20&sort=quickest") == ["Chicken salad"]
+    assert map_reads(again) == 0
+
+
+@pytest.mark.usefixtures("walking")
+def test_a_kept_map_follows_every_change_on_the_next_search(app: Flask, alice: Any, bob: Any) -> None:
+    """A new recipe, an edit, a deletion and a visibility change each show on the very next
+    search (on PostgreSQL, which keeps no map, the same walk must hold too)."""
+    soup = add(alice, "Chicken soup", cook_time="30")
+    assert titles(alice, "q=chicken&sort=title") == ["Chicken soup"]
+    pie = add(alice, "Chicken pie", cook_time="40")
+    assert titles(alice, "q=chicken&sort=title") == ["Chicken pie", "Chicken soup"]
+    assert alice.post(f"/recipes/{soup}/edit", data={"title": "Leek soup"}).status_code == 302
+    assert titles(alice, "q=chicken&sort=title") == ["Chicken pie"]
+    assert titles(bob, "q=chicken&sort=title") == []  # alice's, private
+    assert alice.post(f"/recipes/{pie}/edit", data={"title": "Chicken pie", "visibility": "public"}).status_code == 302
+    assert titles(bob, "q=chicken&sort=title") == ["Chicken pie"]
+    assert alice.post(f"/recipes/{pie}/delete").status_code == 302
+    assert titles(alice, "q=chicken&sort=title") == []
+    assert titles(bob, "q=chicken&sort=title") == []
+
+
+@pytest.mark.usefixtures("sqlite_only", "walking")
+def test_a_transaction_that_wrote_to_the_index_makes_its_own_map(app: Flask, alice: Any) -> None:
+    add(alice, "Chicken soup")
+    assert titles(alice, "q=chicken&sort=title") == ["Chicken soup"]  # the map kept
+    with app.app_context():
+        alice_row = db.session.scalar(select(User).where(User.username == "alice"))
+        assert alice_row is not None
+        db.session.add(Recipe(owner_id=alice_row.id, title="Chicken pie", ingredients=[]))
+        db.session.flush()
+        found = service.search(alice_row, SearchRequest(q="chicken", sort="title"))
+        assert [card.title for card in found.items] == ["Chicken pie", "Chicken soup"]
+        db.session.rollback()
+        found = service.search(alice_row, SearchRequest(q="chicken", sort="title"))
+        assert [card.title for card in found.items] == ["Chicken soup"]
+        db.session.rollback()
+
+
+@pytest.mark.usefixtures("sqlite_only")
+def test_a_map_holds_exactly_the_index_matches(app: Flask, alice: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = [add(alice, title) for title in ("Chicken soup", "Leek soup", "Chicken pie", "Bean stew")]
+    with app.app_context():
+        connection = db.session.connection()
+        found = terms.read_match_map(connection, '("chicken")')
+        assert found is not None and len(found) == max(ids[0], ids[2]) + 1
+        assert {i for i, byte in enumerate(found) if byte} == {ids[0], ids[2]}
+        assert terms.read_match_map(connection, '("zeppelin")') == b""
+        monkeypatch.setattr(terms, "MAP_LONGEST", ids[2])  # ids past it: no map, the walk keeps its list
+        assert terms.read_match_map(connection, '("chicken")') is None
+        db.session.rollback()
+    assert titles(alice, "q=chicken&sort=title") == ["Chicken pie", "Chicken soup"]
+
+
+def test_a_generation_keeps_maps_up_to_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(terms, "MAPS_KEPT_BYTES", 10)
+    kept = terms.Generation(b"stamp")
+    kept.keep_matches("a", b"\x00" * 4)
+    kept.keep_matches("b", b"\x00" * 4)
+    kept.keep_matches("a", b"\x01" * 4)  # kept again: the newest
+    kept.keep_matches("c", b"\x00" * 4)  # "b", the oldest, goes
+    assert list(kept.matches) == ["a", "c"]
+    kept.keep_matches("d", b"\x00" * 11)  # larger than the budget: not kept, nothing let go
+    assert list(kept.matches) == ["a", "c"]

@@ -13,7 +13,7 @@ where the values go.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, cast
 
 from sqlalchemy import (
@@ -61,6 +61,9 @@ class TextShape:
     negative: bool = False
     ingredients: bool = False
     ranked: bool = False
+    # SQLite, a walk of an index: the matches come as a map of bytes, one a recipe (mapped_terms),
+    # instead of a list of every match the statement would build and hash first.
+    mapped: bool = False
 
     def __bool__(self) -> bool:
         return self.positive or self.negative or self.ingredients
@@ -69,7 +72,7 @@ class TextShape:
 @dataclass(frozen=True)
 class TextTerms:
     shape: TextShape
-    values: Mapping[str, str] = field(default_factory=dict)  # the bound parameters' values
+    values: Mapping[str, str | bytes] = field(default_factory=dict)  # the bound parameters' values
 
 
 NO_TEXT = TextTerms(TextShape())
@@ -87,6 +90,9 @@ class TextFilter:
 
 _FTS_QUERY = "fts_query"
 _FTS_EXCLUDE = "fts_exclude"
+_FTS_MATCHES = "fts_matches"
+# A map of matches has a byte for every recipe id from 0 up to the highest match: 1 if it matches.
+MATCHED = b"\x01"
 
 
 def _recipe_id(walk_index: bool) -> ColumnElement[Any]:
@@ -161,6 +167,8 @@ def _sqlite_terms(terms: ParsedQuery, title_tier: bool | None, prefixes: Prefixe
 
 
 _MATCHING = text(f"recipe_fts MATCH :{_FTS_QUERY}")
+# A recipe past the map's end gets an empty byte string: not a match.
+_IN_MAP = text(f"substr(:{_FTS_MATCHES}, recipe.id + 1, 1) = x'{MATCHED.hex()}'")
 _EXCLUDED = select(_fts.c.rowid).where(text(f"recipe_fts MATCH :{_FTS_EXCLUDE}"))
 VISIBLE_TO_INDEX = "ix_recipe_visible_to"  # migration 0017: (id, visibility, owner_id, total_minutes)
 
@@ -194,6 +202,8 @@ def _covered_join(join: CoveredJoin, compiler: SQLCompiler, **kw: Any) -> str:
 
 def _sqlite(query: AnySelect, shape: TextShape, join: bool, walk_index: bool, covered: bool) -> TextFilter:
     if shape.positive:
+        if not join and shape.mapped:
+            return TextFilter(query.where(_IN_MAP), None)
         if not join:
             return TextFilter(query.where(_recipe_id(walk_index).in_(select(_fts.c.rowid).where(_MATCHING))), None)
         if covered:
@@ -298,6 +308,22 @@ def _postgres(query: AnySelect, shape: TextShape, join: bool, walk_index: bool) 
         return TextFilter(query.where(matching), None)
     query = query.join(_search, _search.c.recipe_id == Recipe.id).where(*conditions)
     return TextFilter(query, rank, Recipe.id.desc())
+
+
+def map_query(terms: ParsedQuery, prefixes: Prefixes | None) -> str | None:
+    """SQLite: the FTS5 query whose matches a walk's map holds (mapped_terms): the words and
+    ingredient filters, not the tags (a walk checks each recipe's own tags; without them the
+    query is cheaper to ask, and its map serves a search under any tags). None when there is
+    nothing to map (no words: exclusions alone stay a list of what they exclude)."""
+    plain = _sqlite_terms(replace(terms, tags=(), all_tags=False), None, prefixes)
+    query = plain.values.get(_FTS_QUERY)
+    return query if isinstance(query, str) else None
+
+
+def mapped_terms(matches: bytes) -> TextTerms:
+    """SQLite: the text filter of a walk as a map of its matches (see MATCHED), made from the
+    matches of map_query's query (search/terms.py keeps them)."""
+    return TextTerms(TextShape(positive=True, mapped=True), {_FTS_MATCHES: matches})
 
 
 def text_terms(

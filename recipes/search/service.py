@@ -426,14 +426,19 @@ def _sorted_statement(shape: _Shape, text: TextShape, sort: str, walk_index: boo
 
 
 @functools.lru_cache(maxsize=STATEMENTS_KEPT)
-def _marked_statements(shape: _Shape, text: TextShape, sort: str, walk_index: bool) -> tuple[Any, Any, Any]:
-    """An order by one of the viewer's marks (see _rows_by_mark): the marked recipes' page and
-    count, and the page of the others."""
-    order = marks.mark_order(sort, _VIEWER)
+def _marked_statements(shape: _Shape, text: TextShape, sort: str) -> tuple[Any, Any]:
+    """An order by one of the viewer's marks (see _rows_by_mark): the marked recipes' page and count."""
     marked_from = backends.apply_text_filter(shape.dialect, _base(shape), text, join=False).query
+    marked = marks.mark_order(sort, _VIEWER).marked(marked_from)
+    return _paged(marked), _counted(marked)
+
+
+@functools.lru_cache(maxsize=STATEMENTS_KEPT)
+def _unmarked_statement(shape: _Shape, text: TextShape, sort: str, walk_index: bool) -> Any:
+    """An order by one of the viewer's marks: the page of the recipes they did not mark, newest first."""
+    order = marks.mark_order(sort, _VIEWER)
     walked = backends.apply_text_filter(shape.dialect, _base(shape), text, join=False, walk_index=walk_index).query
-    marked = order.marked(marked_from)
-    return _paged(marked), _counted(marked), _paged(walked.where(order.unmarked).order_by(*order.newest))
+    return _paged(walked.where(order.unmarked).order_by(*order.newest))
 
 
 def _rows(statement: Any, values: Mapping[str, Any]) -> list[Any]:
@@ -485,8 +490,15 @@ class _Search:
         return backends.text_terms(self.shape.dialect, self.terms, title_tier=title_tier, prefixes=self.prefixes)
 
     def walking_text(self, walk_index: bool) -> TextTerms:
-        """The text filter's values for a page that walks an index (they differ on PostgreSQL)."""
-        if not walk_index or self.shape.dialect == "sqlite" or not self.terms.tags:
+        """The text filter for a page that walks an index. SQLite: a map of the matches when it
+        can be made (backends.mapped_terms; terms.py keeps it). PostgreSQL: other values."""
+        if not walk_index or not self.text.shape.positive:
+            return self.text
+        if self.shape.dialect == "sqlite":
+            query = backends.map_query(self.terms, self.prefixes)
+            matches = self.prefixes.match_map(query) if query is not None and self.prefixes is not None else None
+            return backends.mapped_terms(matches) if matches is not None else self.text
+        if not self.terms.tags:
             return self.text
         return backends.text_terms(self.shape.dialect, self.terms, prefixes=self.prefixes, walk_index=True)
 
@@ -528,14 +540,15 @@ def _rows_by_mark(
     """A page in the order of one of the viewer's marks: the recipes they marked first (read
     from the mark's table: a few), then the others newest first (a walk of the recipe index that
     stops after the page). `only_marked`: a filter already keeps only marked ones."""
-    marked_page, marked_count, walked_page = _marked_statements(base_shape, found.text.shape, sort, walk_index)
+    marked_page, marked_count = _marked_statements(base_shape, found.text.shape, sort)
     values = found.with_text(found.text)
     rows = _page(marked_page, values, offset, limit)
     if len(rows) == limit or only_marked:
         return rows
     skip = max(0, offset - _number(marked_count, values))
-    walked_values = found.with_text(found.walking_text(walk_index))
-    return rows + _page(walked_page, walked_values, skip, limit - len(rows))
+    walking = found.walking_text(walk_index)
+    walked_page = _unmarked_statement(base_shape, walking.shape, sort, walk_index)
+    return rows + _page(walked_page, found.with_text(walking), skip, limit - len(rows))
 
 
 def search(user: User, request: SearchRequest, *, snippets: bool = True) -> SearchPage:
@@ -558,8 +571,9 @@ def search(user: User, request: SearchRequest, *, snippets: bool = True) -> Sear
         only_marked = request.order == marks.RATING and request.min_rating is not None
         rows = _rows_by_mark(found, base_shape, request.order, dense, offset, limit, only_marked)
     else:
-        statement = _sorted_statement(base_shape, found.text.shape, request.order, walk_index=dense)
-        rows = _page(statement, found.with_text(found.walking_text(dense)), offset, limit)
+        walking = found.walking_text(dense)
+        statement = _sorted_statement(base_shape, walking.shape, request.order, walk_index=dense)
+        rows = _page(statement, found.with_text(walking), offset, limit)
     cards = [RecipeCard(*row) for row in rows]
     for card in cards:
         if card.owner_id == me:

@@ -10,7 +10,14 @@ recipes, 300 ms for all of them. Two things need it on a search's hot path:
   word `"chicken"`, which FTS5 reads lazily. When the index holds no other term starting with
   that one, both find the same recipes and rank them the same, so the word is asked instead.
 
-Both answers depend on the index alone (never on who asks: what a person may see is checked by
+A third is the matches of a search that walks an index in another order than relevance (quickest
+first, by title, newest): which recipes match its words, as a map of one byte per recipe id
+(`match_map`) that the walk reads at each recipe it passes. Made from the index's own answer in
+C-speed JSON, it costs less than the list SQLite would otherwise build and hash for the same
+walk (1.4 against 2.2 ms for "chicken" at 50,000 recipes), and nothing when the same words are
+searched again (another page, sort or filter).
+
+All three depend on the index alone (never on who asks: what a person may see is checked by
 the queries that use them), so a worker keeps them for as long as the index is unchanged. The
 index's generation is its structure record (`recipe_fts_data`, id 10): FTS5 rewrites it, with a
 new write counter, whenever a committed change reaches the index, and it is one row to read.
@@ -28,16 +35,24 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
+
+from .backends import MATCHED
 
 PREFIX_INDEX_LONGEST = 6  # migration 0002: prefix = '2 3 4 5 6'
 INDEX_WRITTEN = "recipes_search_index_written"  # in a connection's info while its transaction wrote
 _KEPT = "recipes_search_terms"
 
 _GENERATION = text("SELECT block FROM recipe_fts_data WHERE id = 10")
+_MATCHES = text("SELECT json_group_array(rowid), max(rowid) FROM recipe_fts WHERE recipe_fts MATCH :query")
+# A map is as long as the highest matching recipe id: past this, a walk keeps its list instead.
+MAP_LONGEST = 16 * 1024 * 1024
+# The maps a worker keeps for one generation, in bytes (at 50,000 recipes: 40 searches' maps).
+MAPS_KEPT_BYTES = 2 * 1024 * 1024
 _RANGE = text("SELECT term, doc FROM recipe_fts_vocab WHERE term >= :low AND term < :high")
 _TOKENIZER = text("SELECT sql FROM sqlite_master WHERE name = 'recipe_fts'")
 _TOKENIZE_OPTION = re.compile(r"tokenize\s*=\s*'([^']*)'", re.IGNORECASE)
@@ -55,6 +70,33 @@ class Generation:
     stamp: bytes
     ranges: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # first letter -> (term, recipes)
     alone: dict[str, bool] = field(default_factory=dict)  # prefix -> no other term starts with it
+    matches: dict[str, bytes] = field(default_factory=dict)  # FTS5 query -> its map, oldest first
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def keep_matches(self, query: str, found: bytes) -> None:
+        """Keep a map, letting go of the oldest ones past MAPS_KEPT_BYTES."""
+        if len(found) > MAPS_KEPT_BYTES:
+            return
+        with self._lock:
+            self.matches.pop(query, None)
+            kept = sum(map(len, self.matches.values()))
+            while self.matches and kept + len(found) > MAPS_KEPT_BYTES:
+                kept -= len(self.matches.pop(next(iter(self.matches))))
+            self.matches[query] = found
+
+
+def read_match_map(connection: Connection, query: str) -> bytes | None:
+    """The recipes matching the FTS5 `query` as a map (MATCHED at each matching id, 0 elsewhere),
+    or None if the highest id is past MAP_LONGEST."""
+    listed, highest = connection.execute(_MATCHES, {"query": query}).one()
+    if highest is None:
+        return b""
+    if highest >= MAP_LONGEST:
+        return None
+    found = bytearray(highest + 1)
+    for recipe_id in orjson.loads(listed):
+        found[recipe_id] = MATCHED[0]
+    return bytes(found)
 
 
 class IndexTerms:
@@ -188,6 +230,17 @@ class Terms:
             rows = self.connection.execute(_RANGE, {"low": stem, "high": after(stem)})
             alone = generation.alone[stem] = all(term == stem for term, _ in rows)
         return alone
+
+    def match_map(self, query: str) -> bytes | None:
+        """The map of the recipes matching the FTS5 `query` (read_match_map): kept by the worker
+        for the index's generation, or read for this search alone."""
+        generation = self._kept_generation()
+        found = generation.matches.get(query) if generation is not None else None
+        if found is None:
+            found = read_match_map(self.connection, query)
+            if found is not None and generation is not None:
+                generation.keep_matches(query, found)
+        return found
 
 
 def terms_for(connection: Connection) -> Terms:
