@@ -48,6 +48,11 @@ BUSY_TIMEOUT_MS = 30_000
 # What a write-ahead log keeps on disk once it is reset after a checkpoint (SQLite truncates
 # it to this); it still grows as a large write needs, until the next reset.
 WAL_SIZE_LIMIT = 16 * 1024 * 1024
+# Each connection's page cache, at most (SQLite's default is 2 MiB). At 50,000 recipes a search
+# reads more than that (the text index's lists, the cards' rows and the indexes it walks), and
+# with the default the served searches cost 10 to 15% more CPU (docs/performance.md, issue 20).
+# Filled only as pages are read: a small library never reaches it.
+PAGE_CACHE_KIB = 8 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _force_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar("force_immediate", default=False)
@@ -104,6 +109,7 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
+    cursor.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
     cursor.close()
 
 

@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from recipes.backups import services
-from recipes.database import WAL_SIZE_LIMIT, checkpoint_wal
+from recipes.database import PAGE_CACHE_KIB, WAL_SIZE_LIMIT, checkpoint_wal
 from recipes.extensions import db
 
 from . import database_fixtures as dbf
@@ -115,3 +115,10 @@ def test_a_checkpoint_that_fails_is_logged_not_raised(
 def test_every_connection_caps_what_a_reset_log_keeps(app: Flask) -> None:
     with app.app_context(), db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_size_limit").scalar() == WAL_SIZE_LIMIT
+
+
+def test_every_connection_keeps_a_page_cache_larger_than_sqlite_default(app: Flask) -> None:
+    """PAGE_CACHE_KIB (SQLite's default, -2000, is 2 MiB): a negative cache_size is KiB."""
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -PAGE_CACHE_KIB
+    assert PAGE_CACHE_KIB > 2000
