@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config as settings
-from . import schema
+from . import schema, start_up_caches
 from .atomic_files import replace_atomically, write_atomically
 from .backups.services import PRE_MIGRATION, BackupError, copy_sqlite, create_backup, prune
 from .extensions import db
@@ -244,6 +244,7 @@ def run(create_app: Callable[[], Any] | None = None) -> Path:
         migrate(app)
         read_ingredients(app)
         settle_setup_code(app)
+        start_up_caches.prepare(directory)
     except ArgumentError as exc:
         raise BootstrapError(f"DATABASE_URL is not a usable database URL: {exc}") from None
     except OperationalError as exc:

@@ -6,7 +6,9 @@ the master builds both before it forks the workers, recipes/preload.py):
 - Jinja's compiled templates (`cache/templates/`): each is keyed by the template's name and a
   checksum of its source, and Jinja checks its own and Python's version, so an upgrade never reads
   a stale one.
-- pint's parsed unit definitions (`cache/units/`): keyed by a hash of pint's definition files.
+- the unit tables made from pint (`cache/units/`, ingredients/units.py): keyed by pint's version and
+  the units asked of it; a start that finds them neither imports pint nor builds its registry
+  (0.15 s, 9 MiB). pint's own parsed definitions are kept beside them, for a start that must.
 
 A cache that cannot be made or written (a read-only config directory) is left out: the start is
 slower, and nothing else changes. Deleting the folder is always safe.
@@ -60,8 +62,16 @@ def template_cache(config_dir: Path) -> BytecodeCache | None:
 
 
 def use(app: Flask) -> None:
-    """Read and keep the compiled templates and the unit definitions in the app's config directory
-    (before any template is loaded or the unit registry built)."""
+    """Read and keep the compiled templates and the unit tables in the app's config directory
+    (before any template is loaded or a unit converted)."""
     config_dir = Path(app.config["RECIPES_CONFIG_DIR"])
     app.jinja_env.bytecode_cache = template_cache(config_dir)
-    units.keep_definitions_in(folder(config_dir, "units"))
+    units.keep_tables_in(folder(config_dir, "units"))
+
+
+def prepare(config_dir: Path) -> None:
+    """Make the unit tables now, if they are not kept yet (`recipes bootstrap`, before the server
+    starts): so the server's first start, too, never builds pint's registry in the master that its
+    workers share."""
+    units.keep_tables_in(folder(config_dir, "units"))
+    units.warm()

@@ -78,6 +78,8 @@ def test_gunicorn_config_seeded_but_never_overwritten(env):
 def test_run_prepares_everything_and_is_repeatable(env):
     assert bootstrap.run() == env.resolve()
     assert {p.name for p in env.iterdir()} >= {"secret_key", "gunicorn.conf.py", "recipes.db", "backups"}
+    # The unit tables made for the server's start (start_up_caches.prepare): its master never builds pint's registry.
+    assert len(list((env / "cache" / "units").glob("tables-*.json"))) == 1
     key = (env / "secret_key").read_text()
     bootstrap.run()
     assert (env / "secret_key").read_text() == key

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ import pytest
 from flask import Flask
 
 from recipes import create_app, start_up_caches
+from recipes.ingredients import units
 
 
 def _app(app_config: dict[str, Any]) -> Flask:
@@ -98,7 +101,7 @@ def test_units_read_their_definitions_back(tmp_path: Path) -> None:
         f"""
         from pathlib import Path
         from recipes.ingredients import units
-        units.keep_definitions_in(Path({str(tmp_path)!r}))
+        units.keep_tables_in(Path({str(tmp_path)!r}))
         units.warm()
         print(units.to_base(1, "cup"))
         """
@@ -107,3 +110,65 @@ def test_units_read_their_definitions_back(tmp_path: Path) -> None:
     assert all(run.returncode == 0 for run in runs), [run.stderr for run in runs]
     assert runs[0].stdout == runs[1].stdout and "volume" in runs[0].stdout
     assert any(tmp_path.rglob("*")), "pint kept nothing"
+
+
+def _fresh_units(monkeypatch: pytest.MonkeyPatch, folder: Path | None) -> None:
+    """As a new process: nothing read yet, the tables kept in `folder`."""
+    monkeypatch.setattr(units, "_factor_table", None)
+    monkeypatch.setattr(units, "_temperature_table", None)
+    monkeypatch.setattr(units, "_registry_instance", None)
+    monkeypatch.setattr(units, "_cache_folder", folder)
+
+
+def _no_pint() -> None:
+    raise AssertionError("pint's registry was built")
+
+
+def test_a_start_that_finds_the_unit_tables_builds_no_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fresh_units(monkeypatch, tmp_path)
+    made = (units.to_base(1, "cup"), units.convert_temperature(350, "fahrenheit", "celsius"))
+    assert len(list(tmp_path.glob("tables-*.json"))) == 1
+    _fresh_units(monkeypatch, tmp_path)
+    monkeypatch.setattr(units, "registry", _no_pint)
+    assert (units.to_base(1, "cup"), units.convert_temperature(350, "fahrenheit", "celsius")) == made
+    assert made[0] == (pytest.approx(236.588, rel=1e-4), "volume") and made[1] == pytest.approx(176.67, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: "not json",
+        lambda data: json.dumps({**data, "factors": {k: v for k, v in data["factors"].items() if k != "tablespoon"}}),
+        lambda data: json.dumps({**data, "factors": {**data["factors"], "tablespoon": ["volume", -1]}}),
+        lambda data: json.dumps({**data, "factors": {**data["factors"], "tablespoon": ["weight", 14.8]}}),
+        lambda data: json.dumps({**data, "factors": {**data["factors"], "tablespoon": ["volume", "14.8"]}}),
+        lambda data: json.dumps({**data, "temperatures": data["temperatures"][1:]}),
+        lambda data: json.dumps({**data, "temperatures": [[s, t, a, None] for s, t, a, _ in data["temperatures"]]}),
+        lambda data: json.dumps([]),
+    ],
+)
+def test_damaged_unit_tables_are_made_again_from_pint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: Callable[[dict[str, Any]], str]
+) -> None:
+    _fresh_units(monkeypatch, tmp_path)
+    expected = units.to_base(2, "tablespoon")
+    (kept,) = tmp_path.glob("tables-*.json")
+    kept.write_text(damage(json.loads(kept.read_text())))
+    _fresh_units(monkeypatch, tmp_path)
+    assert units.to_base(2, "tablespoon") == expected
+    _fresh_units(monkeypatch, tmp_path)  # and kept whole again
+    monkeypatch.setattr(units, "registry", _no_pint)
+    assert units.to_base(2, "tablespoon") == expected
+
+
+def test_unit_tables_are_named_by_pint_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fresh_units(monkeypatch, tmp_path)
+    first = units._tables_path()
+    monkeypatch.setattr(units.metadata, "version", lambda name: "0.0-another")
+    assert units._tables_path() != first
+
+
+def test_without_a_folder_the_tables_come_from_pint(monkeypatch: pytest.MonkeyPatch) -> None:
+    _fresh_units(monkeypatch, None)
+    assert units.to_base(1, "pound")[1] == "mass"
+    assert units._registry_instance is not None

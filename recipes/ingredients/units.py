@@ -1,10 +1,13 @@
 """The one module for units: what each canonical unit measures, conversion, and the unit a system shows.
 
 Units are named by their canonical English names, as the parser returns them ("cup", "tablespoon",
-"gram", "fluid ounce", "clove"). Measures (mass, volume, length) convert through pint; its registry is
-built on first use, once per process (about 0.15 s and a few MiB), and then only a table of factors to
-a base unit (gram, millilitre, centimetre) is read, so a conversion is a multiplication. Counted units
-("clove", "can", "pinch", and any other unit the parser knows that pint does not) never convert.
+"gram", "fluid ounce", "clove"). Measures (mass, volume, length) convert through pint: a table of
+factors to a base unit (gram, millilitre, centimetre) is read from it once, so a conversion is a
+multiplication. pint's registry takes about 0.15 s and 9 MiB to build, so the tables made from it are
+kept in the config directory (`keep_tables_in`, start_up_caches.py, keyed by pint's version and the
+units asked of it): a process that finds them there never builds the registry (nor imports pint).
+Counted units ("clove", "can", "pinch", and any other unit the parser knows that pint does not)
+never convert.
 
 Unit systems, as an account chooses them:
 - ``"original"``: the line's own units. A scaled amount may move within its family (3 tsp -> 1 tbsp,
@@ -18,11 +21,16 @@ Temperatures (°F <-> °C) convert with pint's offset units (:func:`convert_temp
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import math
 import threading
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+from recipes.atomic_files import replace_atomically
 from recipes.ingredients.unit_names import CANONICAL_UNITS
 
 if TYPE_CHECKING:
@@ -114,10 +122,14 @@ _FAMILIES: dict[str, str] = {
 _TEMPERATURE_UNITS = {CELSIUS: "degree_Celsius", FAHRENHEIT: "degree_Fahrenheit"}
 
 _lock = threading.Lock()
+_tables_lock = threading.Lock()
 _registry_instance: pint.UnitRegistry[Any] | None = None
 _cache_folder: Path | None = None
 _factor_table: dict[str, tuple[Dimension, float]] | None = None
 _temperature_table: dict[tuple[str, str], tuple[float, float]] | None = None
+
+Factors = dict[str, tuple[Dimension, float]]
+Temperatures = dict[tuple[str, str], tuple[float, float]]
 
 
 def registry() -> pint.UnitRegistry[Any]:
@@ -138,32 +150,119 @@ def registry() -> pint.UnitRegistry[Any]:
     return _registry_instance
 
 
-def keep_definitions_in(folder: Path | None) -> None:
-    """Where pint keeps its parsed unit definitions between starts (start_up_caches.py), for the
-    registry built after this; None: parsed from pint's files each time."""
+def keep_tables_in(folder: Path | None) -> None:
+    """Where the unit tables made from pint, and pint's parsed definitions, are kept between
+    starts (start_up_caches.py), for the tables read after this; None: made from pint each time."""
     global _cache_folder
     _cache_folder = folder
 
 
-def _factors() -> dict[str, tuple[Dimension, float]]:
-    """Each measured unit's dimension and its size in the dimension's base unit, read from pint once."""
-    global _factor_table
+def _factors() -> Factors:
+    """Each measured unit's dimension and its size in the dimension's base unit."""
     if _factor_table is None:
-        ureg = registry()
-        table: dict[str, tuple[Dimension, float]] = {}
-        for name, expression in _PINT_UNITS.items():
-            quantity = ureg.parse_expression(expression)
-            dimension = _PINT_DIMENSIONS[str(quantity.dimensionality)]
-            size = float(quantity.to(_BASE[dimension]).magnitude)
-            table[name] = (dimension, size)
-        _factor_table = table
+        _read_tables()
+    assert _factor_table is not None
     return _factor_table
 
 
+def _temperatures() -> Temperatures:
+    """°F <-> °C as ``to = a * from + b``."""
+    if _temperature_table is None:
+        _read_tables()
+    assert _temperature_table is not None
+    return _temperature_table
+
+
+def _read_tables() -> None:
+    """The tables, from the kept file when it holds them, else from pint (and then kept)."""
+    global _factor_table, _temperature_table
+    with _tables_lock:
+        if _factor_table is not None and _temperature_table is not None:
+            return
+        path = _tables_path()
+        tables = _kept_tables(path) if path is not None else None
+        if tables is None:
+            tables = _tables_from_pint()
+            if path is not None:
+                _keep_tables(path, tables)
+        _factor_table, _temperature_table = tables
+
+
+def _tables_path() -> Path | None:
+    """The kept tables' file: named by pint's version and every unit asked of it."""
+    if _cache_folder is None:
+        return None
+    try:
+        pint_version = metadata.version("pint")
+    except metadata.PackageNotFoundError:
+        return None
+    asked = repr((pint_version, _PINT_UNITS, _BASE, _PINT_DIMENSIONS, _TEMPERATURE_UNITS))
+    return _cache_folder / f"tables-{hashlib.sha256(asked.encode()).hexdigest()[:20]}.json"
+
+
+def _tables_from_pint() -> tuple[Factors, Temperatures]:
+    ureg = registry()
+    factors: Factors = {}
+    for name, expression in _PINT_UNITS.items():
+        quantity = ureg.parse_expression(expression)
+        dimension = _PINT_DIMENSIONS[str(quantity.dimensionality)]
+        factors[name] = (dimension, float(quantity.to(_BASE[dimension]).magnitude))
+    temperatures: Temperatures = {}
+    for source, source_name in _TEMPERATURE_UNITS.items():
+        for target, target_name in _TEMPERATURE_UNITS.items():
+            zero = float(ureg.Quantity(0.0, source_name).to(target_name).magnitude)
+            hundred = float(ureg.Quantity(100.0, source_name).to(target_name).magnitude)
+            temperatures[(source, target)] = ((hundred - zero) / 100, zero)
+    return factors, temperatures
+
+
+def _keep_tables(path: Path, tables: tuple[Factors, Temperatures]) -> None:
+    factors, temperatures = tables
+    data = {
+        "factors": {name: [dimension, size] for name, (dimension, size) in factors.items()},
+        "temperatures": [[source, target, a, b] for (source, target), (a, b) in temperatures.items()],
+    }
+    with contextlib.suppress(OSError):  # not kept: the next start makes them again
+        replace_atomically(path, json.dumps(data, sort_keys=True).encode(), mode=0o644)
+
+
+def _number(value: object) -> float | None:
+    return (
+        float(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        else None
+    )
+
+
+def _kept_tables(path: Path) -> tuple[Factors, Temperatures] | None:
+    """The tables in `path`, or None when it is missing, unreadable or not exactly the tables
+    (every unit, a dimension and a positive size each; every pair of temperature units)."""
+    try:
+        data = json.loads(path.read_bytes())
+        factors: Factors = {}
+        for name, (dimension, size) in data["factors"].items():
+            number = _number(size)
+            if dimension not in _BASE or number is None or number <= 0:
+                return None
+            factors[name] = (dimension, number)
+        temperatures: Temperatures = {}
+        for source, target, a, b in data["temperatures"]:
+            scale, offset = _number(a), _number(b)
+            if scale is None or offset is None:
+                return None
+            temperatures[(str(source), str(target))] = (scale, offset)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    if set(factors) != set(_PINT_UNITS) or set(temperatures) != {
+        (s, t) for s in _TEMPERATURE_UNITS for t in _TEMPERATURE_UNITS
+    }:
+        return None
+    return factors, temperatures
+
+
 def warm() -> None:
-    """Build the registry and the tables now (a server may call this before it forks its workers)."""
-    _factors()
-    _temperatures()
+    """Read (or make) the tables now (a server may call this before it forks its workers)."""
+    _read_tables()
 
 
 def is_known(unit: str) -> bool:
@@ -328,21 +427,6 @@ def to_system(quantity: float, unit: str | None, system: str) -> Amount:
 
 
 # --- Temperatures ---------------------------------------------------------------------------------
-
-
-def _temperatures() -> dict[tuple[str, str], tuple[float, float]]:
-    """°F <-> °C as ``to = a * from + b``, with a and b read from pint's offset units once."""
-    global _temperature_table
-    if _temperature_table is None:
-        ureg = registry()
-        table: dict[tuple[str, str], tuple[float, float]] = {}
-        for source, source_name in _TEMPERATURE_UNITS.items():
-            for target, target_name in _TEMPERATURE_UNITS.items():
-                zero = float(ureg.Quantity(0.0, source_name).to(target_name).magnitude)
-                hundred = float(ureg.Quantity(100.0, source_name).to(target_name).magnitude)
-                table[(source, target)] = ((hundred - zero) / 100, zero)
-        _temperature_table = table
-    return _temperature_table
 
 
 def convert_temperature(value: float, unit: str, to_unit: str) -> float:
