@@ -49,6 +49,8 @@ test: $(VENV)/.test-installed
 bench: $(VENV)/.run-installed
 	$(COMPILE)
 	$(BIN)/python scripts/bench.py
+	@# The searches and the API again with the worker count the app picks on this machine (2 on 2 CPUs).
+	$(BIN)/python scripts/bench.py --only search --default-workers --markdown docs/benchmarks.md
 	@# The searches and the API served from PostgreSQL too, when it is installed (97: it is not).
 	$(PYTHON) scripts/with_postgres.py -- $(BIN)/python scripts/bench.py --only search --postgres \
 		--markdown docs/benchmarks.md || test $$? -eq 97

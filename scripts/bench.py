@@ -78,7 +78,9 @@ USER = "bench"
 USER_AGENT = "recipes-bench"
 PASSWORD = "bench-password-for-loopback-only"  # noqa: S105 (a throwaway account on a temporary database)
 SEED = 0
-WORKERS = 4
+# Issue 20's search and API targets are measured with 4 workers; --default-workers measures with the
+# count config/gunicorn.conf.py picks on this machine instead (None here: WEB_CONCURRENCY is not set).
+WORKERS: int | None = 4
 WRK_THREADS = 2
 WRK_CONNECTIONS = 8
 WARM_UP_SECONDS = 2
@@ -87,6 +89,7 @@ LIST_RATIO_TARGET = 0.5
 
 
 POSTGRES_SECTION = "load-postgresql"
+DEFAULT_WORKERS_SECTION = "load-default-workers"
 
 
 @dataclass(frozen=True)
@@ -161,7 +164,11 @@ def app_env(config_dir: Path, **extra: str) -> dict[str, str]:
     """The environment for the app's commands: this config directory's SQLite database, nothing inherited
     that could point elsewhere (DATABASE_URL, SECRET_KEY)."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY", "SECRET_KEY_FILE")}
-    env.update(RECIPES_CONFIG_DIR=str(config_dir), WEB_CONCURRENCY=str(WORKERS))
+    env.update(RECIPES_CONFIG_DIR=str(config_dir))
+    if WORKERS is None:
+        env.pop("WEB_CONCURRENCY", None)
+    else:
+        env["WEB_CONCURRENCY"] = str(WORKERS)
     env.update(extra)  # (WEB_CONCURRENCY too: a benchmark of worker counts)
     return env
 
@@ -609,6 +616,7 @@ def serve_and_measure(
     server = Server(name, config_dir, work, app, env={"DATABASE_URL": database_url} if database_url else None)
     try:
         ready = server.start("/" if app else "/healthz")
+        report.machine.setdefault("Gunicorn workers", str(len(children(server.process.pid))))
         again = name.endswith("-again")
         if not again:
             report.startup[f"Gunicorn ready ({name})"] = ready
@@ -760,18 +768,26 @@ def markdown(report: Report) -> str:
     database = report.machine.get("Database", "SQLite")
     postgres = database.startswith("PostgreSQL")
     listing = next((r for r in rows if r[0].target.server == "list"), None)
-    heading = f"## The same on {database}" if postgres else "# Benchmarks"
-    sub = "###" if postgres else "##"  # PostgreSQL's section sits under SQLite's
-    command = (
-        "`make bench` (`scripts/with_postgres.py -- .venv/bin/python scripts/bench.py --only search --postgres`)"
-        if postgres
-        else "`make bench` (`scripts/bench.py`)"
+    workers = report.machine.get("Gunicorn workers", "?")
+    if postgres:
+        heading = f"## The same on {database}"
+        command = "`scripts/with_postgres.py -- .venv/bin/python scripts/bench.py --only search --postgres`"
+    elif WORKERS is None:
+        heading = f"## The same with the default worker count ({workers} on this machine)"
+        command = "`.venv/bin/python scripts/bench.py --only search --default-workers`"
+    else:
+        heading, command = "# Benchmarks", "`scripts/bench.py`"
+    sub = "##" if heading.startswith("# ") else "###"  # the other sections sit under the first
+    concurrency = (
+        f"no `WEB_CONCURRENCY` (its config's own choice: {workers} workers)"
+        if WORKERS is None
+        else f"`WEB_CONCURRENCY={WORKERS}`"
     )
     lines = [
         heading,
         "",
-        f"Written by {command}: the app served by Gunicorn with its own",
-        f"`gunicorn.conf.py` and `WEB_CONCURRENCY={WORKERS}` on a loopback port, signed in, measured with",
+        f"Written by `make bench` ({command}): the app served by Gunicorn with its own",
+        f"`gunicorn.conf.py` and {concurrency} on a loopback port, signed in, measured with",
         f"`wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{args.duration}s` after a {WARM_UP_SECONDS} s warm-up per URL.",
         "A Flask hello-world served with the same settings in the same run is the baseline, so the",
         "ratios compare across machines; the absolute numbers do not. wrk runs on the same machine",
@@ -919,6 +935,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "its report is a section of its own",
     )
     parser.add_argument(
+        "--default-workers",
+        action="store_true",
+        help=f"serve with the worker count the app's gunicorn.conf.py picks here, not {WORKERS} (the targets'); "
+        "its report is a section of its own",
+    )
+    parser.add_argument(
         "--markdown", type=Path, help="where to write the report (default: docs/benchmarks.md, unless --only)"
     )
     args = parser.parse_args(argv)
@@ -946,7 +968,10 @@ def work_directory(keep: bool) -> Iterator[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global WORKERS
     args = parse_args(argv)
+    if args.default_workers:
+        WORKERS = None
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _stop_on_signal)
     for tool in ("recipes", "gunicorn"):
@@ -989,7 +1014,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown is None:
         print("\nNot written anywhere (--only without --markdown)")
         return 0
-    write_section(args.markdown, POSTGRES_SECTION if args.postgres else "load", markdown(report))
+    section = POSTGRES_SECTION if args.postgres else DEFAULT_WORKERS_SECTION if args.default_workers else "load"
+    write_section(args.markdown, section, markdown(report))
     print(f"\nWrote {args.markdown}")
     return 0
 
