@@ -94,17 +94,16 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, serving: bool = 
 
 
 def create_start_up_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """The app `recipes bootstrap` migrates with: the configuration, the database and the
-    migrations' tools, and no pages. Start-up reads what it has to do (migrate, read ingredient
-    lines, a setup code) from the database only; loading every page's code for that would double
-    the time a restart takes to be served (Gunicorn's master loads them anyway)."""
+    """The app `recipes bootstrap` migrates with: the configuration and the database (the
+    migrations' tools are loaded when there is something to migrate), and no pages. Start-up
+    reads what it has to do (migrate, read ingredient lines, a setup code) from the database
+    only; loading every page's code for that would double the time a restart takes to be
+    served (Gunicorn's master loads them anyway)."""
     from . import database
-    from .schema import register_migrations
 
     app = _configured(test_config)
     database.init_app(app)
-    register_migrations(app)
-    return app
+    return app  # Flask-Migrate is registered when a migration runs (schema.register_migrations)
 
 
 def _configured(test_config: Mapping[str, Any] | None) -> Flask:

@@ -1,15 +1,18 @@
 """The database schema comes only from the Alembic migrations shipped with the package.
 
-The one place that sets Alembic up: which migrations, the head and current revisions,
-upgrading (start-up, `db upgrade`, tests), running the migrations on a connection of one's
-own (a restore, inside its transaction), an empty SQLite database migrated to a revision
-(what a restore compares a backup's schema with), which revisions this Recipes knows, and
-the lock that lets one process at a time migrate.
+The one place that sets Alembic up: which migrations, the head and current revisions (and,
+without Alembic, whether a database is at the head: a restart's usual answer), upgrading
+(start-up, `db upgrade`, tests), running the migrations on a connection of one's own (a
+restore, inside its transaction), an empty SQLite database migrated to a revision (what a
+restore compares a backup's schema with), which revisions this Recipes knows, and the lock
+that lets one process at a time migrate.
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import re
 import sqlite3
 from collections.abc import Iterator
 from importlib import resources
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Flask, current_app
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from .data_generation import fire_at_each_statement
@@ -68,6 +72,51 @@ def _scripts() -> ScriptDirectory:
 
 def head_revision() -> str | None:
     return _scripts().get_current_head()
+
+
+# `revision = "0019"` and `down_revision = "0018"` (or None), as every migration file states them.
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
+def shipped_head() -> str | None:
+    """The head of the migrations in use, read from their files' `revision` and `down_revision`
+    lines without Alembic (importing it is a tenth of a restart); None when the files do not say
+    it plainly (no single head, a line written otherwise): then only Alembic is asked."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in Path(migrations_in_use(), "versions").glob("*.py"):
+        stated: dict[str, object] = {}
+        for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            try:
+                stated[name] = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                return None
+        revision, parent = stated.get("revision"), stated.get("down_revision")
+        if not isinstance(revision, str) or not (parent is None or isinstance(parent, str)):
+            return None
+        revisions.add(revision)
+        if parent is not None:
+            parents.add(parent)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def stored_revision() -> str | None:
+    """The revision the database records (`alembic_version`), read without Alembic; None when it
+    records none, or more than one."""
+    try:
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except DBAPIError:  # no such table: a new database
+        return None
+    return str(rows[0]) if len(rows) == 1 else None
+
+
+def is_at_head() -> bool:
+    """Whether the database is at the shipped head, asked without Alembic (False when either
+    answer is unclear: then Alembic decides)."""
+    head = shipped_head()
+    return head is not None and stored_revision() == head
 
 
 def current_revision() -> str | None:

@@ -87,6 +87,25 @@ def test_run_prepares_everything_and_is_repeatable(env):
 
 
 @needs_sqlite
+def test_a_restart_with_nothing_to_migrate_loads_no_alembic(env):
+    """The usual restart: the database is at the shipped head, asked without Alembic (schema.is_at_head)."""
+    bootstrap.run()  # a new database: migrated
+    script = textwrap.dedent(
+        """
+        import logging, sys
+        from recipes import bootstrap
+        logging.basicConfig(level=logging.INFO)
+        bootstrap.run()
+        print("loaded:", sorted(name for name in ("alembic", "flask_migrate", "pint") if name in sys.modules))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=os.environ, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "loaded: []" in done.stdout
+    assert "database schema is up to date" in done.stderr
+
+
+@needs_sqlite
 def test_start_up_loads_no_page_code(env):
     """`recipes bootstrap` migrates with the start-up app: the configuration and the database. The
     pages' code (which Gunicorn's master loads anyway) would double what a restart takes."""
@@ -292,6 +311,7 @@ def test_backup_failure_stops_before_migrating(env, monkeypatch):
 
     monkeypatch.setattr("recipes.backups.create.copy_sqlite", refuse)
     monkeypatch.setattr("recipes.schema.current_revision", lambda: "0000")
+    monkeypatch.setattr("recipes.schema.stored_revision", lambda: "0000")  # (what a restart reads first)
     with pytest.raises(bootstrap.BootstrapError, match=r"cannot back up the database into .*nothing was changed"):
         bootstrap.migrate(create_app())
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,12 +19,89 @@ from recipes import data_generation
 from recipes.access import visible_to
 from recipes.extensions import db
 from recipes.models import Recipe, User, token_digest
-from recipes.schema import current_revision, head_revision, upgrade
+from recipes.schema import (
+    current_revision,
+    head_revision,
+    is_at_head,
+    migrations_directory,
+    shipped_head,
+    stored_revision,
+    upgrade,
+)
 
 
 def test_test_database_is_at_head(app: Flask) -> None:
     with app.app_context():
         assert current_revision() == head_revision() is not None
+
+
+def test_the_head_read_without_alembic_is_alembic_s(app: Flask) -> None:
+    """What a restart asks instead of Alembic (schema.is_at_head): the same answers."""
+    with app.app_context():
+        assert shipped_head() == head_revision() is not None
+        assert stored_revision() == current_revision() == shipped_head()
+        assert is_at_head()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda versions: (versions / "9999_branch.py").write_text('revision = "9999"\ndown_revision = "0001"\n'),
+        lambda versions: (versions / "9999_odd.py").write_text("revision = make_revision()\ndown_revision = None\n"),
+        lambda versions: (versions / "9999_tuple.py").write_text(
+            'revision = "9999"\ndown_revision = ("0018", "0019")\n'
+        ),
+    ],
+    ids=["two heads", "a revision not written plainly", "a merge"],
+)
+def test_migrations_not_read_plainly_leave_the_head_to_alembic(
+    app: Flask, app_config: dict[str, Any], tmp_path: Path, change: Any
+) -> None:
+    from recipes import create_app
+
+    from .database_fixtures import release_database
+
+    migrations = tmp_path / "migrations"
+    shutil.copytree(migrations_directory(), migrations)
+    change(migrations / "versions")
+    other = create_app({**app_config, "RECIPES_MIGRATIONS_DIR": str(migrations)})
+    with other.app_context():
+        assert shipped_head() is None
+        assert not is_at_head()
+        release_database()
+
+
+def test_a_new_migration_is_the_head_read_without_alembic(
+    app: Flask, app_config: dict[str, Any], tmp_path: Path
+) -> None:
+    from recipes import create_app
+
+    from .database_fixtures import release_database
+
+    with app.app_context():
+        head = head_revision()
+    migrations = tmp_path / "migrations"
+    shutil.copytree(migrations_directory(), migrations)
+    (migrations / "versions" / "9999_next.py").write_text(f'revision = "9999"\ndown_revision = "{head}"\n')
+    other = create_app({**app_config, "RECIPES_MIGRATIONS_DIR": str(migrations)})
+    with other.app_context():
+        assert shipped_head() == "9999" != stored_revision()
+        assert not is_at_head()
+        release_database()
+
+
+def test_a_new_database_records_no_revision(app_config: dict[str, Any], tmp_path: Path) -> None:
+    from recipes import create_app
+
+    from .database_fixtures import release_database, using_postgres
+
+    if using_postgres():
+        pytest.skip("a new SQLite file: PostgreSQL's test database is already at head")
+    empty = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.db'}"})
+    with empty.app_context():
+        assert stored_revision() is None
+        assert not is_at_head()
+        release_database()
 
 
 def test_no_drift_between_models_and_migrations(app: Flask) -> None:

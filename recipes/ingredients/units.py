@@ -261,8 +261,12 @@ def _kept_tables(path: Path) -> tuple[Factors, Temperatures] | None:
 
 
 def warm() -> None:
-    """Read (or make) the tables now (a server may call this before it forks its workers)."""
+    """Read (or make) the tables now (a server may call this before it forks its workers), and
+    keep them in the folder if they are not there yet (made earlier in this process)."""
     _read_tables()
+    path = _tables_path()
+    if path is not None and not path.exists():
+        _keep_tables(path, (_factors(), _temperatures()))
 
 
 def is_known(unit: str) -> bool:
