@@ -149,8 +149,9 @@ def migrate(app: Any) -> str | None:
     fails, the database is put back as it was and the error names the backup.
     """
     with app.app_context(), schema.migration_lock(db.engine):
-        if schema.is_at_head():  # a restart's usual case, answered without importing Alembic
-            log.info("database schema is up to date (%s)", schema.shipped_head())
+        at_head = schema.is_at_head()  # a restart's usual case, answered without importing Alembic
+        if at_head is not None:
+            log.info("database schema is up to date (%s)", at_head)
             return None
         current = schema.current_revision()
         head = schema.head_revision()

@@ -112,11 +112,11 @@ def stored_revision() -> str | None:
     return str(rows[0]) if len(rows) == 1 else None
 
 
-def is_at_head() -> bool:
-    """Whether the database is at the shipped head, asked without Alembic (False when either
-    answer is unclear: then Alembic decides)."""
+def is_at_head() -> str | None:
+    """The shipped head when the database is at it, asked without Alembic; None when it is not,
+    or when either answer is unclear (then Alembic decides)."""
     head = shipped_head()
-    return head is not None and stored_revision() == head
+    return head if head is not None and stored_revision() == head else None
 
 
 def current_revision() -> str | None:

@@ -173,19 +173,21 @@ def _temperatures() -> Temperatures:
     return _temperature_table
 
 
-def _read_tables() -> None:
-    """The tables, from the kept file when it holds them, else from pint (and then kept)."""
+def _read_tables() -> Path | None:
+    """The tables, from the kept file when it holds them, else from pint (and then kept); the
+    file's path (None: none is kept), as this call named it."""
     global _factor_table, _temperature_table
+    path = _tables_path()
     with _tables_lock:
         if _factor_table is not None and _temperature_table is not None:
-            return
-        path = _tables_path()
+            return path
         tables = _kept_tables(path) if path is not None else None
         if tables is None:
             tables = _tables_from_pint()
             if path is not None:
                 _keep_tables(path, tables)
         _factor_table, _temperature_table = tables
+    return path
 
 
 def _tables_path() -> Path | None:
@@ -263,8 +265,7 @@ def _kept_tables(path: Path) -> tuple[Factors, Temperatures] | None:
 def warm() -> None:
     """Read (or make) the tables now (a server may call this before it forks its workers), and
     keep them in the folder if they are not there yet (made earlier in this process)."""
-    _read_tables()
-    path = _tables_path()
+    path = _read_tables()
     if path is not None and not path.exists():
         _keep_tables(path, (_factors(), _temperatures()))
 
