@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,24 @@ from flask import Flask
 from recipes import create_app, start_up_caches
 from recipes.ingredients import units
 
+_MADE: list[Flask] = []
+
+
+@pytest.fixture(autouse=True)
+def _release_made_apps() -> Iterator[None]:
+    """The apps a test made let go of their database connections when it ends (on PostgreSQL an
+    app left open is a connection the garbage collector closes later, in another test)."""
+    from .database_fixtures import release_database
+
+    yield
+    while _MADE:
+        with _MADE.pop().app_context():
+            release_database()
+
 
 def _app(app_config: dict[str, Any]) -> Flask:
     made = create_app(app_config)
+    _MADE.append(made)
     start_up_caches.use(made)
     return made
 
