@@ -10,6 +10,7 @@ Named by `logger_class` in config/gunicorn.conf.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from gunicorn.glogging import Logger
@@ -30,9 +31,54 @@ def redact(text: str) -> str:
     return SECRET_TOKEN.sub(r"\1...", text)
 
 
+class RedactedAtoms(Mapping[str, Any]):
+    """Gunicorn's atoms for one request, each cut as `redact` cuts it when it is read. A log
+    line reads the few its format names (9 in the default format) of the many there are (every
+    request and response header, every environ value): cutting them all took 90 µs a request."""
+
+    def __init__(self, atoms: Mapping[str, Any]) -> None:
+        self._atoms = atoms
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._atoms[key]
+        return redact(value) if isinstance(value, str) else value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._atoms)
+
+    def __len__(self) -> int:
+        return len(self._atoms)
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
+class LogAtoms(Mapping[str, Any]):
+    """What a log format reads its atoms from: gunicorn's SafeAtoms rules (a header atom such as
+    `%({user-agent}i)s` in any case, "-" for one the request has not, double quotes escaped),
+    without copying every atom first."""
+
+    def __init__(self, atoms: Mapping[str, Any]) -> None:
+        self._atoms = atoms
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            value = self._atoms[key.lower() if key.startswith("{") else key]
+        except KeyError:
+            return "-"
+        return value.replace('"', '\\"') if isinstance(value, str) else value
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._atoms)
+
+    def __len__(self) -> int:
+        return len(self._atoms)
+
+
 class AccessLogWithoutSecrets(Logger):
-    def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
+    atoms_wrapper_class = LogAtoms
+
+    def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> Mapping[str, Any]:
         # Every atom a log format could use (the request line, path, Referer, other headers
         # and environ values), so a custom access_log_format cannot bring a token back.
-        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
-        return {key: redact(value) if isinstance(value, str) else value for key, value in atoms.items()}
+        return RedactedAtoms(super().atoms(resp, req, environ, request_time))

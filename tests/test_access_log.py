@@ -6,6 +6,8 @@ tomorrow that the log would keep whole fails here the day it is added."""
 
 from __future__ import annotations
 
+import io
+import logging
 from datetime import timedelta
 from types import SimpleNamespace
 from urllib.parse import quote
@@ -13,6 +15,7 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 from gunicorn.config import Config
+from gunicorn.glogging import Logger
 from werkzeug.routing import Rule
 
 from recipes import secret_tokens
@@ -88,3 +91,46 @@ def test_no_atom_a_log_format_could_use_keeps_a_token() -> None:
     assert token not in repr(atoms)
     assert atoms["U"] == f"/join/{token[:6]}..."
     assert atoms["f"] == f"http://recipes.lan:8288/plan/{token[:6]}....ics"
+
+
+def _logged_line(logger: Logger, response: object, request: object, environ: dict[str, str]) -> str:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger.access_log.handlers = [handler]
+    logger.access_log.propagate = False
+    logger.access(response, request, environ, timedelta(milliseconds=5))
+    return stream.getvalue()
+
+
+def test_a_logged_line_is_gunicorns_own_with_the_tokens_cut() -> None:
+    """The atoms are cut as a format reads them (not all of them first): the line is the one
+    gunicorn's own logger writes for the same request once its tokens are cut, header atoms in
+    any case, a missing one as "-", a double quote escaped."""
+    token = secret_tokens.mint().secret
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/s/{token}?next=%2Fjoin%2F{token}",
+        "PATH_INFO": f"/s/{token}",
+        "QUERY_STRING": f"next=%2Fjoin%2F{token}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "192.0.2.7",
+        "HTTP_REFERER": f"http://recipes.lan:8288/plan/{token}.ics",
+        "HTTP_USER_AGENT": 'Phone "browser"',
+    }
+    response = SimpleNamespace(status="200 OK", headers=[("Content-Type", "text/html")], sent=10)
+    request = SimpleNamespace(
+        headers=[("REFERER", environ["HTTP_REFERER"]), ("USER-AGENT", environ["HTTP_USER_AGENT"])]
+    )
+    config = Config()
+    config.set("accesslog", "-")
+    config.set(
+        "access_log_format",
+        '%(h)s "%(r)s" %(s)s "%(f)s" "%(a)s" %(U)s %(q)s %({Referer}i)s %({content-type}o)s %({x-none}i)s %(nothing)s',
+    )
+    ours = _logged_line(AccessLogWithoutSecrets(config), response, request, environ)
+    cut = {key: redact(value) for key, value in environ.items()}
+    cut_request = SimpleNamespace(headers=[(name, redact(value)) for name, value in request.headers])
+    theirs = _logged_line(Logger(config), response, cut_request, cut)
+    assert token not in ours
+    assert ours == theirs
+    assert f"/s/{token[:6]}..." in ours and '\\"browser\\"' in ours and " - - " in ours.replace("\n", " ") + " "
