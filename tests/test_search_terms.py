@@ -336,13 +336,16 @@ def test_a_map_holds_exactly_the_index_matches(app: Flask, alice: Any, monkeypat
     assert titles(alice, "q=chicken&sort=title") == ["Chicken pie", "Chicken soup"]
 
 
-def test_a_generation_keeps_maps_up_to_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_keeps_maps_up_to_their_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(terms, "MAPS_KEPT_BYTES", 10)
-    kept = terms.Generation(b"stamp")
-    kept.keep_matches("a", b"\x00" * 4)
-    kept.keep_matches("b", b"\x00" * 4)
-    kept.keep_matches("a", b"\x01" * 4)  # kept again: the newest
-    kept.keep_matches("c", b"\x00" * 4)  # "b", the oldest, goes
-    assert list(kept.matches) == ["a", "c"]
-    kept.keep_matches("d", b"\x00" * 11)  # larger than the budget: not kept, nothing let go
-    assert list(kept.matches) == ["a", "c"]
+    maps = terms.IndexTerms().maps
+    maps.put(b"stamp", ("a",), b"\x00" * 4)
+    maps.put(b"stamp", ("b",), b"\x00" * 4)
+    assert maps.get(b"stamp", ("a",)) == b"\x00" * 4  # asked again: the most recently asked
+    maps.put(b"stamp", ("c",), b"\x00" * 4)  # "b", the least recently asked, goes
+    assert [maps.get(b"stamp", (query,)) is not None for query in "abc"] == [True, False, True]
+    maps.put(b"stamp", ("d",), b"\x00" * 11)  # larger than the budget: not kept, nothing let go
+    assert [maps.get(b"stamp", (query,)) is not None for query in "acd"] == [True, True, False]
+    maps.put(b"later", ("e",), b"\x00")  # another generation of the index: the older maps go
+    assert maps.get(b"later", ("a",)) is None and maps.get(b"stamp", ("e",)) is None
+    assert maps.get(b"later", ("e",)) == b"\x00"

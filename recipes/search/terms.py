@@ -41,6 +41,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from ..kept_pages import KeptPages
 from .backends import MATCHED
 
 PREFIX_INDEX_LONGEST = 6  # migration 0002: prefix = '2 3 4 5 6'
@@ -70,19 +71,6 @@ class Generation:
     stamp: bytes
     ranges: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # first letter -> (term, recipes)
     alone: dict[str, bool] = field(default_factory=dict)  # prefix -> no other term starts with it
-    matches: dict[str, bytes] = field(default_factory=dict)  # FTS5 query -> its map, oldest first
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def keep_matches(self, query: str, found: bytes) -> None:
-        """Keep a map, letting go of the oldest ones past MAPS_KEPT_BYTES."""
-        if len(found) > MAPS_KEPT_BYTES:
-            return
-        with self._lock:
-            self.matches.pop(query, None)
-            kept = sum(map(len, self.matches.values()))
-            while self.matches and kept + len(found) > MAPS_KEPT_BYTES:
-                kept -= len(self.matches.pop(next(iter(self.matches))))
-            self.matches[query] = found
 
 
 def read_match_map(connection: Connection, query: str) -> bytes | None:
@@ -104,6 +92,9 @@ class IndexTerms:
 
     def __init__(self) -> None:
         self._latest: Generation | None = None
+        # The walks' maps, by FTS5 query, of the latest generation: the least recently asked let
+        # go of first past MAPS_KEPT_BYTES (the kept pages' store, counting a map's bytes).
+        self.maps: KeptPages[bytes] = KeptPages(MAPS_KEPT_BYTES, len)
         self._lock = threading.Lock()
         self._stemmer: _Stemmer | None = None
         self._stemmer_failed = False
@@ -235,11 +226,14 @@ class Terms:
         """The map of the recipes matching the FTS5 `query` (read_match_map): kept by the worker
         for the index's generation, or read for this search alone."""
         generation = self._kept_generation()
-        found = generation.matches.get(query) if generation is not None else None
+        if generation is None or self._kept is None:
+            return read_match_map(self.connection, query)
+        maps, key = self._kept.maps, (query,)
+        found = maps.get(generation.stamp, key)
         if found is None:
             found = read_match_map(self.connection, query)
-            if found is not None and generation is not None:
-                generation.keep_matches(query, found)
+            if found is not None:
+                maps.put(generation.stamp, key, found)
         return found
 
 
