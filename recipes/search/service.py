@@ -19,6 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 from sqlalchemy import BindParameter, Date, Integer, String, bindparam, case, func, literal_column, select
+from werkzeug.datastructures import MultiDict
 
 from ..access import of_household_id, owned_by_viewer, visible_to, visible_to_viewer
 from ..cookbook.limits import MINUTES_MAX
@@ -97,25 +98,25 @@ class SearchRequest:
     @classmethod
     def from_args(cls, args: Any, default_per_page: int = DEFAULT_PER_PAGE) -> SearchRequest:
         """From request.args (a MultiDict): anything unknown or out of range falls back or is clamped."""
-        q = clean_query_text(args.get("q", ""), limit=500)
         tags = unique_tags(part for raw in args.getlist("tag") for part in clean_query_text(raw).split(","))
-        has = clean_query_text(args.get("has", ""), limit=500)
-        has_not = clean_query_text(args.get("not", ""), limit=500)
-        sort = args.get("sort", "")
+        # Each parameter's first value, from a plain dict: a MultiDict makes (and catches) an
+        # exception for every parameter a request does not have, and most have few.
+        first: Mapping[str, str] = args.to_dict() if isinstance(args, MultiDict) else args
+        sort = first.get("sort", "")
         return cls(
-            q=q,
+            q=clean_query_text(first.get("q", ""), limit=500),
             tags=tuple(tags[:MAX_TAGS]),
-            tag_mode=args.get("match") if args.get("match") in TAG_MODES else "any",
-            has=has,
-            has_not=has_not,
-            max_time=_bounded_int(args.get("max_time"), 0, MINUTES_MAX) if args.get("max_time") else None,
-            scope=args.get("scope") if args.get("scope") in SCOPES else "all",
-            favourite=str(args.get("favourite", "")).strip() in FAVOURITE_ON,
-            min_rating=_int_within(args.get("min_rating"), STARS_MIN, STARS_MAX),
-            not_cooked_days=_int_within(args.get("not_cooked_days"), 1, NOT_COOKED_DAYS_MAX),
+            tag_mode=first.get("match", "") if first.get("match") in TAG_MODES else "any",
+            has=clean_query_text(first.get("has", ""), limit=500),
+            has_not=clean_query_text(first.get("not", ""), limit=500),
+            max_time=_bounded_int(first.get("max_time"), 0, MINUTES_MAX) if first.get("max_time") else None,
+            scope=first.get("scope", "") if first.get("scope") in SCOPES else "all",
+            favourite=str(first.get("favourite", "")).strip() in FAVOURITE_ON,
+            min_rating=_int_within(first.get("min_rating"), STARS_MIN, STARS_MAX),
+            not_cooked_days=_int_within(first.get("not_cooked_days"), 1, NOT_COOKED_DAYS_MAX),
             sort=sort if sort in SORTS and sort != "relevance" else "",
-            page=_bounded_int(args.get("page"), 1, MAX_PAGE) or 1,
-            per_page=_bounded_int(args.get("per_page"), 1, MAX_PER_PAGE) or default_per_page,
+            page=_bounded_int(first.get("page"), 1, MAX_PAGE) or 1,
+            per_page=_bounded_int(first.get("per_page"), 1, MAX_PER_PAGE) or default_per_page,
         )
 
     @functools.cached_property
