@@ -164,29 +164,54 @@ class Kept:
     parts: tuple[bytes, ...]
     holes: tuple[Hole, ...]
     until: float | None = None
+    # The parts in runs, each run's parts joined by one value (a hole filled once for the whole
+    # answer, the CSRF token: bytes.join does that run at once), and what stands between two
+    # runs: a hole filled at each place (an op_id), or one filled once that differs from the
+    # run's. A list page is one run; a shopping list's 20 holes are 4 runs.
+    _runs: tuple[tuple[Hole | None, tuple[bytes, ...]], ...] = field(init=False, repr=False, compare=False)
+    _between: tuple[Hole, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        runs: list[tuple[Hole | None, tuple[bytes, ...]]] = []
+        between: list[Hole] = []
+        joiner: Hole | None = None
+        run = [self.parts[0]]
+        for hole, part in zip(self.holes, self.parts[1:], strict=True):
+            if not hole.each_place and joiner in (None, hole):
+                joiner = hole
+                run.append(part)
+            else:
+                runs.append((joiner, tuple(run)))
+                between.append(hole)
+                joiner, run = None, [part]
+        runs.append((joiner, tuple(run)))
+        object.__setattr__(self, "_runs", tuple(runs))
+        object.__setattr__(self, "_between", tuple(between))
 
     def size(self) -> int:
         return sum(len(part) for part in self.parts)
 
     def body(self) -> bytes:
         """The page, its holes filled for this answer."""
-        parts, holes = self.parts, self.holes
-        if not holes:
-            return parts[0]
-        first = holes[0]
-        if not first.each_place and all(hole is first for hole in holes):
-            return first.fill().encode().join(parts)  # the CSRF token alone (the recipe list)
+        if not self.holes:
+            return self.parts[0]
         once: dict[Hole, bytes] = {}
-        out = [parts[0]]
-        for hole, part in zip(holes, parts[1:], strict=True):
+
+        def filled(hole: Hole) -> bytes:
             if hole.each_place:
-                out.append(hole.fill().encode())
-            else:
-                value = once.get(hole)
-                if value is None:
-                    value = once[hole] = hole.fill().encode()
-                out.append(value)
-            out.append(part)
+                return hole.fill().encode()
+            value = once.get(hole)
+            if value is None:
+                value = once[hole] = hole.fill().encode()
+            return value
+
+        (joiner, parts), *rest = self._runs
+        if not rest:
+            return filled(joiner).join(parts) if joiner is not None else parts[0]  # the recipe list
+        out = [filled(joiner).join(parts) if joiner is not None else parts[0]]
+        for hole, (joiner, parts) in zip(self._between, rest, strict=True):
+            out.append(filled(hole))
+            out.append(filled(joiner).join(parts) if joiner is not None else parts[0])
         return b"".join(out)
 
 

@@ -218,6 +218,36 @@ def test_an_op_id_is_a_random_uuid() -> None:
         assert str(found) == value and found.version == 4 and found.variant == uuid.RFC_4122
 
 
+def _counter(name: str) -> Callable[[], str]:
+    made = iter(range(1_000_000))
+    return lambda: f"<{name}{next(made)}>"
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["", "T", "TTT", "E", "TETT", "ETTE", "EE", "TATB", "TAT", "ATA", "TETATBE"],
+)
+def test_a_kept_page_fills_each_hole_as_its_kind_says(shape: str) -> None:
+    """Whatever the holes' order: a hole filled once per answer (T, A, B: the CSRF token) has one
+    value wherever it stands, a hole filled at each place (E: an op_id) a new value at each."""
+    holes = {
+        "T": kept_pages.Hole(_counter("t")),
+        "A": kept_pages.Hole(_counter("a")),
+        "B": kept_pages.Hole(_counter("b")),
+        "E": kept_pages.Hole(_counter("e"), each_place=True),
+    }
+    page = kept_pages.Kept(tuple(f"[{n}]".encode() for n in range(len(shape) + 1)), tuple(holes[c] for c in shape))
+    for _ in range(2):
+        body = page.body().decode()
+        filled = re.findall(r"<([a-z])(\d+)>", body)
+        assert re.sub(r"<[a-z]\d+>", "", body) == "".join(f"[{n}]" for n in range(len(shape) + 1))
+        assert [kind.upper() for kind, _ in filled] == list(shape)
+        for kind in "tab":
+            assert len({n for k, n in filled if k == kind}) <= 1  # one value per answer
+        each = [n for k, n in filled if k == "e"]
+        assert len(set(each)) == len(each)  # a new one at each place
+
+
 @pytest.mark.parametrize("page", ["week", "list", "household"])
 def test_each_account_gets_its_own_page(app: Flask, scene: Scene, page: str) -> None:
     url = scene.url(page)
