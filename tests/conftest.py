@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,25 @@ def app(app_config: dict[str, Any]) -> Iterator[Flask]:
         if dbf.using_postgres():
             dbf.empty_postgres_tables()
         dbf.release_database()
+
+
+@pytest.fixture
+def more_apps(app_config: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
+    """Makes apps beside `app` on this test's database (with other settings, if given): more
+    workers or starts. Each lets go of its database connections when the test ends, not when the
+    garbage collector gets to it (on PostgreSQL: inside another test, a ResourceWarning)."""
+    made: list[Flask] = []
+
+    def make(**settings: Any) -> Flask:
+        other = create_app({**app_config, **settings})
+        other.test_client_class = Client
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            dbf.release_database()
 
 
 @pytest.fixture

@@ -7,36 +7,27 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from recipes import create_app, start_up_caches
+from recipes import start_up_caches
 from recipes.ingredients import units
 
-_MADE: list[Flask] = []
 
+@pytest.fixture
+def start(more_apps: Callable[..., Flask]) -> Callable[[], Flask]:
+    """A start of the app on this test's config directory, its caches in use."""
 
-@pytest.fixture(autouse=True)
-def _release_made_apps() -> Iterator[None]:
-    """The apps a test made let go of their database connections when it ends (on PostgreSQL an
-    app left open is a connection the garbage collector closes later, in another test)."""
-    from .database_fixtures import release_database
+    def started() -> Flask:
+        made = more_apps()
+        start_up_caches.use(made)
+        return made
 
-    yield
-    while _MADE:
-        with _MADE.pop().app_context():
-            release_database()
-
-
-def _app(app_config: dict[str, Any]) -> Flask:
-    made = create_app(app_config)
-    _MADE.append(made)
-    start_up_caches.use(made)
-    return made
+    return started
 
 
 def _refuse_compiling(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -47,22 +38,22 @@ def _refuse_compiling(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_template_compiled_once_is_read_back_by_the_next_start(
-    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    app_config: dict[str, Any], start: Callable[[], Flask], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = _app(app_config)
+    first = start()
     first.jinja_env.get_template("auth/login.html")
     kept = list((Path(app_config["RECIPES_CONFIG_DIR"]) / "cache" / "templates").iterdir())
     assert kept
-    second = _app(app_config)
+    second = start()
     _refuse_compiling(second, monkeypatch)
     assert second.jinja_env.get_template("auth/login.html") is not None
 
 
-def test_a_changed_template_is_compiled_again(app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_template_is_compiled_again(start: Callable[[], Flask], monkeypatch: pytest.MonkeyPatch) -> None:
     """The key holds a checksum of the source: an upgrade's templates never read an old copy."""
-    first = _app(app_config)
+    first = start()
     first.jinja_env.get_template("auth/login.html")
-    second = _app(app_config)
+    second = start()
     loader = second.jinja_env.loader
     assert loader is not None
     original = loader.get_source
@@ -84,13 +75,15 @@ def test_a_changed_template_is_compiled_again(app_config: dict[str, Any], monkey
     assert "auth/login.html" in compiled
 
 
-def test_a_broken_or_unwritable_cache_never_fails_a_page(app_config: dict[str, Any]) -> None:
-    first = _app(app_config)
+def test_a_broken_or_unwritable_cache_never_fails_a_page(
+    app_config: dict[str, Any], start: Callable[[], Flask]
+) -> None:
+    first = start()
     first.jinja_env.get_template("auth/login.html")
     folder = Path(app_config["RECIPES_CONFIG_DIR"]) / "cache" / "templates"
     for kept in folder.iterdir():
         kept.write_bytes(b"not a compiled template")
-    second = _app(app_config)
+    second = start()
     assert second.test_client().get("/auth/login", follow_redirects=True).status_code == 200
     assert second.jinja_env.get_template("auth/login.html") is not None
     if os.geteuid() != 0:  # (root writes anywhere: the unwritable case needs another user)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,7 +15,6 @@ from flask import Flask
 
 from recipes.config import ConfigError, base_url, trusted_hosts
 
-from . import database_fixtures as dbf
 from .conftest import Client
 
 
@@ -98,22 +97,9 @@ def test_api_links_are_relative(app: Flask, client: Client) -> None:
 
 
 @pytest.fixture
-def make_app(app: Flask, app_config: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
+def make_app(app: Flask, more_apps: Callable[..., Flask]) -> Callable[..., Flask]:
     """Apps on this test's database with other settings (`app` empties it afterwards)."""
-    from recipes import create_app
-
-    made: list[Flask] = []
-
-    def make(**settings: Any) -> Flask:
-        other = create_app({**app_config, **settings})
-        other.test_client_class = Client
-        made.append(other)
-        return other
-
-    yield make
-    for other in made:
-        with other.app_context():
-            dbf.release_database()  # its connections, not the garbage collector's
+    return more_apps
 
 
 @pytest.fixture
