@@ -193,8 +193,6 @@ class Kept:
 
     def body(self) -> bytes:
         """The page, its holes filled for this answer."""
-        if not self.holes:
-            return self.parts[0]
         once: dict[Hole, bytes] = {}
 
         def filled(hole: Hole) -> bytes:
@@ -205,14 +203,13 @@ class Kept:
                 value = once[hole] = hole.fill().encode()
             return value
 
-        (joiner, parts), *rest = self._runs
-        if not rest:
-            return filled(joiner).join(parts) if joiner is not None else parts[0]  # the recipe list
-        out = [filled(joiner).join(parts) if joiner is not None else parts[0]]
-        for hole, (joiner, parts) in zip(self._between, rest, strict=True):
-            out.append(filled(hole))
-            out.append(filled(joiner).join(parts) if joiner is not None else parts[0])
-        return b"".join(out)
+        def joined(joiner: Hole | None, parts: tuple[bytes, ...]) -> bytes:
+            return filled(joiner).join(parts) if joiner is not None else parts[0]  # (no joiner: one part)
+
+        out = [joined(*self._runs[0])]  # the whole recipe list: one run
+        for hole, run in zip(self._between, self._runs[1:], strict=True):
+            out += (filled(hole), joined(*run))
+        return out[0] if len(out) == 1 else b"".join(out)
 
 
 def _size_of(page: Kept) -> int:

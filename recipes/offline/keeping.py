@@ -75,7 +75,7 @@ def _always(args: MultiDict[str, str]) -> bool:
 
 
 def _no_query(args: MultiDict[str, str]) -> bool:
-    return not args or not any(args.values())
+    return not any(args.values())
 
 
 def _first_page_or_favourites(args: MultiDict[str, str]) -> bool:

@@ -189,8 +189,7 @@ def page(list_id: int) -> ResponseReturnValue:
     """A list to shop from. One kept from before answers when nothing it shows can have changed
     (the login and the generations read first, in one statement); never a search for recipes to
     add (`?q=`: many, seldom asked twice)."""
-    asked = request.args
-    visit = ready.visit(LIST_PAGE, planner.today()) if not ("q" in asked and asked["q"].strip()) else None
+    visit = ready.visit(LIST_PAGE, planner.today()) if not request.args.get("q", "").strip() else None
     if visit is not None and (found := ready.kept(LIST_PAGE, visit)) is not None:
         return found
     if (answer := auth.as_any_page()) is not None:
